@@ -1,0 +1,21 @@
+// Original file: proto/stylerun.proto
+
+import type { FrameRange as _stylerun_v1_FrameRange, FrameRange__Output as _stylerun_v1_FrameRange__Output } from '../../stylerun/v1/FrameRange.js';
+
+export interface Assignment {
+  'ranges'?: (_stylerun_v1_FrameRange)[];
+  'input'?: (string);
+  'chunk_store'?: (string);
+  'chunk_frames'?: (number);
+  'width'?: (number);
+  'height'?: (number);
+}
+
+export interface Assignment__Output {
+  'ranges': (_stylerun_v1_FrameRange__Output)[];
+  'input': (string);
+  'chunk_store': (string);
+  'chunk_frames': (number);
+  'width': (number);
+  'height': (number);
+}

@@ -1,0 +1,37 @@
+// Original file: proto/stylerun.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CoordinatorMessage as _stylerun_v1_CoordinatorMessage, CoordinatorMessage__Output as _stylerun_v1_CoordinatorMessage__Output } from '../../stylerun/v1/CoordinatorMessage.js';
+import type { RankMessage as _stylerun_v1_RankMessage, RankMessage__Output as _stylerun_v1_RankMessage__Output } from '../../stylerun/v1/RankMessage.js';
+import type { StatusReply as _stylerun_v1_StatusReply, StatusReply__Output as _stylerun_v1_StatusReply__Output } from '../../stylerun/v1/StatusReply.js';
+import type { StatusRequest as _stylerun_v1_StatusRequest, StatusRequest__Output as _stylerun_v1_StatusRequest__Output } from '../../stylerun/v1/StatusRequest.js';
+
+export interface CoordinatorClient extends grpc.Client {
+  Attach(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
+  Attach(options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
+  attach(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
+  attach(options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
+  
+  Status(argument: _stylerun_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  Status(argument: _stylerun_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  Status(argument: _stylerun_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  Status(argument: _stylerun_v1_StatusRequest, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _stylerun_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _stylerun_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _stylerun_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _stylerun_v1_StatusRequest, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
+  Attach: grpc.handleBidiStreamingCall<_stylerun_v1_RankMessage__Output, _stylerun_v1_CoordinatorMessage>;
+  
+  Status: grpc.handleUnaryCall<_stylerun_v1_StatusRequest__Output, _stylerun_v1_StatusReply>;
+  
+}
+
+export interface CoordinatorDefinition extends grpc.ServiceDefinition {
+  Attach: MethodDefinition<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage, _stylerun_v1_RankMessage__Output, _stylerun_v1_CoordinatorMessage__Output>
+  Status: MethodDefinition<_stylerun_v1_StatusRequest, _stylerun_v1_StatusReply, _stylerun_v1_StatusRequest__Output, _stylerun_v1_StatusReply__Output>
+}

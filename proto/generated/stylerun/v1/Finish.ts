@@ -1,0 +1,8 @@
+// Original file: proto/stylerun.proto
+
+
+export interface Finish {
+}
+
+export interface Finish__Output {
+}

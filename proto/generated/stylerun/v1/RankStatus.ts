@@ -1,0 +1,21 @@
+// Original file: proto/stylerun.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface RankStatus {
+  'rank'?: (number);
+  'state'?: (string);
+  'host'?: (string);
+  'pid'?: (number);
+  'frames_done'?: (number | string | Long);
+  'execution_provider'?: (string);
+}
+
+export interface RankStatus__Output {
+  'rank': (number);
+  'state': (string);
+  'host': (string);
+  'pid': (number);
+  'frames_done': (number);
+  'execution_provider': (string);
+}

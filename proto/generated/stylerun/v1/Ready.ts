@@ -1,0 +1,14 @@
+// Original file: proto/stylerun.proto
+
+
+export interface Ready {
+  'execution_provider'?: (string);
+  'load_ms'?: (number | string);
+  'model_note'?: (string);
+}
+
+export interface Ready__Output {
+  'execution_provider': (string);
+  'load_ms': (number);
+  'model_note': (string);
+}
