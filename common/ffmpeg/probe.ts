@@ -1,0 +1,133 @@
+// What the launcher must know about an input video before scattering it: size, timing, every frame's
+// timestamp (frames are counted from the stream itself, never from duration x fps), and its audio.
+import { accessSync, constants, statSync } from 'node:fs';
+import { InputError } from '../errors/input-error.js';
+import { ffprobePath } from './binaries.js';
+import { runTool } from './run.js';
+
+/** A rational number as ffprobe prints it ("30000/1001"). */
+export interface Rational {
+  num: number;
+  den: number;
+}
+
+/** Everything the job pipeline needs to know about an input video. */
+export interface VideoInfo {
+  path: string;
+  width: number;
+  height: number;
+  codec: string;
+  timeBase: Rational;
+  /** The container's start time in seconds; input seeks are relative to it. */
+  startSeconds: number;
+  /** Presentation timestamps of every frame, in timeBase units, in presentation order. */
+  pts: number[];
+  avgFrameRate: Rational;
+  rFrameRate: Rational;
+  durationSeconds: number;
+  audio?: { codec: string; durationSeconds: number };
+}
+
+interface ProbeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  time_base?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  disposition?: { attached_pic?: number };
+}
+interface ProbeJson {
+  streams?: ProbeStream[];
+  format?: { format_name?: string; start_time?: string; duration?: string };
+}
+
+/** Probes `path`; throws InputError for anything that is not a usable video. */
+export async function probeVideo(path: string): Promise<VideoInfo> {
+  checkReadable(path);
+  let json: ProbeJson;
+  try {
+    const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', path]);
+    json = JSON.parse(stdout) as ProbeJson;
+  } catch (cause) {
+    throw new InputError('INPUT_NOT_VIDEO', path, `${path} is not a video ffprobe can read`, { cause });
+  }
+  const format = json.format?.format_name ?? '';
+  const streams = json.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  if (!video) throw new InputError('INPUT_NO_VIDEO', path, `${path} has no video stream`);
+  if (/^(image2|.*_pipe|gif)$/.test(format) || /^(png|mjpeg|bmp|webp|tiff)$/.test(video.codec_name ?? '') && !/mov|matroska|avi/.test(format)) {
+    throw new InputError('INPUT_NOT_VIDEO', path, `${path} is a still image (${format}), not a video`);
+  }
+  const timeBase = parseRational(video.time_base, { num: 1, den: 90000 });
+  const pts = await framePts(path);
+  if (pts.length === 0) throw new InputError('INPUT_NO_FRAMES', path, `${path} has a video stream with no frames`);
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  return {
+    path,
+    width: video.width ?? 0,
+    height: video.height ?? 0,
+    codec: video.codec_name ?? 'unknown',
+    timeBase,
+    startSeconds: Number(json.format?.start_time ?? 0) || 0,
+    pts,
+    avgFrameRate: parseRational(video.avg_frame_rate, { num: 0, den: 1 }),
+    rFrameRate: parseRational(video.r_frame_rate, { num: 0, den: 1 }),
+    durationSeconds: Number(video.duration ?? json.format?.duration ?? 0) || 0,
+    audio: audio ? { codec: audio.codec_name ?? 'unknown', durationSeconds: Number(audio.duration ?? 0) || 0 } : undefined,
+  };
+}
+
+function checkReadable(path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new InputError('INPUT_NOT_FILE', path, `${path} is not a file`);
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError('INPUT_MISSING', path, `${path} does not exist`);
+    throw new InputError('INPUT_UNREADABLE', path, `${path} cannot be read (${code ?? 'error'})`, { cause: e });
+  }
+}
+
+/**
+ * Timestamps from the packets (no decoding), dropping those the demuxer marks as discarded (edit
+ * lists); if any packet lacks a pts, falls back to decoding every frame.
+ */
+async function framePts(path: string): Promise<number[]> {
+  const { stdout } = await runTool(ffprobePath(), [
+    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts,flags', '-of', 'csv=p=0', path,
+  ]);
+  const pts: number[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const [value, flags = ''] = line.split(',');
+    if (flags.includes('D')) continue;
+    const n = Number(value);
+    if (!Number.isFinite(n)) return decodedPts(path);
+    pts.push(n);
+  }
+  return pts.sort((a, b) => a - b);
+}
+
+async function decodedPts(path: string): Promise<number[]> {
+  const { stdout } = await runTool(ffprobePath(), [
+    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp', '-of', 'csv=p=0', path,
+  ]);
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => (Number.isFinite(Number(l)) ? Number(l) : i));
+}
+
+/** Parses "num/den" (or a plain number); returns `fallback` for "0/0" and garbage. */
+export function parseRational(text: string | undefined, fallback: Rational): Rational {
+  if (!text) return fallback;
+  const [a, b = '1'] = text.split('/');
+  const num = Number(a);
+  const den = Number(b);
+  if (!Number.isFinite(num) || !Number.isFinite(den) || den === 0) return fallback;
+  return { num, den };
+}

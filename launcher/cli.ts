@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// `stylerun`: the command line. Parses, resolves options once, runs the job, prints the summary, and
+// maps every error to its documented exit code with a single line.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { resolve } from 'node:path';
+import { ExitCode } from '../common/exit-codes.js';
+import { StylerunError } from '../common/errors/stylerun-error.js';
+import { createLogger } from '../common/log.js';
+import { makeSampleClip } from './demo.js';
+import { runJob } from './job.js';
+import { resolveOptions, type RawOptions } from './options.js';
+import { killAllGroups } from './spawn/local.js';
+import { formatSummary } from './summary.js';
+
+const log = createLogger('stylerun');
+
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (++interrupts > 1) {
+      killAllGroups();
+      process.exit(sig === 'SIGINT' ? ExitCode.interruptedSigint : ExitCode.interruptedSigterm);
+    }
+    log.warn(`${sig}: stopping the ranks (again to force)`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('exit', killAllGroups);
+
+  let code: number = ExitCode.ok;
+  const run = async (raw: RawOptions) => {
+    const opts = resolveOptions(raw);
+    const summary = await runJob(opts, log, controller.signal);
+    process.stdout.write(`${formatSummary(summary)}\n`);
+  };
+  const parser = yargs(argv)
+    .scriptName('stylerun')
+    .usage('$0 -n N [hostfile] --input in.mp4 --output out.mp4 [--model NAME|path.onnx]')
+    .command('demo', 'make a sample clip with ffmpeg and style it (demo-input.mp4 -> demo-styled.mp4)', (y) =>
+      y.option('n', { type: 'number', default: 2, describe: 'number of ranks' }).option('model', { type: 'string' }),
+      async (a) => {
+        const input = resolve('demo-input.mp4');
+        log.info(`making a sample clip: ${input}`);
+        await makeSampleClip(input);
+        await run({ n: a.n, input, output: resolve('demo-styled.mp4'), model: a.model });
+      })
+    .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
+      y.positional('hostfile', { type: 'string', describe: 'Open MPI / MPICH hostfile (this machine only, for now)' }),
+      async (a) => run({
+        n: a.n as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
+        input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string,
+        batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
+        heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number,
+        keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean,
+      }))
+    .option('n', { alias: 'np', type: 'number', describe: 'number of ranks', default: 1 })
+    .option('hostfile-flag', { type: 'string', hidden: true })
+    .option('input', { alias: 'i', type: 'string', describe: 'input video' })
+    .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })
+    .option('model', { alias: 'm', type: 'string', describe: 'bundled model name or path to an .onnx file' })
+    .option('device', { type: 'string', default: 'auto', describe: 'auto | cpu | webgpu | cuda' })
+    .option('batch-size', { type: 'number', default: 1, describe: 'frames per inference call' })
+    .option('barrier-timeout', { type: 'number', default: 120, describe: 'seconds for all ranks to join and load the model' })
+    .option('heartbeat-interval', { type: 'number', default: 1, describe: 'seconds between rank heartbeats' })
+    .option('heartbeat-timeout', { type: 'number', default: 10, describe: 'seconds without a heartbeat before a rank counts as hung' })
+    .option('max-restarts', { type: 'number', default: 3, describe: 'reruns of the styling step after a failure' })
+    .option('chunk-frames', { type: 'number', default: 32, describe: 'frames per committed chunk' })
+    .option('keep-frames', { type: 'string', describe: 'also write the styled frames as numbered PNGs into this folder' })
+    .option('work-dir', { type: 'string', describe: 'where job folders go (default ./.stylerun/jobs)' })
+    .option('keep-work', { type: 'boolean', default: false, describe: 'keep the job folder (chunks, journal) after success' })
+    .strictOptions()
+    .help()
+    .version()
+    .fail((msg, err) => {
+      throw err ?? new StylerunError('USAGE', ExitCode.usage, msg);
+    });
+  // --hostfile FILE is the same as the positional
+  const i = argv.indexOf('--hostfile');
+  const args = i >= 0 ? [...argv.slice(0, i), '--hostfile-flag', ...argv.slice(i + 1)] : argv;
+  try {
+    await parser.parseAsync(args);
+  } catch (e) {
+    code = report(e);
+  }
+  return code;
+}
+
+function report(e: unknown): number {
+  if (e instanceof StylerunError) {
+    process.stderr.write(`stylerun: error: ${e.message.split('\n')[0]}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  process.stderr.write(`stylerun: internal error: ${err?.message?.split('\n')[0]}\n`);
+  if (process.env.STYLERUN_LOG_LEVEL === 'debug') process.stderr.write(`${err?.stack}\n`);
+  return ExitCode.internal;
+}
+
+main(hideBin(process.argv)).then((code) => {
+  killAllGroups();
+  process.exitCode = code;
+  // grpc and timers may hold the loop open; the job is over
+  setTimeout(() => process.exit(code), 100).unref();
+});

@@ -1,0 +1,68 @@
+// The coordinator's choices, as pure functions of a snapshot: is the barrier complete, who failed
+// first, rerun or give up.
+
+/** What the coordinator knows about one rank at the barrier. */
+export interface BarrierRank {
+  rank: number;
+  joined: boolean;
+  ready: boolean;
+}
+
+/** What to do at the barrier now. */
+export type BarrierDecision =
+  | { kind: 'wait' }
+  | { kind: 'release' }
+  | { kind: 'timeout'; neverJoined: number[]; notReady: number[] };
+
+/** Release when all worldSize ranks are ready; time out (naming the stragglers) once the deadline passes. */
+export function barrierDecision(ranks: readonly BarrierRank[], worldSize: number, nowMs: number, deadlineMs: number): BarrierDecision {
+  const ready = ranks.filter((r) => r.ready).length;
+  if (ready === worldSize) return { kind: 'release' };
+  if (nowMs < deadlineMs) return { kind: 'wait' };
+  const known = new Map(ranks.map((r) => [r.rank, r]));
+  const neverJoined: number[] = [];
+  const notReady: number[] = [];
+  for (let r = 0; r < worldSize; r++) {
+    const info = known.get(r);
+    if (!info?.joined) neverJoined.push(r);
+    else if (!info.ready) notReady.push(r);
+  }
+  return { kind: 'timeout', neverJoined, notReady };
+}
+
+/** Why a rank failed. */
+export type FailureReason = 'exited' | 'stream-closed' | 'heartbeat-timeout' | 'preempted' | 'reported' | 'barrier-timeout' | 'interrupted';
+
+/** One rank failure as the coordinator saw it. */
+export interface RankFailure {
+  rank: number;
+  host: string;
+  reason: FailureReason;
+  atMs: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  message: string;
+}
+
+/** The root cause is the first failure in time (ties: the lower rank), as torchrun names it. */
+export function rootCause(failures: readonly RankFailure[]): RankFailure | undefined {
+  return [...failures].sort((a, b) => a.atMs - b.atMs || a.rank - b.rank)[0];
+}
+
+/** After a failed attempt: run another, or stop. */
+export type RestartDecision = { kind: 'rerun' } | { kind: 'give-up'; why: string };
+
+/** Reruns while restarts remain; never reruns an interruption or a barrier timeout (they would recur). */
+export function restartDecision(attempt: number, maxRestarts: number, cause: RankFailure | undefined): RestartDecision {
+  if (cause?.reason === 'interrupted') return { kind: 'give-up', why: 'interrupted' };
+  if (cause?.reason === 'barrier-timeout') return { kind: 'give-up', why: 'barrier timeout' };
+  if (attempt > maxRestarts) return { kind: 'give-up', why: `${maxRestarts} restarts used` };
+  return { kind: 'rerun' };
+}
+
+/** One line describing a failure, e.g. "rank 1 on host-a exited with signal SIGKILL". */
+export function describeFailure(f: RankFailure): string {
+  const where = `rank ${f.rank}${f.host ? ` on ${f.host}` : ''}`;
+  const how = f.signal ? ` (signal ${f.signal})` : f.exitCode !== undefined && f.exitCode !== null ? ` (exit code ${f.exitCode})` : '';
+  return `${where}: ${f.message}${how}`;
+}

@@ -1,0 +1,111 @@
+// The gRPC side of the coordinator: accepts Attach streams, checks the job token, and turns the wire
+// into events for whoever runs the attempt. It decides nothing.
+import * as grpc from '@grpc/grpc-js';
+import { timingSafeEqual } from 'node:crypto';
+import { serverOptions, stylerunProto } from '../../common/proto.js';
+import type { CoordinatorMessage } from '../../proto/generated/stylerun/v1/CoordinatorMessage.js';
+import type { Join__Output } from '../../proto/generated/stylerun/v1/Join.js';
+import type { RankMessage__Output } from '../../proto/generated/stylerun/v1/RankMessage.js';
+import type { StatusReply } from '../../proto/generated/stylerun/v1/StatusReply.js';
+
+/** What the server reports to the attempt. */
+export type ServerEvent =
+  | { kind: 'join'; join: Join__Output; stream: RankStream }
+  | { kind: 'message'; stream: RankStream; msg: RankMessage__Output }
+  | { kind: 'closed'; stream: RankStream; error?: Error };
+
+/** One rank's open Attach stream. */
+export interface RankStream {
+  readonly rank: number;
+  readonly attempt: number;
+  send(msg: CoordinatorMessage): void;
+  end(): void;
+}
+
+type Call = grpc.ServerDuplexStream<RankMessage__Output, CoordinatorMessage>;
+
+/** The coordinator's gRPC server on a port of its own. */
+export class CoordinatorServer {
+  private readonly server = new grpc.Server(serverOptions);
+  private listener: (e: ServerEvent) => void = () => {};
+  private readonly calls = new Set<Call>();
+
+  constructor(
+    private readonly jobToken: string,
+    private readonly status: () => StatusReply,
+  ) {
+    const { Coordinator } = stylerunProto();
+    this.server.addService(Coordinator.service, {
+      Attach: (call: Call) => this.attach(call),
+      Status: (_call: grpc.ServerUnaryCall<unknown, StatusReply>, cb: grpc.sendUnaryData<StatusReply>) => cb(null, this.status()),
+    });
+  }
+
+  /** Starts listening; port 0 picks a free port. Resolves with the port. */
+  listen(host: string, port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    });
+  }
+
+  onEvent(listener: (e: ServerEvent) => void): void {
+    this.listener = listener;
+  }
+
+  private attach(call: Call): void {
+    this.calls.add(call);
+    let stream: RankStream | undefined;
+    call.on('data', (msg: RankMessage__Output) => {
+      if (!stream) {
+        if (msg.kind !== 'join' || !msg.join) {
+          call.destroy(Object.assign(new Error('first message must be join'), { code: grpc.status.FAILED_PRECONDITION }));
+          return;
+        }
+        if (!this.tokenMatches(msg.join.job_token)) {
+          call.destroy(Object.assign(new Error('wrong job token'), { code: grpc.status.PERMISSION_DENIED }));
+          return;
+        }
+        stream = {
+          rank: msg.join.rank,
+          attempt: msg.join.attempt,
+          send: (m) => {
+            if (!call.writableEnded && !call.destroyed) call.write(m);
+          },
+          end: () => {
+            if (!call.writableEnded) call.end();
+          },
+        };
+        this.listener({ kind: 'join', join: msg.join, stream });
+        return;
+      }
+      this.listener({ kind: 'message', stream, msg });
+    });
+    let closed = false;
+    const close = (error?: Error) => {
+      if (closed) return;
+      closed = true;
+      this.calls.delete(call);
+      if (stream) this.listener({ kind: 'closed', stream, error });
+    };
+    call.on('end', () => {
+      close();
+      if (!call.writableEnded) call.end();
+    });
+    call.on('error', (e: Error) => close(e));
+    call.on('cancelled', () => close(new Error('stream cancelled')));
+    call.on('close', () => close());
+  }
+
+  private tokenMatches(given: string): boolean {
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.jobToken);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** Stops accepting and closes every stream. */
+  async close(): Promise<void> {
+    for (const call of this.calls) call.end();
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    this.server.forceShutdown();
+  }
+}

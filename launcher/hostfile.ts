@@ -1,0 +1,149 @@
+// Which machines the ranks run on: the hostfile formats of Open MPI (`node1 slots=4`) and MPICH (`node1:4`),
+// and mpirun's `--map-by slot` placement, so that a hostfile written for either works unchanged.
+import { readFile } from 'node:fs/promises';
+import { isIPv4, isIPv6 } from 'node:net';
+import { HostfileError } from './errors/hostfile-error.js';
+
+/** One machine from a hostfile, how many ranks it takes, and the line that first named it. */
+export type HostEntry = { host: string; slots: number; line: number };
+
+/** Parses either format (or a mix); a host named twice gets the sum of its slots, at its first line. */
+export function parseHostfile(text: string, fileName: string): HostEntry[] {
+  const byHost = new Map<string, HostEntry>();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const entry = parseLine(raw, index + 1, fileName);
+    if (!entry) return;
+    const seen = byHost.get(entry.host);
+    // Map.set on a known key keeps its place, so hosts stay in the order they first appear.
+    byHost.set(entry.host, seen ? { ...seen, slots: seen.slots + entry.slots } : entry);
+  });
+  return [...byHost.values()];
+}
+
+/** Reads and parses a hostfile; an unreadable one is a HostfileError naming the path. */
+export async function readHostfile(path: string): Promise<HostEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new HostfileError({
+      code: 'HOSTFILE_UNREADABLE',
+      file: path,
+      problem: `cannot read the hostfile (${readFailure(error)}); check the path given to --hostfile`,
+      cause: error,
+    });
+  }
+  return parseHostfile(text, path);
+}
+
+/**
+ * True when `host` names this machine, so its ranks start as children rather than over ssh. `localNames` is
+ * what the caller knows this machine as (os.hostname() and its interface addresses); names match whole and
+ * ignoring case, because taking `node1` for `node1.cluster` could start a remote host's ranks here.
+ */
+export function isLocalHost(host: string, localNames: string[]): boolean {
+  const name = normaliseHost(host);
+  if (name === 'localhost' || name === '::1' || isLoopbackIPv4(name)) return true;
+  // An IPv4 loopback address written the IPv6 way, as some resolvers return it.
+  if (name.startsWith('::ffff:') && isLoopbackIPv4(name.slice('::ffff:'.length))) return true;
+  return localNames.some((local) => local !== '' && normaliseHost(local) === name);
+}
+
+/** The host of each rank, in rank order, filling each host's slots before the next (mpirun --map-by slot). */
+export function placeRanks(hosts: HostEntry[], n: number, fileName = 'hostfile'): string[] {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    // The CLI validates -n first, so this is a caller's bug rather than the user's.
+    throw new RangeError(`the number of ranks must be a whole number >= 1, not ${n}`);
+  }
+  if (hosts.length === 0) {
+    throw new HostfileError({
+      code: 'HOSTFILE_TOO_SMALL',
+      file: fileName,
+      problem: "lists no hosts; add a line per machine, such as 'node1 slots=4'",
+    });
+  }
+  const totalSlots = hosts.reduce((sum, entry) => sum + entry.slots, 0);
+  if (n > totalSlots) {
+    throw new HostfileError({
+      code: 'HOSTFILE_TOO_SMALL',
+      file: fileName,
+      problem:
+        `${n} ranks requested but the hostfile has only ${totalSlots} slot${totalSlots === 1 ? '' : 's'}; ` +
+        'add hosts or slots, or ask for fewer ranks',
+    });
+  }
+  const placement: string[] = [];
+  for (const entry of hosts) {
+    for (let slot = 0; slot < entry.slots && placement.length < n; slot++) placement.push(entry.host);
+  }
+  return placement;
+}
+
+function parseLine(raw: string, line: number, file: string): HostEntry | undefined {
+  const content = raw.split('#', 1)[0]?.trim() ?? '';
+  if (content === '') return undefined;
+  const fail = (problem: string) => new HostfileError({ code: 'HOSTFILE_INVALID', file, line, problem });
+  const [first = '', ...options] = content.split(/\s+/);
+  if (first.includes('=')) {
+    throw fail(`'${first}' comes before any host name (expected 'host slots=N' or 'host:N')`);
+  }
+
+  let host = first;
+  let slots: number | undefined;
+  // An IPv6 address is all colons, so only a name or IPv4 address can carry MPICH's ':N'.
+  if (first.includes(':') && !isIPv6(first)) {
+    const mpich = /^([^:]+):([^:]*)$/.exec(first);
+    if (!mpich) throw fail(`cannot read '${first}' (expected 'host:N', with N the number of slots)`);
+    host = mpich[1] ?? '';
+    slots = parseCount(mpich[2] ?? '', 'slots', fail);
+  }
+
+  let maxSlots: number | undefined;
+  for (const option of options) {
+    const [key, value] = splitOption(option);
+    if (key === 'slots') {
+      if (slots !== undefined) throw fail(`slots given twice for '${host}'`);
+      slots = parseCount(value, key, fail);
+    } else if (key === 'max_slots') {
+      maxSlots = parseCount(value, key, fail);
+    } else {
+      throw fail(`unknown option '${option}' (expected slots=N or max_slots=M after the host)`);
+    }
+  }
+  // max_slots is checked as mpirun would, so a typo shows, but not used: stylerun never oversubscribes a host.
+  if (maxSlots !== undefined && maxSlots < (slots ?? 1)) {
+    throw fail(`max_slots=${maxSlots} is below slots=${slots ?? 1} (max_slots must be at least slots)`);
+  }
+  return { host, slots: slots ?? 1, line };
+}
+
+function splitOption(option: string): [string, string | undefined] {
+  const equals = option.indexOf('=');
+  return equals === -1 ? [option, undefined] : [option.slice(0, equals), option.slice(equals + 1)];
+}
+
+function parseCount(text: string | undefined, what: string, fail: (problem: string) => HostfileError): number {
+  const parsed = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw fail(`bad ${what} value '${text ?? ''}' (expected a positive integer)`);
+  }
+  return parsed;
+}
+
+function normaliseHost(host: string): string {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  // A trailing dot marks a fully qualified name; `node1.` and `node1` are the same machine.
+  return bare.toLowerCase().replace(/\.$/, '');
+}
+
+function isLoopbackIPv4(address: string): boolean {
+  return isIPv4(address) && address.startsWith('127.');
+}
+
+function readFailure(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return code ?? String(error);
+}

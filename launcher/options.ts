@@ -1,0 +1,113 @@
+// User options, resolved once into a fully-defaulted object with units in the names.
+import { existsSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../common/errors/usage-error.js';
+import { packageRoot } from '../common/paths.js';
+import type { DeviceChoice } from '../rank/stylizer.js';
+
+/** The built-in style used when --model is not given. */
+export const defaultModel = 'painterly-starry';
+
+/** What a job runs with, every field decided. */
+export interface JobOptions {
+  ranks: number;
+  hostfile?: string;
+  input: string;
+  output: string;
+  /** Absolute path of the .onnx file. */
+  modelPath: string;
+  device: DeviceChoice;
+  batchSize: number;
+  barrierTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  stopGraceMs: number;
+  maxRestarts: number;
+  chunkFrames: number;
+  keepFrames?: string;
+  workRoot: string;
+  keepWork: boolean;
+  intraOpThreads: number;
+}
+
+/** Raw options as the CLI parsed them. */
+export interface RawOptions {
+  n?: number;
+  hostfile?: string;
+  input?: string;
+  output?: string;
+  model?: string;
+  device?: string;
+  batchSize?: number;
+  barrierTimeout?: number;
+  heartbeatInterval?: number;
+  heartbeatTimeout?: number;
+  maxRestarts?: number;
+  chunkFrames?: number;
+  keepFrames?: string;
+  workDir?: string;
+  keepWork?: boolean;
+}
+
+const devices: readonly DeviceChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
+
+/** The bundled model names (models/*.onnx). */
+export function bundledModels(): string[] {
+  const dir = join(packageRoot(), 'models');
+  return readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** A bundled model name, or a path to an .onnx file. Existence of a path is checked with the model. */
+export function resolveModel(value: string | undefined): string {
+  const v = value ?? defaultModel;
+  if (v.endsWith('.onnx') || v.includes('/')) return resolve(v);
+  const bundled = join(packageRoot(), 'models', `${v}.onnx`);
+  if (!existsSync(bundled)) throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
+  return bundled;
+}
+
+function positiveInt(name: string, v: number | undefined, fallback: number): number {
+  const n = v ?? fallback;
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+function seconds(name: string, v: number | undefined, fallbackS: number): number {
+  const s = v ?? fallbackS;
+  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`${name} must be a positive number of seconds, got ${v}`);
+  return Math.round(s * 1000);
+}
+
+/** Checks and defaults everything; throws UsageError with one line for the first bad option. */
+export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOptions {
+  if (!raw.input) throw new UsageError('--input is required');
+  if (!raw.output) throw new UsageError('--output is required');
+  const ranks = positiveInt('-n', raw.n, 1);
+  const device = (raw.device ?? 'auto') as DeviceChoice;
+  if (!devices.includes(device)) throw new UsageError(`--device must be one of ${devices.join(', ')}, got ${raw.device}`);
+  const heartbeatTimeoutMs = seconds('--heartbeat-timeout', raw.heartbeatTimeout, 10);
+  const maxRestarts = raw.maxRestarts ?? 3;
+  if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);
+  return {
+    ranks,
+    hostfile: raw.hostfile,
+    input: resolve(raw.input),
+    output: resolve(raw.output),
+    modelPath: resolveModel(raw.model),
+    device,
+    batchSize: positiveInt('--batch-size', raw.batchSize, 1),
+    barrierTimeoutMs: seconds('--barrier-timeout', raw.barrierTimeout, 120),
+    heartbeatIntervalMs: seconds('--heartbeat-interval', raw.heartbeatInterval, 1),
+    heartbeatTimeoutMs,
+    stopGraceMs: 3000,
+    maxRestarts,
+    chunkFrames: positiveInt('--chunk-frames', raw.chunkFrames, 32),
+    keepFrames: raw.keepFrames ? resolve(raw.keepFrames) : undefined,
+    workRoot: raw.workDir ? resolve(raw.workDir) : resolve('.stylerun', 'jobs'),
+    keepWork: raw.keepWork ?? false,
+    // N local ranks share the cores: one onnxruntime thread pool each must not oversubscribe them
+    intraOpThreads: Math.max(1, Math.floor(cpus().length / Math.max(1, localRanks))),
+  };
+}
+

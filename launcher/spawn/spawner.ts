@@ -1,0 +1,23 @@
+// Starting and stopping rank processes, apart from any decision about when to do it.
+
+/** How a rank process ended. */
+export interface RankExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A started rank process. */
+export interface RankProcess {
+  readonly rank: number;
+  readonly host: string;
+  readonly pid: number;
+  /** Resolves when the process (and, for local ranks, its process group) has exited. */
+  readonly exited: Promise<RankExit>;
+  /** SIGTERM, then SIGKILL after graceMs; resolves once it is gone. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Starts ranks somewhere (this machine, a host over ssh, ...). */
+export interface RankSpawner {
+  start(rank: number, host: string, env: Record<string, string>): RankProcess;
+}

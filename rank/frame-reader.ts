@@ -1,0 +1,112 @@
+// Decodes exactly one frame range of the input into raw RGB frames, a few frames ahead of the consumer
+// (decode runs while the previous batch is in inference).
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { ffmpegPath } from '../common/ffmpeg/binaries.js';
+import { ProcessError } from '../common/errors/process-error.js';
+
+/** One range to decode, as the coordinator assigned it. */
+export interface DecodeRange {
+  input: string;
+  start: number;
+  count: number;
+  /** Input seek (seconds from the file's start) at or before the first frame; 0 = no seek. */
+  seekSeconds: number;
+  /** Absolute time between the previous frame and the first one; frames before it are dropped. <0 = none. */
+  trimSeconds: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * ffmpeg arguments that decode frames [start, start+count) exactly: a fast keyframe seek to a point
+ * safely before the first frame, timestamps kept as they are in the file (-copyts), a trim at the
+ * midpoint between the previous frame and the first one, and no frame duplication or dropping.
+ */
+export function decodeArgs(r: DecodeRange): string[] {
+  const seek = r.seekSeconds > 0 ? ['-ss', r.seekSeconds.toFixed(6), '-noaccurate_seek'] : [];
+  const trim = r.trimSeconds >= 0 ? ['-vf', `trim=start=${r.trimSeconds.toFixed(6)}`] : [];
+  return [
+    '-nostdin', '-v', 'error', ...seek, '-copyts', '-i', r.input,
+    '-map', '0:v:0', '-an', '-sn', '-dn', ...trim,
+    '-frames:v', String(r.count), '-vsync', 'passthrough',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+  ];
+}
+
+/** Reads frames of one range; `next()` resolves with a frame, or undefined after the last. */
+export class FrameReader {
+  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  private readonly frameBytes: number;
+  private readonly queue: Buffer[] = [];
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private delivered = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  private waiter: (() => void) | undefined;
+  private stderr = '';
+
+  constructor(private readonly range: DecodeRange, private readonly prefetchFrames = 4) {
+    this.frameBytes = range.width * range.height * 3;
+    const started = Date.now();
+    this.child = spawn(ffmpegPath(), decodeArgs(range), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout.on('data', (b: Buffer) => this.onData(b));
+    this.child.stderr.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4096)));
+    this.child.on('error', (e) => this.finish(e));
+    this.child.on('close', (code, signal) => {
+      if (code === 0 || this.delivered + this.queue.length >= range.count) this.finish();
+      else this.finish(new ProcessError({ command: 'ffmpeg (decode)', exitCode: code, signal, stderrTail: this.stderr, durationMs: Date.now() - started }));
+    });
+  }
+
+  private onData(b: Buffer): void {
+    this.partial.push(b);
+    this.partialBytes += b.length;
+    while (this.partialBytes >= this.frameBytes) {
+      const all = Buffer.concat(this.partial);
+      this.queue.push(all.subarray(0, this.frameBytes));
+      const rest = all.subarray(this.frameBytes);
+      this.partial = rest.length ? [rest] : [];
+      this.partialBytes = rest.length;
+    }
+    if (this.queue.length >= this.prefetchFrames) this.child.stdout.pause();
+    this.wake();
+  }
+
+  private finish(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  /** The next frame in order, or undefined once the range is complete. Throws if decoding failed or came up short. */
+  async next(): Promise<Buffer | undefined> {
+    for (;;) {
+      if (this.delivered >= this.range.count) return undefined;
+      const frame = this.queue.shift();
+      if (frame) {
+        this.delivered++;
+        if (this.queue.length < this.prefetchFrames) this.child.stdout.resume();
+        return frame;
+      }
+      if (this.ended) {
+        if (this.failure) throw this.failure;
+        throw new Error(`decoder gave ${this.delivered} of ${this.range.count} frames from frame ${this.range.start}`);
+      }
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  /** Stops the decoder (after the last frame, or on abort). */
+  close(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// The rank process: join the coordinator, load the model, wait at the barrier, do the assigned frames,
+// report, exit. It dies with its launcher: a broken stream or a vanished parent ends it.
+import { hostname } from 'node:os';
+import { identityFromEnv } from '../common/identity.js';
+import { createLogger } from '../common/log.js';
+import { openChunkStore } from '../common/storage/local-store.js';
+import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
+import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
+import { dueFault, fire, parseFaults } from './fault.js';
+import { CoordinatorLink } from './link.js';
+import { Stylizer, type DeviceChoice } from './stylizer.js';
+import { runAssignment, type Cancellable } from './worker.js';
+
+const env = process.env;
+const identity = identityFromEnv(env);
+if (!identity?.coordinator) {
+  process.stderr.write('stylerun rank: no rank identity or coordinator address in the environment (STYLERUN_RANK, STYLERUN_COORDINATOR)\n');
+  process.exit(2);
+}
+const rank = identity.rank;
+const attempt = Number(env.STYLERUN_ATTEMPT ?? 1);
+const log = createLogger(`rank ${rank}`);
+const faults = parseFaults(env.STYLERUN_FAULT);
+const token = env.STYLERUN_JOB_TOKEN ?? '';
+delete env.STYLERUN_JOB_TOKEN; // not inherited by ffmpeg
+
+let stylizer: Stylizer | undefined;
+let work: Cancellable | undefined;
+let heartbeat: NodeJS.Timeout | undefined;
+let framesDone = 0;
+let exiting = false;
+
+const link = new CoordinatorLink(`${identity.coordinator.host}:${identity.coordinator.port}`, {
+  onMessage: (msg) => void handle(msg).catch((e: Error) => fail(e)),
+  onClose: (error) => {
+    if (!exiting) void shutdown(1, `lost the coordinator${error ? `: ${error.message}` : ''}`);
+  },
+});
+
+link.send({
+  join: { rank, world_size: identity.worldSize, attempt, host: hostname(), pid: process.pid, device: env.STYLERUN_DEVICE ?? 'auto', job_token: token },
+});
+
+async function handle(msg: CoordinatorMessage__Output): Promise<void> {
+  switch (msg.kind) {
+    case 'welcome':
+      return welcome(msg.welcome!);
+    case 'assignment': {
+      const a = msg.assignment!;
+      const store = openChunkStore(a.chunk_store);
+      const run = runAssignment(a, stylizer!, store, {
+        onChunk: (c) => link.send({ chunk_committed: { start: c.start, count: c.count, name: c.key, sha256: c.sha256 } }),
+        onFrames: (s) => {
+          framesDone = s.frames;
+          link.send({ progress: { frames_done: s.frames, decode_ms: s.decodeMs, inference_ms: s.inferenceMs, encode_ms: s.encodeMs } });
+          const fault = dueFault(faults, rank, attempt, s.frames);
+          if (fault) fire(fault);
+        },
+      });
+      work = run.handle;
+      const started = performance.now();
+      const stats = await run.done;
+      link.send({
+        done: { frames: stats.frames, checksum: '', decode_ms: stats.decodeMs, inference_ms: stats.inferenceMs, encode_ms: stats.encodeMs, wall_ms: performance.now() - started },
+      });
+      return;
+    }
+    case 'finish':
+      return shutdown(0);
+    case 'abort':
+      return shutdown(1, `aborted by the coordinator: ${msg.abort!.reason}`);
+  }
+}
+
+async function welcome(w: Welcome__Output): Promise<void> {
+  const started = performance.now();
+  heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
+  stylizer = await Stylizer.load(
+    { modelPath: w.model_path, device: w.device as DeviceChoice, intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height },
+    log,
+  );
+  link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note } });
+}
+
+function fail(e: Error): void {
+  link.send({ failed: { reason: e.message.split('\n')[0], code: (e as { code?: string }).code ?? e.name } });
+  void shutdown(1, e.message.split('\n')[0]);
+}
+
+async function shutdown(code: number, why?: string): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  if (heartbeat) clearInterval(heartbeat);
+  if (why) log.warn(why);
+  await work?.cancel().catch(() => {});
+  await link.close();
+  process.exit(code);
+}
+
+// Preemption notice (a low-priority VM's eviction, or the launcher stopping us): say so, then go.
+process.on('SIGTERM', () => {
+  link.send({ preempted: { signal: 'SIGTERM' } });
+  void shutdown(143);
+});
+// Ctrl-C reaches the launcher, which stops the ranks itself; ranks are in their own process group.
+process.on('SIGINT', () => void shutdown(130));
+
+// Die with the launcher even if the stream does not break (e.g. the launcher is stopped, not killed).
+const parentPid = Number(env.STYLERUN_PARENT_PID ?? 0);
+if (parentPid) {
+  setInterval(() => {
+    if (process.ppid !== parentPid) void shutdown(1, 'the launcher is gone');
+  }, 1000).unref();
+}

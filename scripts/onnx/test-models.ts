@@ -1,0 +1,50 @@
+// Tiny ONNX models for tests: one that keeps the model contract, and one per way of breaking it.
+// Each returns the serialized model; tests write it to a temp file and load it with onnxruntime.
+import { GraphBuilder } from './graph-builder.js';
+
+const dynamicImage = ['N', 3, 'H', 'W'] as const;
+
+/** output = 255 - input, float32 [N,3,H,W] with every dim but the channels dynamic: keeps the contract. */
+export function invertModel(): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage);
+  g.output(g.node('Sub', [g.scalar(255), x]), 'output', dynamicImage);
+  return g.toModel();
+}
+
+/** Identity on a fixed [1,3,size,size] input, like the Model Zoo's 224x224 fast-neural-style models. */
+export function fixedSizeModel(size: number): Uint8Array {
+  const g = new GraphBuilder();
+  const shape = [1, 3, size, size];
+  const x = g.input('input1', shape);
+  g.output(g.node('Add', [x, g.scalar(0)]), 'output1', shape);
+  return g.toModel();
+}
+
+/** Two image inputs added together: breaks "exactly one input". */
+export function twoInputModel(): Uint8Array {
+  const g = new GraphBuilder();
+  const a = g.input('content', dynamicImage);
+  const b = g.input('style', dynamicImage);
+  g.output(g.node('Add', [a, b]), 'output', dynamicImage);
+  return g.toModel();
+}
+
+/** An int64 image input cast to float: breaks "the input is float32". */
+export function int64InputModel(): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage, 'int64');
+  g.output(g.node('Cast', [x], { to: 1 }), 'output', dynamicImage);
+  return g.toModel();
+}
+
+/** A [N,4,H,W] (RGBA) input reduced to 3 channels by a 1x1 Conv: breaks "3 channels in". */
+export function wrongChannelsModel(): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', ['N', 4, 'H', 'W']);
+  const dropAlpha = new Float32Array(3 * 4);
+  for (let c = 0; c < 3; c++) dropAlpha[c * 4 + c] = 1;
+  const w = g.constant('drop_alpha', [3, 4, 1, 1], dropAlpha);
+  g.output(g.node('Conv', [x, w]), 'output', dynamicImage);
+  return g.toModel();
+}

@@ -1,0 +1,29 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { invertModel } from '../../scripts/onnx/test-models.js';
+import { makeIndexedVideo, readIndices, videoPts } from '../support/media.js';
+import { runCli } from '../support/cli.js';
+
+describe('frame exactness', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-exact-'));
+  const model = join(dir, 'invert.onnx');
+  const input = join(dir, 'indexed.mp4');
+  const frames = 103; // not divisible by 2, 3 or 4
+
+  beforeAll(async () => {
+    writeFileSync(model, invertModel());
+    await makeIndexedVideo(input, frames, { audio: true });
+    expect(await readIndices(input)).toEqual([...Array(frames).keys()]);
+  });
+
+  it.each([2, 3, 4])('gives every one of 103 frames back exactly once, in order, with -n %i', async (n) => {
+    const output = join(dir, `out-${n}.mp4`);
+    const r = await runCli(['-n', String(n), '--input', input, '--output', output, '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')], { cwd: dir });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    expect(await readIndices(output, true)).toEqual([...Array(frames).keys()]);
+    expect(await videoPts(output)).toEqual(await videoPts(input));
+  });
+});

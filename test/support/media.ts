@@ -1,0 +1,68 @@
+// Small media fixtures made with ffmpeg, and readers for what the tests check.
+import { ffmpegPath, ffprobePath } from '../../common/ffmpeg/binaries.js';
+import { runTool } from '../../common/ffmpeg/run.js';
+
+const blocks = 12; // bits of frame index, one 8x8 block each
+
+/**
+ * An H.264 video whose frame i shows i in binary (block b white when bit b is set), with B-frames and
+ * short GOPs so that a rank seeking into the middle must be frame-exact.
+ */
+export async function makeIndexedVideo(path: string, frames: number, opts: { rate?: string; audio?: boolean } = {}): Promise<void> {
+  const rate = opts.rate ?? '25';
+  const lum = `255*mod(trunc(N/pow(2\\,trunc(X/8)))\\,2)`;
+  const audio = opts.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : [];
+  await runTool(ffmpegPath(), [
+    '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:size=${blocks * 8}x16:rate=${rate},format=gray,geq=lum='${lum}'`, ...audio,
+    '-frames:v', String(frames), '-c:v', 'libx264', '-g', '7', '-bf', '2', '-crf', '10', '-pix_fmt', 'yuv420p',
+    ...(opts.audio ? ['-c:a', 'aac', '-shortest'] : []), path,
+  ]);
+}
+
+/** Decodes a video made by makeIndexedVideo (or its styled copy) back into the index of each frame. */
+export async function readIndices(path: string, invert = false): Promise<number[]> {
+  const w = blocks * 8;
+  const h = 16;
+  const raw = await rawFrames(path, 'gray');
+  const out: number[] = [];
+  for (let f = 0; f * w * h < raw.length; f++) {
+    let index = 0;
+    for (let b = 0; b < blocks; b++) {
+      const v = raw[f * w * h + 8 * w + b * 8 + 4];
+      if ((v > 128) !== invert) index |= 1 << b;
+    }
+    out.push(index);
+  }
+  return out;
+}
+
+/** All frames of a video as raw bytes in the given pixel format. */
+export async function rawFrames(path: string, pixFmt = 'rgb24'): Promise<Buffer> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpegPath(), ['-v', 'error', '-i', path, '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1']);
+    const parts: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => parts.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(parts)) : reject(new Error(`ffmpeg exited ${code}`))));
+  });
+}
+
+/** Stream facts ffprobe reports, decoding to count frames. */
+export async function streamFacts(path: string): Promise<{ frames: number; width: number; height: number; rFrameRate: string; avgFrameRate: string; duration: number; audioDuration?: number; audioCodec?: string }> {
+  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', path]);
+  const streams = (JSON.parse(stdout) as { streams: Record<string, string | number>[] }).streams;
+  const v = streams.find((s) => s.codec_type === 'video')!;
+  const a = streams.find((s) => s.codec_type === 'audio');
+  return {
+    frames: Number(v.nb_read_frames), width: Number(v.width), height: Number(v.height), rFrameRate: String(v.r_frame_rate),
+    avgFrameRate: String(v.avg_frame_rate), duration: Number(v.duration),
+    audioDuration: a ? Number(a.duration) : undefined, audioCodec: a ? String(a.codec_name) : undefined,
+  };
+}
+
+/** Presentation timestamps of the video packets, sorted. */
+export async function videoPts(path: string): Promise<number[]> {
+  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts', '-of', 'csv=p=0', path]);
+  return stdout.split('\n').filter((l) => l.trim()).map(Number).sort((a, b) => a - b);
+}
