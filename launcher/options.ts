@@ -61,7 +61,8 @@ export function bundledModels(): string[] {
 /** A bundled model name, or a path to an .onnx file. Existence of a path is checked with the model. */
 export function resolveModel(value: string | undefined): string {
   const v = value ?? defaultModel;
-  if (v.endsWith('.onnx') || v.includes('/')) return resolve(v);
+  // anything that looks like a file is a file (and gets the model checks), not a bundled name
+  if (v.endsWith('.onnx') || v.includes('/') || v.includes('.') || existsSync(v)) return resolve(v);
   const bundled = join(packageRoot(), 'models', `${v}.onnx`);
   if (!existsSync(bundled)) throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
   return bundled;

@@ -31,9 +31,15 @@ function cudaInstalled(): boolean {
   }
 }
 
+/** Whether the Vulkan loader WebGPU (Dawn) needs on Linux is installed; without it Dawn only complains. */
+function vulkanInstalled(): boolean {
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  return dirs.some((d) => d && existsSync(join(d, 'libvulkan.so.1')));
+}
+
 /** Providers to try, best first. */
-export function providerCandidates(device: DeviceChoice, hasCuda: boolean): string[] {
-  if (device === 'auto') return [...(hasCuda ? ['cuda'] : []), 'webgpu', 'cpu'];
+export function providerCandidates(device: DeviceChoice, hasCuda: boolean, hasVulkan = true): string[] {
+  if (device === 'auto') return [...(hasCuda ? ['cuda'] : []), ...(hasVulkan ? ['webgpu'] : []), 'cpu'];
   return [device];
 }
 
@@ -56,7 +62,7 @@ export class Stylizer {
 
   /** Loads the model on the best provider `device` allows, checks the contract and warms it up. */
   static async load(opts: StylizerOptions, log: Logger): Promise<Stylizer> {
-    const candidates = providerCandidates(opts.device, cudaInstalled());
+    const candidates = providerCandidates(opts.device, cudaInstalled(), vulkanInstalled());
     let lastError: unknown;
     for (const provider of candidates) {
       let checked: CheckedModel;

@@ -147,7 +147,7 @@ export class Attempt {
       case 'ready':
         r.ready = true;
         r.executionProvider = msg.ready!.execution_provider;
-        this.log.info(`rank ${r.rank} ready`, { ep: r.executionProvider, load_ms: Math.round(msg.ready!.load_ms), model: msg.ready!.model_note });
+        this.log.info(`rank ${r.rank} ready`, { pid: r.process?.pid, ep: r.executionProvider, load_ms: Math.round(msg.ready!.load_ms), model: msg.ready!.model_note });
         this.checkBarrier(Number.POSITIVE_INFINITY);
         return;
       case 'heartbeat':

@@ -1,6 +1,9 @@
 // Runs the built `stylerun` command as a real child process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
 
 export const cliPath = fileURLToPath(new URL('../../dist/launcher/cli.js', import.meta.url));
 export const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
@@ -13,11 +16,12 @@ export interface CliResult {
 }
 
 /** Starts the CLI; `done` resolves when it exits. */
-export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string>; uid?: number } = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    uid: options.uid,
   });
   let stdout = '';
   let stderr = '';
@@ -28,7 +32,7 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
 }
 
 /** Runs the CLI to completion. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; uid?: number } = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
 
@@ -45,4 +49,19 @@ export function alive(pid: number): boolean {
 /** Rank pids the launcher logged ("rank N ready ... pid=P"). */
 export function rankPids(stderr: string): number[] {
   return [...stderr.matchAll(/rank \d+ ready .*?pid=(\d+)/g)].map((m) => Number(m[1]));
+}
+
+/** Pids of live processes whose command line mentions `text` (e.g. a job's work folder). */
+export function processesMentioning(text: string): number[] {
+  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
 }

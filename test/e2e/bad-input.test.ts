@@ -1,0 +1,120 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
+import { runTool } from '../../common/ffmpeg/run.js';
+import { twoInputModel } from '../../scripts/onnx/test-models.js';
+import { makeIndexedVideo } from '../support/media.js';
+import { runCli, type CliResult } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stylerun-bad-'));
+const outDir = join(dir, 'out');
+const output = join(outDir, 'styled.mp4');
+const video = join(dir, 'ok.mp4');
+
+beforeAll(async () => {
+  mkdirSync(outDir);
+  await makeIndexedVideo(video, 6);
+  writeFileSync(join(dir, 'notes.txt'), 'this is not a video\n');
+  writeFileSync(join(dir, 'zero.y4m'), 'YUV4MPEG2 W64 H64 F25:1 Ip A1:1 C420jpeg\n');
+  writeFileSync(join(dir, 'garbage.onnx'), 'not a model at all');
+  writeFileSync(join(dir, 'two-inputs.onnx'), twoInputModel());
+  writeFileSync(join(dir, 'hosts.txt'), 'localhost slots=2\nnode-b.example slots=2\n');
+  await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'aac', join(dir, 'audio.m4a')]);
+});
+
+/** Runs stylerun with the given arguments (an output to outDir unless they name one). */
+function stylerun(args: string[]): Promise<CliResult> {
+  const withOutput = args.includes('--output') ? args : [...args, '--output', output];
+  return runCli(withOutput, { cwd: dir });
+}
+
+function expectCleanFailure(r: CliResult, code: number, message: RegExp): void {
+  expect(r.code).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[lines.length - 1]).toMatch(message);
+  expect(lines[lines.length - 1]).toMatch(/^stylerun: error: /);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(readdirSync(outDir)).toEqual([]); // nothing at --output, no partial file
+}
+
+describe('bad input gets one clear line, a documented exit code and no output', () => {
+  it('refuses a missing input with exit code 3', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'missing.mp4')]), 3, /missing\.mp4 does not exist/);
+  });
+
+  it('refuses a folder given as input with exit code 3', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', outDir]), 3, /is not a file/);
+  });
+
+  it('refuses an unreadable input with exit code 3', async () => {
+    const locked = join(dir, 'locked.mp4');
+    writeFileSync(locked, 'x');
+    chmodSync(locked, 0);
+    // root reads anything: run as "nobody" there, so the permission really bites
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      chmodSync(dir, 0o755);
+      chmodSync(outDir, 0o777);
+    }
+    const r = await runCli(['-n', '1', '--input', locked, '--output', output], { cwd: outDir, uid: asRoot ? 65534 : undefined });
+    expectCleanFailure(r, 3, /locked\.mp4 cannot be read \(EACCES\)/);
+  });
+
+  it('refuses a file that is not a video with exit code 3', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'notes.txt')]), 3, /not a video/);
+  });
+
+  it('refuses a file with no video stream with exit code 3', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'audio.m4a')]), 3, /has no video stream/);
+  });
+
+  it('refuses a video stream with zero frames with exit code 3', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'zero.y4m')]), 3, /no frames/);
+  });
+
+  it('refuses -n 0 with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '0', '--input', video]), 2, /-n must be a positive integer/);
+  });
+
+  it('refuses more ranks than frames with exit code 3', async () => {
+    expectCleanFailure(await stylerun(['-n', '7', '--input', video]), 3, /-n 7 is more than the 6 frames/);
+  });
+
+  it('refuses an output in a folder that does not exist with exit code 5', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--output', join(dir, 'no-such-dir', 'out.mp4')]);
+    expectCleanFailure(r, 5, /folder .*no-such-dir does not exist/);
+  });
+
+  it('refuses an output container it cannot write with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--output', join(outDir, 'out.gif')]), 2, /--output must end in/);
+  });
+
+  it('refuses a model file that is not ONNX with exit code 4', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', join(dir, 'garbage.onnx')]), 4, /is not an ONNX model/);
+  });
+
+  it('refuses a model that breaks the contract with exit code 4, before any rank starts', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--model', join(dir, 'two-inputs.onnx')]);
+    expectCleanFailure(r, 4, /has 2 inputs/);
+    expect(r.stderr).not.toMatch(/attempt 1/);
+  });
+
+  it('refuses an unknown bundled model name with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'no-such-style']), 2, /unknown model "no-such-style"/);
+  });
+
+  it('refuses a hostfile naming another machine with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '4', join(dir, 'hosts.txt'), '--input', video]), 2, /node-b\.example.*not supported yet/);
+  });
+
+  it('refuses a hostfile with too few slots with exit code 2', async () => {
+    writeFileSync(join(dir, 'small.txt'), 'localhost slots=1\n');
+    expectCleanFailure(await stylerun(['-n', '2', '--hostfile', join(dir, 'small.txt'), '--input', video]), 2, /only 1 slot/);
+  });
+
+  it('refuses an unknown flag with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BarrierRank,
+  type FailureReason,
+  type RankFailure,
+  barrierDecision,
+  describeFailure,
+  restartDecision,
+  rootCause,
+} from '../../launcher/coordinator/decisions.js';
+
+const deadlineMs = 10_000;
+
+function ranks(...states: ('absent' | 'joined' | 'ready')[]): BarrierRank[] {
+  return states.flatMap((s, rank) => (s === 'absent' ? [] : [{ rank, joined: true, ready: s === 'ready' }]));
+}
+
+function failure(rank: number, atMs: number, reason: FailureReason = 'exited', extra: Partial<RankFailure> = {}): RankFailure {
+  return { rank, host: `host-${rank}`, reason, atMs, message: 'boom', ...extra };
+}
+
+describe('barrierDecision', () => {
+  it('waits while some ranks are not ready and the deadline is still ahead', () => {
+    expect(barrierDecision(ranks('ready', 'joined', 'absent'), 3, deadlineMs - 1, deadlineMs)).toEqual({ kind: 'wait' });
+  });
+
+  it('releases as soon as every rank is ready', () => {
+    expect(barrierDecision(ranks('ready', 'ready', 'ready'), 3, 0, deadlineMs)).toEqual({ kind: 'release' });
+  });
+
+  it('releases when every rank is ready even after the deadline has passed', () => {
+    expect(barrierDecision(ranks('ready', 'ready'), 2, deadlineMs + 5_000, deadlineMs)).toEqual({ kind: 'release' });
+  });
+
+  it('times out at the deadline, naming ranks that never joined apart from ranks that joined but are not ready', () => {
+    expect(barrierDecision(ranks('ready', 'absent', 'joined', 'ready', 'absent'), 5, deadlineMs, deadlineMs)).toEqual({
+      kind: 'timeout',
+      neverJoined: [1, 4],
+      notReady: [2],
+    });
+  });
+
+  it('counts a rank the snapshot lists as not joined among those that never joined', () => {
+    const snapshot: BarrierRank[] = [
+      { rank: 0, joined: false, ready: false },
+      { rank: 1, joined: true, ready: false },
+    ];
+    expect(barrierDecision(snapshot, 2, deadlineMs + 1, deadlineMs)).toEqual({ kind: 'timeout', neverJoined: [0], notReady: [1] });
+  });
+
+  it('names every rank as never joined when nobody came', () => {
+    expect(barrierDecision([], 3, deadlineMs, deadlineMs)).toEqual({ kind: 'timeout', neverJoined: [0, 1, 2], notReady: [] });
+  });
+});
+
+describe('rootCause', () => {
+  it('names the earliest failure', () => {
+    const first = failure(2, 100);
+    expect(rootCause([failure(0, 300), first, failure(1, 200)])).toBe(first);
+  });
+
+  it('names the lower rank when two failures happen at the same moment', () => {
+    const lower = failure(1, 100);
+    expect(rootCause([failure(3, 100), lower, failure(2, 100)])).toBe(lower);
+  });
+
+  it('is undefined when nothing failed', () => {
+    expect(rootCause([])).toBeUndefined();
+  });
+
+  it('leaves the list it was given in its order', () => {
+    const failures = [failure(1, 300), failure(0, 100)];
+    rootCause(failures);
+    expect(failures.map((f) => f.rank)).toEqual([1, 0]);
+  });
+});
+
+describe('restartDecision', () => {
+  it.each([
+    { attempt: 1, maxRestarts: 1 },
+    { attempt: 2, maxRestarts: 3 },
+    { attempt: 3, maxRestarts: 3 },
+  ])('reruns after attempt $attempt fails when maxRestarts is $maxRestarts', ({ attempt, maxRestarts }) => {
+    expect(restartDecision(attempt, maxRestarts, failure(0, 1))).toEqual({ kind: 'rerun' });
+  });
+
+  it.each([
+    { attempt: 1, maxRestarts: 0 },
+    { attempt: 2, maxRestarts: 1 },
+    { attempt: 4, maxRestarts: 3 },
+  ])('gives up after attempt $attempt fails when maxRestarts is $maxRestarts', ({ attempt, maxRestarts }) => {
+    expect(restartDecision(attempt, maxRestarts, failure(0, 1))).toEqual({ kind: 'give-up', why: `${maxRestarts} restarts used` });
+  });
+
+  it('never reruns an interrupted attempt, however many restarts remain', () => {
+    expect(restartDecision(1, 10, failure(-1, 1, 'interrupted'))).toEqual({ kind: 'give-up', why: 'interrupted' });
+  });
+
+  it('never reruns after a barrier timeout, however many restarts remain', () => {
+    expect(restartDecision(1, 10, failure(1, 1, 'barrier-timeout'))).toEqual({ kind: 'give-up', why: 'barrier timeout' });
+  });
+
+  it.each<FailureReason>(['exited', 'stream-closed', 'heartbeat-timeout', 'preempted', 'reported'])('reruns after a %s failure', (reason) => {
+    expect(restartDecision(1, 2, failure(0, 1, reason))).toEqual({ kind: 'rerun' });
+  });
+
+  it('reruns while restarts remain when the cause is unknown', () => {
+    expect(restartDecision(1, 1, undefined)).toEqual({ kind: 'rerun' });
+  });
+});
+
+describe('describeFailure', () => {
+  it('names the rank, the host, the message and the signal', () => {
+    expect(describeFailure(failure(1, 0, 'exited', { host: 'host-a', message: 'exited', signal: 'SIGKILL', exitCode: null }))).toBe(
+      'rank 1 on host-a: exited (signal SIGKILL)',
+    );
+  });
+
+  it('names the exit code when there is no signal, including exit code 0', () => {
+    expect(describeFailure(failure(2, 0, 'exited', { host: 'node7', message: 'exited early', exitCode: 3 }))).toBe('rank 2 on node7: exited early (exit code 3)');
+    expect(describeFailure(failure(2, 0, 'exited', { host: 'node7', message: 'exited early', exitCode: 0 }))).toBe('rank 2 on node7: exited early (exit code 0)');
+  });
+
+  it('says only the message when there is neither a signal nor an exit code', () => {
+    expect(describeFailure(failure(0, 0, 'heartbeat-timeout', { message: 'no heartbeat for 10000 ms' }))).toBe('rank 0 on host-0: no heartbeat for 10000 ms');
+  });
+
+  it('leaves the host out when it is not known', () => {
+    expect(describeFailure(failure(3, 0, 'barrier-timeout', { host: '', message: 'barrier timed out' }))).toBe('rank 3: barrier timed out');
+  });
+});
