@@ -9,7 +9,8 @@ import { StylerunError } from '../common/errors/stylerun-error.js';
 import { createLogger } from '../common/log.js';
 import { makeSampleClip } from './demo.js';
 import { runJob } from './job.js';
-import { resolveOptions, type RawOptions } from './options.js';
+import { readJobRecord } from './job-record.js';
+import { recordable, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from './spawn/local.js';
 import { formatSummary } from './summary.js';
 
@@ -31,9 +32,12 @@ async function main(argv: string[]): Promise<number> {
   process.on('exit', killAllGroups);
 
   let code: number = ExitCode.ok;
-  const run = async (raw: RawOptions) => {
+  const run = async (given: RawOptions, resume?: string) => {
+    const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as RawOptions;
+    // on --resume the job's recorded options apply, and flags given now override them
+    const raw = resume ? { ...readJobRecord(workRoot(defined), resume).options, ...defined } : defined;
     const opts = resolveOptions(raw);
-    const summary = await runJob(opts, log, controller.signal);
+    const summary = await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, log, controller.signal);
     process.stdout.write(`${formatSummary(summary)}\n`);
   };
   const parser = yargs(argv)
@@ -50,27 +54,31 @@ async function main(argv: string[]): Promise<number> {
     .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
       y.positional('hostfile', { type: 'string', describe: 'Open MPI / MPICH hostfile (this machine only, for now)' }),
       async (a) => run({
-        n: a.n as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
+        n: a.n as number | undefined, rerun: a.rerun as string | undefined, minRanks: a['min-ranks'] as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
         input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string,
         batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
         heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number,
-        keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean,
-      }))
-    .option('n', { alias: 'np', type: 'number', describe: 'number of ranks', default: 1 })
+        keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
+      }, a.resume as string | undefined))
+    // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
+    .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
     .option('hostfile-flag', { type: 'string', hidden: true })
     .option('input', { alias: 'i', type: 'string', describe: 'input video' })
     .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })
-    .option('model', { alias: 'm', type: 'string', describe: 'bundled model name or path to an .onnx file' })
-    .option('device', { type: 'string', default: 'auto', describe: 'auto | cpu | webgpu | cuda' })
-    .option('batch-size', { type: 'number', default: 1, describe: 'frames per inference call' })
-    .option('barrier-timeout', { type: 'number', default: 120, describe: 'seconds for all ranks to join and load the model' })
-    .option('heartbeat-interval', { type: 'number', default: 1, describe: 'seconds between rank heartbeats' })
-    .option('heartbeat-timeout', { type: 'number', default: 10, describe: 'seconds without a heartbeat before a rank counts as hung' })
-    .option('max-restarts', { type: 'number', default: 3, describe: 'reruns of the styling step after a failure' })
-    .option('chunk-frames', { type: 'number', default: 32, describe: 'frames per committed chunk' })
+    .option('model', { alias: 'm', type: 'string', describe: 'bundled model name or path to an .onnx file [painterly-starry]' })
+    .option('device', { type: 'string', describe: 'auto | cpu | webgpu | cuda [auto]' })
+    .option('batch-size', { type: 'number', describe: 'frames per inference call [1]' })
+    .option('barrier-timeout', { type: 'number', describe: 'seconds for all ranks to join and load the model [120]' })
+    .option('heartbeat-interval', { type: 'number', describe: 'seconds between rank heartbeats [1]' })
+    .option('heartbeat-timeout', { type: 'number', describe: 'seconds without a heartbeat before a rank counts as hung [10]' })
+    .option('max-restarts', { type: 'number', describe: 'reruns of the styling step after a failure [3]' })
+    .option('rerun', { type: 'string', describe: 'resume: keep committed chunks | whole: redo every frame [resume]' })
+    .option('min-ranks', { type: 'number', describe: 'fewest ranks a rerun may shrink to, leaving out slots that keep failing [-n]' })
+    .option('chunk-frames', { type: 'number', describe: 'frames per committed chunk [32]' })
     .option('keep-frames', { type: 'string', describe: 'also write the styled frames as numbered PNGs into this folder' })
-    .option('work-dir', { type: 'string', describe: 'where job folders go (default ./.stylerun/jobs)' })
-    .option('keep-work', { type: 'boolean', default: false, describe: 'keep the job folder (chunks, journal) after success' })
+    .option('work-dir', { type: 'string', describe: 'where job folders go [./.stylerun/jobs]' })
+    .option('keep-work', { type: 'boolean', describe: 'keep the job folder (chunks, journal) after success' })
+    .option('resume', { type: 'string', describe: 'finish job JOB (its id) whose launcher was killed, redoing only uncommitted frames' })
     .strictOptions()
     .help()
     .version()

@@ -1,6 +1,6 @@
 // The job's record of committed chunks (JSON lines, appended after each chunk is verified). It is
 // what a rerun or `--resume` trusts; a chunk file with no journal line is never used.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 
 /** A verified, committed chunk. */
 export interface JournalEntry {
@@ -31,7 +31,9 @@ export class Journal {
   }
 
   append(e: JournalEntry): void {
-    appendFileSync(this.path, `${JSON.stringify(e)}\n`);
+    // after a torn last line (a launcher killed mid-write) start a fresh line, or this entry is lost too
+    const torn = existsSync(this.path) && !endsWithNewline(this.path);
+    appendFileSync(this.path, `${torn ? '\n' : ''}${JSON.stringify(e)}\n`);
   }
 
   clear(): void {
@@ -43,7 +45,7 @@ export class Journal {
 export function planGather(entries: readonly JournalEntry[], totalFrames: number): JournalEntry[] {
   const byStart = new Map<number, JournalEntry>();
   // a later entry for the same start (a rerun of the same chunk) wins
-  for (const e of entries) byStart.set(e.start, e);
+  for (const e of entries) if (e.count > 0) byStart.set(e.start, e);
   const plan: JournalEntry[] = [];
   let cursor = 0;
   while (cursor < totalFrames) {
@@ -54,4 +56,17 @@ export function planGather(entries: readonly JournalEntry[], totalFrames: number
     cursor += e.count;
   }
   return plan;
+}
+
+function endsWithNewline(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }

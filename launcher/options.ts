@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../common/errors/usage-error.js';
 import { packageRoot } from '../common/paths.js';
 import type { DeviceChoice } from '../rank/stylizer.js';
+import type { RerunMode } from './rerun-policy.js';
 
 /** The built-in style used when --model is not given. */
 export const defaultModel = 'painterly-starry';
@@ -29,6 +30,9 @@ export interface JobOptions {
   workRoot: string;
   keepWork: boolean;
   intraOpThreads: number;
+  rerun: RerunMode;
+  /** Fewest ranks an attempt may shrink to when slots keep failing. */
+  minRanks: number;
 }
 
 /** Raw options as the CLI parsed them. */
@@ -48,6 +52,8 @@ export interface RawOptions {
   keepFrames?: string;
   workDir?: string;
   keepWork?: boolean;
+  rerun?: string;
+  minRanks?: number;
 }
 
 const devices: readonly DeviceChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
@@ -90,8 +96,14 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
   const heartbeatTimeoutMs = seconds('--heartbeat-timeout', raw.heartbeatTimeout, 10);
   const maxRestarts = raw.maxRestarts ?? 3;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);
+  const rerun = (raw.rerun ?? 'resume') as RerunMode;
+  if (rerun !== 'resume' && rerun !== 'whole') throw new UsageError(`--rerun must be resume or whole, got ${raw.rerun}`);
+  const minRanks = positiveInt('--min-ranks', raw.minRanks, ranks);
+  if (minRanks > ranks) throw new UsageError(`--min-ranks ${minRanks} is more than -n ${ranks}`);
   return {
     ranks,
+    rerun,
+    minRanks,
     hostfile: raw.hostfile,
     input: resolve(raw.input),
     output: resolve(raw.output),
@@ -105,10 +117,20 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     maxRestarts,
     chunkFrames: positiveInt('--chunk-frames', raw.chunkFrames, 32),
     keepFrames: raw.keepFrames ? resolve(raw.keepFrames) : undefined,
-    workRoot: raw.workDir ? resolve(raw.workDir) : resolve('.stylerun', 'jobs'),
+    workRoot: workRoot(raw),
     keepWork: raw.keepWork ?? false,
     // N local ranks share the cores: one onnxruntime thread pool each must not oversubscribe them
     intraOpThreads: Math.max(1, Math.floor(cpus().length / Math.max(1, localRanks))),
   };
 }
 
+
+/** Where job folders go. */
+export function workRoot(raw: RawOptions): string {
+  return raw.workDir ? resolve(raw.workDir) : resolve('.stylerun', 'jobs');
+}
+
+/** The raw options with every path absolute, as job.json keeps them for a resume from anywhere. */
+export function recordable(raw: RawOptions, opts: JobOptions): RawOptions {
+  return { ...raw, input: opts.input, output: opts.output, model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames, workDir: opts.workRoot };
+}

@@ -20,7 +20,7 @@ export function formatSummary(j: JobSummary): string {
     `  gather ${s(j.gatherMs)} (${pct(j.gatherMs, j.wallMs)} of wall)`,
   ];
   for (const a of j.attempts) {
-    lines.push(`  attempt ${a.attempt}: ${a.state}, ${a.ranks} ranks, ${a.framesScattered} frames${a.rootCause ? `; root cause: ${a.rootCause}` : ''}`);
+    lines.push(`  attempt ${a.attempt}: ${a.state}, ${a.ranks} ranks, ${a.framesScattered} frames (${a.framesRedone} redone)${a.rootCause ? `; root cause: ${a.rootCause}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -24,12 +24,14 @@ export function parseFaults(text: string | undefined): Fault[] {
   if (!text?.trim()) return [];
   return text.split(';').filter((s) => s.trim()).map((spec) => {
     const fields = new Map(spec.split(',').map((kv) => kv.trim().split('=') as [string, string]));
+    for (const key of fields.keys()) {
+      if (!['rank', 'attempt', 'after', 'action'].includes(key)) throw new Error(`STYLERUN_FAULT: unknown key "${key}" in "${spec}"`);
+    }
     const int = (key: string, optional = false): number | undefined => {
       const v = fields.get(key);
       if (v === undefined && optional) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`STYLERUN_FAULT: bad ${key} in "${spec}"`);
-      return n;
+      if (v === undefined || !/^\d+$/.test(v)) throw new Error(`STYLERUN_FAULT: bad ${key} in "${spec}"`);
+      return Number(v);
     };
     const action = fields.get('action') as FaultAction;
     if (!actions.includes(action)) throw new Error(`STYLERUN_FAULT: action must be one of ${actions.join('|')} in "${spec}"`);

@@ -1,5 +1,5 @@
 // A ChunkStore in a local (or shared network) directory: stage as a dot-file, rename into place.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkStore } from './storage.js';
@@ -24,6 +24,11 @@ export class LocalChunkStore implements ChunkStore {
 
   async list(): Promise<string[]> {
     return (await readdir(this.dir)).filter((n) => !n.startsWith('.'));
+  }
+
+  /** Deletes staged files left by ranks that died mid-chunk. */
+  removeStaged(): void {
+    for (const name of readdirSync(this.dir)) if (name.startsWith('.staging-')) rmSync(join(this.dir, name), { force: true });
   }
 
   async remove(key: string): Promise<void> {

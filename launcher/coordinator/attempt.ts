@@ -252,6 +252,11 @@ export class Attempt {
       if (f.rank === rank && f.exitCode === undefined) {
         f.exitCode = exitCode;
         f.signal = signal;
+        // the stream broke because the process died: say how it died
+        if (f.reason === 'stream-closed') {
+          f.reason = 'exited';
+          f.message = signal ? `process was killed by ${signal}` : `process exited with code ${exitCode}`;
+        }
       }
     }
   }

@@ -58,11 +58,11 @@ export class CoordinatorServer {
     call.on('data', (msg: RankMessage__Output) => {
       if (!stream) {
         if (msg.kind !== 'join' || !msg.join) {
-          call.destroy(Object.assign(new Error('first message must be join'), { code: grpc.status.FAILED_PRECONDITION }));
+          refuse(call, grpc.status.FAILED_PRECONDITION, 'first message must be join');
           return;
         }
         if (!this.tokenMatches(msg.join.job_token)) {
-          call.destroy(Object.assign(new Error('wrong job token'), { code: grpc.status.PERMISSION_DENIED }));
+          refuse(call, grpc.status.PERMISSION_DENIED, 'wrong job token');
           return;
         }
         stream = {
@@ -108,4 +108,9 @@ export class CoordinatorServer {
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     this.server.forceShutdown();
   }
+}
+
+/** Ends a stream with a status the client sees (grpc-js sends no status for a destroyed stream). */
+function refuse(call: Call, code: grpc.status, details: string): void {
+  call.emit('error', Object.assign(new Error(details), { code, details }));
 }

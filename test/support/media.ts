@@ -66,3 +66,9 @@ export async function videoPts(path: string): Promise<number[]> {
   const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts', '-of', 'csv=p=0', path]);
   return stdout.split('\n').filter((l) => l.trim()).map(Number).sort((a, b) => a - b);
 }
+
+/** ffmpeg's per-frame hashes of every decoded stream (video and audio), without the header comments. */
+export async function frameHashes(path: string): Promise<string[]> {
+  const { stdout } = await runTool(ffmpegPath(), ['-v', 'error', '-i', path, '-map', '0', '-f', 'framemd5', '-']);
+  return stdout.split('\n').filter((l) => l && !l.startsWith('#'));
+}

@@ -1,0 +1,114 @@
+// The styling step with its rerun policy: attempts run one after another until one succeeds, the
+// restarts run out, the barrier times out, or the user interrupts.
+import type { VideoInfo } from '../common/ffmpeg/probe.js';
+import type { Logger } from '../common/log.js';
+import type { LocalChunkStore } from '../common/storage/local-store.js';
+import { Attempt, type AttemptResult } from './coordinator/attempt.js';
+import { describeFailure, restartDecision } from './coordinator/decisions.js';
+import type { CoordinatorServer } from './coordinator/server.js';
+import { BarrierTimeoutError } from './errors/barrier-timeout-error.js';
+import { GaveUpError } from './errors/gave-up-error.js';
+import { InterruptedError } from './errors/interrupted-error.js';
+import type { Journal } from './journal.js';
+import type { JobOptions } from './options.js';
+import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
+import { scatterSpans, type FrameSpan } from './scatter.js';
+import { seekPoints } from './seek.js';
+import type { RankSpawner } from './spawn/spawner.js';
+import { verifyChunk } from './verify-chunk.js';
+
+/** One attempt as the summary reports it. */
+export interface AttemptSummary {
+  attempt: number;
+  ranks: number;
+  framesScattered: number;
+  /** Frames earlier attempts had already been given (lost or discarded work). */
+  framesRedone: number;
+  state: AttemptResult['state'];
+  rootCause?: string;
+}
+
+/** What the attempts need from the job. */
+export interface AttemptsContext {
+  opts: JobOptions;
+  info: VideoInfo;
+  hosts: string[];
+  journal: Journal;
+  store: LocalChunkStore;
+  server: CoordinatorServer;
+  spawner: RankSpawner;
+  log: Logger;
+  signal?: AbortSignal;
+  jobId: string;
+  jobToken: string;
+  port: number;
+  workDir: string;
+}
+
+/** Runs attempts until one succeeds; throws GaveUpError, BarrierTimeoutError or InterruptedError otherwise. */
+export async function runAttempts(ctx: AttemptsContext): Promise<{ result: AttemptResult; attempts: AttemptSummary[] }> {
+  const { opts, info, journal, store, log, signal } = ctx;
+  const total = info.pts.length;
+  const attempts: AttemptSummary[] = [];
+  const history: AttemptRecord[] = [];
+  const given: FrameSpan[] = [];
+  for (let attempt = 1; ; attempt++) {
+    if (opts.rerun === 'whole' && attempt > 1) {
+      journal.clear();
+      for (const key of await store.list()) await store.remove(key);
+    }
+    const slots = activeSlots(ctx.hosts.length, history, opts.minRanks);
+    const pending = pendingFrames(total, journal.load(), opts.rerun);
+    const pendingCount = pending.reduce((s, p) => s + p.count, 0);
+    const world = Math.min(slots.length, pendingCount);
+    const shares = scatterSpans(pending, world);
+    const redone = redoneFrames(pending, given);
+    log.info(`attempt ${attempt} of ${opts.maxRestarts + 1}: ${world} ranks, ${pendingCount} of ${total} frames to style${redone ? ` (${redone} redone)` : ''}`);
+    if (world < ctx.hosts.length && history.length) log.warn(`left out slot(s) ${ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)).join(', ')} after consecutive failures`);
+    const current = new Attempt(
+      {
+        attempt, worldSize: world, hosts: slots.slice(0, world).map((s) => ctx.hosts[s]),
+        welcome: {
+          job_id: ctx.jobId, model_path: opts.modelPath, device: opts.device, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
+          width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs,
+        },
+        assignments: shares.map((spans) => ({
+          ranges: spans.map((s) => {
+            const p = seekPoints(info, s.start);
+            return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds };
+          }),
+          input: info.path, chunk_store: store.dir, chunk_frames: opts.chunkFrames, width: info.width, height: info.height,
+        })),
+        barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
+        rankEnv: (rank) => ({
+          STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), STYLERUN_LOCAL_RANK: String(rank), STYLERUN_LOCAL_WORLD_SIZE: String(world),
+          STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_JOB_TOKEN: ctx.jobToken, STYLERUN_DEVICE: opts.device,
+        }),
+        onChunk: async (c) => {
+          await verifyChunk(store.readPath(c.key), c.sha256, c.count);
+          journal.append({ ...c, attempt });
+        },
+      },
+      ctx.server, ctx.spawner, log,
+    );
+    const onAbort = () => current.interrupt('interrupted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) current.interrupt('interrupted');
+    const result = await current.run();
+    signal?.removeEventListener('abort', onAbort);
+    given.push(...pending);
+    const cause = result.rootCause;
+    attempts.push({ attempt, ranks: world, framesScattered: pendingCount, framesRedone: redone, state: result.state, rootCause: cause && describeFailure(cause) });
+    if (result.state === 'succeeded') return { result, attempts };
+    if (signal?.aborted || cause?.reason === 'interrupted') {
+      throw new InterruptedError(signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', `; finish it with --resume ${ctx.jobId}`);
+    }
+    if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
+    log.warn(`attempt ${attempt} failed; root cause: ${cause ? describeFailure(cause) : 'unknown'}`);
+    history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
+    const decision = restartDecision(attempt, opts.maxRestarts, cause);
+    if (decision.kind === 'give-up') {
+      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with --resume ${ctx.jobId}`);
+    }
+  }
+}
