@@ -12,9 +12,23 @@ export function ffmpegPath(): string {
   return resolveTool('ffmpeg', 'STYLERUN_FFMPEG', '@ffmpeg-installer/ffmpeg');
 }
 
-/** Absolute path of the ffprobe executable ($STYLERUN_FFPROBE, $PATH, then @ffprobe-installer/ffprobe). */
+/**
+ * Absolute path of the ffprobe executable ($STYLERUN_FFPROBE, $PATH, then @ffprobe-installer/ffprobe).
+ * STYLERUN_FFPROBE=none makes stylerun do without it (probing then uses ffmpeg alone).
+ */
 export function ffprobePath(): string {
+  if (process.env.STYLERUN_FFPROBE === 'none') throw new Error('ffprobe disabled by STYLERUN_FFPROBE=none');
   return resolveTool('ffprobe', 'STYLERUN_FFPROBE', '@ffprobe-installer/ffprobe');
+}
+
+/** Whether an ffprobe can be found (else probing falls back to ffmpeg alone). */
+export function hasFfprobe(): boolean {
+  try {
+    ffprobePath();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function resolveTool(name: string, envVar: string, npmPackage: string): string {

@@ -2,7 +2,8 @@
 // timestamp (frames are counted from the stream itself, never from duration x fps), and its audio.
 import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../errors/input-error.js';
-import { ffprobePath } from './binaries.js';
+import { ffprobePath, hasFfprobe } from './binaries.js';
+import { probeWithFfmpeg } from './probe-with-ffmpeg.js';
 import { runTool } from './run.js';
 
 /** A rational number as ffprobe prints it ("30000/1001"). */
@@ -47,6 +48,7 @@ interface ProbeJson {
 /** Probes `path`; throws InputError for anything that is not a usable video. */
 export async function probeVideo(path: string): Promise<VideoInfo> {
   checkReadable(path);
+  if (!hasFfprobe()) return probeWithFfmpeg(path);
   let json: ProbeJson;
   try {
     const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', path]);

@@ -18,6 +18,14 @@ describe('frame exactness', () => {
     expect(await readIndices(input)).toEqual([...Array(frames).keys()]);
   });
 
+  it('gives every frame back exactly once on a machine with ffmpeg but no ffprobe', async () => {
+    const output = join(dir, 'out-no-ffprobe.mp4');
+    const r = await runCli(['-n', '3', '--input', input, '--output', output, '--model', model, '--chunk-frames', '7', '--work-dir', join(dir, 'work')], { cwd: dir, env: { STYLERUN_FFPROBE: 'none' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readIndices(output, true)).toEqual([...Array(frames).keys()]);
+    expect(await videoPts(output)).toEqual(await videoPts(input));
+  });
+
   it.each([2, 3, 4])('gives every one of 103 frames back exactly once, in order, with -n %i', async (n) => {
     const output = join(dir, `out-${n}.mp4`);
     const r = await runCli(['-n', String(n), '--input', input, '--output', output, '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')], { cwd: dir });
