@@ -17,12 +17,15 @@ import { seekPoints } from './seek.js';
 import type { RankSpawner } from './spawn/spawner.js';
 import { verifyChunk } from './verify-chunk.js';
 
+/** How often the launcher logs overall progress. */
+const progressIntervalMs = 5000;
+
 /** One attempt as the summary reports it. */
 export interface AttemptSummary {
   attempt: number;
   ranks: number;
   framesScattered: number;
-  /** Frames earlier attempts had already been given (lost or discarded work). */
+  /** Frames an earlier attempt had already styled (work lost with a rank, or discarded by --rerun whole). */
   framesRedone: number;
   state: AttemptResult['state'];
   rootCause?: string;
@@ -51,7 +54,8 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
   const total = info.pts.length;
   const attempts: AttemptSummary[] = [];
   const history: AttemptRecord[] = [];
-  const given: FrameSpan[] = [];
+  const processed: FrameSpan[] = []; // frames some earlier attempt styled, committed or not
+  let lastProgressMs = Date.now();
   for (let attempt = 1; ; attempt++) {
     if (opts.rerun === 'whole' && attempt > 1) {
       journal.clear();
@@ -62,7 +66,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     const pendingCount = pending.reduce((s, p) => s + p.count, 0);
     const world = Math.min(slots.length, pendingCount);
     const shares = scatterSpans(pending, world);
-    const redone = redoneFrames(pending, given);
+    const redone = redoneFrames(pending, processed);
     log.info(`attempt ${attempt} of ${opts.maxRestarts + 1}: ${world} ranks, ${pendingCount} of ${total} frames to style${redone ? ` (${redone} redone)` : ''}`);
     if (world < ctx.hosts.length && history.length) log.warn(`left out slot(s) ${ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)).join(', ')} after consecutive failures`);
     const current = new Attempt(
@@ -84,6 +88,13 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), STYLERUN_LOCAL_RANK: String(rank), STYLERUN_LOCAL_WORLD_SIZE: String(world),
           STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_JOB_TOKEN: ctx.jobToken, STYLERUN_DEVICE: opts.device,
         }),
+        onProgress: (byRank) => {
+          const now = Date.now();
+          if (now - lastProgressMs < progressIntervalMs) return;
+          lastProgressMs = now;
+          const done = total - pendingCount + byRank.reduce((a, b) => a + b, 0);
+          log.info(`progress: ${done}/${total} frames (${Math.floor((100 * done) / total)}%)`);
+        },
         onChunk: async (c) => {
           await verifyChunk(store.readPath(c.key), c.sha256, c.count);
           journal.append({ ...c, attempt });
@@ -96,7 +107,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     if (signal?.aborted) current.interrupt('interrupted');
     const result = await current.run();
     signal?.removeEventListener('abort', onAbort);
-    given.push(...pending);
+    shares.forEach((share, rank) => processed.push(...firstFrames(share, result.framesDoneByRank[rank] ?? 0)));
     const cause = result.rootCause;
     attempts.push({ attempt, ranks: world, framesScattered: pendingCount, framesRedone: redone, state: result.state, rootCause: cause && describeFailure(cause) });
     if (result.state === 'succeeded') return { result, attempts };
@@ -111,4 +122,15 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with --resume ${ctx.jobId}`);
     }
   }
+}
+
+/** The first `n` frames of a rank's share (what it had styled when it stopped). */
+function firstFrames(share: readonly FrameSpan[], n: number): FrameSpan[] {
+  const out: FrameSpan[] = [];
+  for (const s of share) {
+    if (n <= 0) break;
+    out.push({ start: s.start, count: Math.min(s.count, n) });
+    n -= s.count;
+  }
+  return out;
 }

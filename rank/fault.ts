@@ -1,5 +1,6 @@
 // Reproducible fault injection for chaos tests: STYLERUN_FAULT="rank=1,attempt=1,after=40,action=crash"
-// (several separated by ';'). After `after` frames of its work, on that attempt, the rank:
+// (several separated by ';'). After `after` frames of its work, on that attempt (or, with after=ready,
+// just before it would say ready, so that it never passes the barrier), the rank:
 //   crash   - kills itself with SIGKILL (a machine dying under it)
 //   exit    - exits with code 3 (a program error)
 //   hang    - stops itself with SIGSTOP (a hung process: no heartbeats, socket still open)
@@ -13,9 +14,13 @@ export interface Fault {
   rank: number;
   /** Attempt it fires on; undefined = every attempt. */
   attempt?: number;
+  /** Frames styled before it fires; -1 = before saying ready. */
   afterFrames: number;
   action: FaultAction;
 }
+
+/** The `after` value that fires a fault before the rank says ready. */
+export const beforeReady = -1;
 
 const actions: readonly FaultAction[] = ['crash', 'exit', 'hang', 'preempt'];
 
@@ -35,13 +40,16 @@ export function parseFaults(text: string | undefined): Fault[] {
     };
     const action = fields.get('action') as FaultAction;
     if (!actions.includes(action)) throw new Error(`STYLERUN_FAULT: action must be one of ${actions.join('|')} in "${spec}"`);
-    return { rank: int('rank')!, attempt: int('attempt', true), afterFrames: int('after')!, action };
+    const afterFrames = fields.get('after') === 'ready' ? beforeReady : int('after')!;
+    return { rank: int('rank')!, attempt: int('attempt', true), afterFrames, action };
   });
 }
 
 /** The fault to fire now, if any, for this rank and attempt once it has done `framesDone` frames. */
 export function dueFault(faults: readonly Fault[], rank: number, attempt: number, framesDone: number): Fault | undefined {
-  return faults.find((f) => f.rank === rank && (f.attempt === undefined || f.attempt === attempt) && framesDone >= f.afterFrames);
+  return faults.find(
+    (f) => f.rank === rank && (f.attempt === undefined || f.attempt === attempt) && (f.afterFrames === beforeReady ? framesDone === beforeReady : framesDone >= f.afterFrames),
+  );
 }
 
 /** Carries out a fault on the current process. */

@@ -7,7 +7,7 @@ import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/local-store.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
 import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
-import { dueFault, fire, parseFaults } from './fault.js';
+import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { CoordinatorLink } from './link.js';
 import { Stylizer, type DeviceChoice } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
@@ -80,6 +80,8 @@ async function welcome(w: Welcome__Output): Promise<void> {
     { modelPath: w.model_path, device: w.device as DeviceChoice, intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height },
     log,
   );
+  const fault = dueFault(faults, rank, attempt, beforeReady);
+  if (fault) fire(fault);
   link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note } });
 }
 

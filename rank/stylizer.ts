@@ -114,10 +114,15 @@ export class Stylizer {
     const result = await this.session.run(feeds);
     const output = result[this.shape.outputName];
     const data = output.data as Float32Array;
+    // Trust the output's own size: some models pad internally to their stride (a 53x37 frame comes
+    // back 56x40) or trim; a larger output is cropped top-left, anything else is resized back.
+    const outH = Number(output.dims[2]);
+    const outW = Number(output.dims[3]);
+    const crop = this.shape.kind === 'dynamic' && outW >= w && outH >= h;
     const out: Buffer[] = [];
     for (let b = 0; b < frames.length; b++) {
-      if (this.shape.kind === 'fixed') out.push(resizeRgb(nchwToFrame(data, b, inW, inH), inW, inH, w, h));
-      else out.push(nchwToFrame(data, b, w, h, inW, inH));
+      if (crop) out.push(nchwToFrame(data, b, w, h, outW, outH));
+      else out.push(resizeRgb(nchwToFrame(data, b, outW, outH), outW, outH, w, h));
     }
     output.dispose?.();
     return out;

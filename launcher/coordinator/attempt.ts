@@ -36,6 +36,8 @@ export interface AttemptResult {
   rootCause?: RankFailure;
   barrierMs?: number;
   times: RankTimes[];
+  /** Frames each rank had styled when the attempt ended (committed or not). */
+  framesDoneByRank: number[];
 }
 
 /** Everything one attempt needs. */
@@ -76,6 +78,7 @@ export class Attempt {
   private readonly times: RankTimes[] = [];
   private readonly started = Date.now();
   private barrierMs: number | undefined;
+  private modelNote = '';
   private timers: NodeJS.Timeout[] = [];
   private settle: (r: AttemptResult) => void = () => {};
 
@@ -145,9 +148,14 @@ export class Attempt {
     const msg = e.msg;
     switch (msg.kind) {
       case 'ready':
+        if (this.group.state !== 'rendezvous') return; // too late: the attempt is already stopping
         r.ready = true;
         r.executionProvider = msg.ready!.execution_provider;
-        this.log.info(`rank ${r.rank} ready`, { pid: r.process?.pid, ep: r.executionProvider, load_ms: Math.round(msg.ready!.load_ms), model: msg.ready!.model_note });
+        this.log.info(`rank ${r.rank} ready`, { pid: r.process?.pid, ep: r.executionProvider, load_ms: Math.round(msg.ready!.load_ms) });
+        if (!this.modelNote) {
+          this.modelNote = msg.ready!.model_note;
+          this.log.info(`model: ${this.modelNote}`);
+        }
         this.checkBarrier(Number.POSITIVE_INFINITY);
         return;
       case 'heartbeat':
@@ -282,6 +290,6 @@ export class Attempt {
     this.timers = [];
     this.server.onEvent(() => {});
     const failures = [...this.failures];
-    this.settle({ state, failures, rootCause: rootCause(failures), barrierMs: this.barrierMs, times: this.times });
+    this.settle({ state, failures, rootCause: rootCause(failures), barrierMs: this.barrierMs, times: this.times, framesDoneByRank: this.framesDone() });
   }
 }

@@ -60,9 +60,10 @@ export function restartDecision(attempt: number, maxRestarts: number, cause: Ran
   return { kind: 'rerun' };
 }
 
-/** One line describing a failure, e.g. "rank 1 on host-a exited with signal SIGKILL". */
+/** One line describing a failure, e.g. "rank 1 on host-a: no heartbeat for 10012 ms (signal SIGKILL)". */
 export function describeFailure(f: RankFailure): string {
   const where = `rank ${f.rank}${f.host ? ` on ${f.host}` : ''}`;
-  const how = f.signal ? ` (signal ${f.signal})` : f.exitCode !== undefined && f.exitCode !== null ? ` (exit code ${f.exitCode})` : '';
-  return `${where}: ${f.message}${how}`;
+  const how = f.signal ? `signal ${f.signal}` : f.exitCode !== undefined && f.exitCode !== null ? `exit code ${f.exitCode}` : '';
+  const said = f.signal ? f.message.includes(f.signal) : f.message.includes(`code ${f.exitCode}`);
+  return `${where}: ${f.message}${how && !said ? ` (${how})` : ''}`;
 }

@@ -3,7 +3,10 @@
 import ort from 'onnxruntime-node';
 
 const [provider = 'webgpu', ...models] = process.argv.slice(2);
-const sizes: Array<[number, number]> = [[53, 37], [641, 479], [640, 480], [1280, 720]];
+// SIZES="64x48,640x480" overrides the sizes (WxH)
+const sizes: Array<[number, number]> = (process.env.SIZES ?? '53x37,641x479,640x480,1280x720')
+  .split(',')
+  .map((s) => s.split('x').map(Number) as [number, number]);
 
 async function session(model: string, ep: string): Promise<ort.InferenceSession> {
   const option = ep === 'webgpu' ? ({ name: 'webgpu', preferredLayout: 'NHWC' } as ort.InferenceSession.ExecutionProviderConfig) : ep;

@@ -12,6 +12,16 @@ export function invertModel(): Uint8Array {
   return g.toModel();
 }
 
+/** 255 - input, computed on the input padded by `pad` pixels at the bottom and right (as models that
+ * round odd sizes up to their stride do): the output is larger than the input. */
+export function paddingInvertModel(pad: number): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage);
+  const padded = g.node('Pad', [x, g.int64s([0, 0, 0, 0, 0, 0, pad, pad])], { mode: 'edge' });
+  g.output(g.node('Sub', [g.scalar(255), padded]), 'output', ['N', 3, 'H2', 'W2']);
+  return g.toModel();
+}
+
 /** Identity on a fixed [1,3,size,size] input, like the Model Zoo's 224x224 fast-neural-style models. */
 export function fixedSizeModel(size: number): Uint8Array {
   const g = new GraphBuilder();

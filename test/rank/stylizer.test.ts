@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
+import { Stylizer, providerCandidates } from '../../rank/stylizer.js';
+import { fixedSizeModel, invertModel, paddingInvertModel } from '../../scripts/onnx/test-models.js';
+import { dataDir } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stylerun-stylizer-'));
+const log = createLogger('test', () => {});
+const frame = (w: number, h: number) => Buffer.from(Array.from({ length: w * h * 3 }, (_, i) => (i * 37) % 256));
+
+describe('the stylizer', () => {
+  it('styles a batch at the native size of a dynamic model', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 3, width: 7, height: 5 }, log);
+    const frames = [frame(7, 5), frame(7, 5).reverse()];
+    const out = await s.run(frames);
+    expect(out.map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
+    expect(s.executionProvider).toBe('cpu');
+    await s.release();
+  });
+
+  it('resizes frames in and out of a fixed-size model and says so', async () => {
+    const model = join(dir, 'fixed.onnx');
+    writeFileSync(model, fixedSizeModel(16));
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 4, width: 40, height: 30 }, log);
+    expect(s.note).toMatch(/fixed 16x16 input: frames are resized in and out/);
+    expect(s.batchSize).toBe(1); // the model's batch dim is fixed at 1
+    const [out] = await s.run([Buffer.alloc(40 * 30 * 3, 200)]);
+    expect(out).toHaveLength(40 * 30 * 3);
+    expect(out.every((v) => v === 200)).toBe(true);
+    await s.release();
+  });
+
+  it('crops back the output of a model that pads frames up to its stride', async () => {
+    const model = join(dir, 'padding.onnx');
+    writeFileSync(model, paddingInvertModel(3));
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 53, height: 37 }, log);
+    const input = frame(53, 37);
+    const [out] = await s.run([input]);
+    expect([...out]).toEqual([...input].map((v) => 255 - v));
+    await s.release();
+  });
+
+  it('runs a trained model that pads odd sizes internally (mobile-style at 53x37)', async () => {
+    const model = join(dataDir, 'models', 'mobile-style.onnx');
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 53, height: 37 }, log);
+    const [out] = await s.run([frame(53, 37)]);
+    expect(out).toHaveLength(53 * 37 * 3);
+    await s.release();
+  });
+
+  it('tries CUDA, then WebGPU, then the CPU for --device auto, and only what was asked otherwise', () => {
+    expect(providerCandidates('auto', true, true)).toEqual(['cuda', 'webgpu', 'cpu']);
+    expect(providerCandidates('auto', false, false)).toEqual(['cpu']);
+    expect(providerCandidates('webgpu', false, false)).toEqual(['webgpu']);
+  });
+});
