@@ -56,7 +56,7 @@ export type RestartDecision = { kind: 'rerun' } | { kind: 'give-up'; why: string
 export function restartDecision(attempt: number, maxRestarts: number, cause: RankFailure | undefined): RestartDecision {
   if (cause?.reason === 'interrupted') return { kind: 'give-up', why: 'interrupted' };
   if (cause?.reason === 'barrier-timeout') return { kind: 'give-up', why: 'barrier timeout' };
-  if (attempt > maxRestarts) return { kind: 'give-up', why: `${maxRestarts} restarts used` };
+  if (attempt > maxRestarts) return { kind: 'give-up', why: `${maxRestarts} restart${maxRestarts === 1 ? '' : 's'} used` };
   return { kind: 'rerun' };
 }
 

@@ -85,11 +85,11 @@ describe('restartDecision', () => {
   });
 
   it.each([
-    { attempt: 1, maxRestarts: 0 },
-    { attempt: 2, maxRestarts: 1 },
-    { attempt: 4, maxRestarts: 3 },
-  ])('gives up after attempt $attempt fails when maxRestarts is $maxRestarts', ({ attempt, maxRestarts }) => {
-    expect(restartDecision(attempt, maxRestarts, failure(0, 1))).toEqual({ kind: 'give-up', why: `${maxRestarts} restarts used` });
+    { attempt: 1, maxRestarts: 0, why: '0 restarts used' },
+    { attempt: 2, maxRestarts: 1, why: '1 restart used' },
+    { attempt: 4, maxRestarts: 3, why: '3 restarts used' },
+  ])('gives up after attempt $attempt fails when maxRestarts is $maxRestarts', ({ attempt, maxRestarts, why }) => {
+    expect(restartDecision(attempt, maxRestarts, failure(0, 1))).toEqual({ kind: 'give-up', why });
   });
 
   it('never reruns an interrupted attempt, however many restarts remain', () => {
