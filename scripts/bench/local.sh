@@ -3,7 +3,9 @@
 #   1. friday.mp4 with the built-in style at -n 1 and -n 2 (wall time, inference share);
 #   2. the same job at -n 2 fault-free, then with rank 1 killed (SIGKILL) half-way through its range,
 #      once with the default rerun (keep committed chunks) and once with --rerun whole.
-# Usage: bash scripts/bench/local.sh [video] > results.txt   (run from the project root after npm ci)
+# Each group runs REPEAT times (default 3), interleaved (A B C A B C ...) so that drift on a shared
+# machine hits every variant alike; compare medians.
+# Usage: [REPEAT=3] bash scripts/bench/local.sh [video] > results.txt   (project root, after npm ci)
 set -u
 video=${1:-../shared/data/video/friday.mp4}
 work=$(mktemp -d)
@@ -20,10 +22,14 @@ job() { # name, env, args...
   echo "$name rc=$rc wall_s=$wall $inf $(grep -c '^  attempt' "$work/$name.out") attempt(s)"
   grep '^  attempt' "$work/$name.out" | sed 's/^/    /'
 }
-job n1 "" -n 1
-job n2 "" -n 2
-job n2-faultfree "" -n 2
-job n2-kill-resume "rank=1,attempt=1,after=$half,action=crash" -n 2
-job n2-kill-whole "rank=1,attempt=1,after=$half,action=crash" -n 2 --rerun whole
+for i in $(seq "${REPEAT:-3}"); do
+  job n1 "" -n 1
+  job n2 "" -n 2
+done
+for i in $(seq "${REPEAT:-3}"); do
+  job n2-faultfree "" -n 2
+  job n2-kill-resume "rank=1,attempt=1,after=$half,action=crash" -n 2
+  job n2-kill-whole "rank=1,attempt=1,after=$half,action=crash" -n 2 --rerun whole
+done
 cp "$work/n2.mp4" "${BENCH_KEEP:-/tmp}/bench-n2-cpu.mp4" 2>/dev/null
 rm -rf "$work"
