@@ -46,6 +46,8 @@ export interface AttemptsContext {
   jobToken: string;
   port: number;
   workDir: string;
+  /** Told of each attempt as it starts (for the Status RPC). */
+  onAttempt?: (attempt: number, current: Attempt) => void;
 }
 
 /** Runs attempts until one succeeds; throws GaveUpError, BarrierTimeoutError or InterruptedError otherwise. */
@@ -102,6 +104,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       },
       ctx.server, ctx.spawner, log,
     );
+    ctx.onAttempt?.(attempt, current);
     const onAbort = () => current.interrupt('interrupted');
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) current.interrupt('interrupted');

@@ -14,7 +14,7 @@ import { LocalChunkStore } from '../common/storage/local-store.js';
 import { loadModelChecked } from '../models/contract.js';
 import { ModelContractError } from '../models/errors.js';
 import { runAttempts, type AttemptSummary } from './attempts.js';
-import type { AttemptResult } from './coordinator/attempt.js';
+import type { Attempt, AttemptResult } from './coordinator/attempt.js';
 import { CoordinatorServer } from './coordinator/server.js';
 import { InterruptedError } from './errors/interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
@@ -67,10 +67,22 @@ export async function runJob(
 
   const jobToken = randomBytes(24).toString('hex');
   const tmpOutput = temporaryOutput(opts.output, jobId);
-  const server = new CoordinatorServer(jobToken, () => ({ job_id: jobId, state: 'running', attempt: 0, total_frames: total, committed_frames: 0 }));
+  let live: { attempt: number; current: Attempt } | undefined;
+  const server = new CoordinatorServer(jobToken, () => ({
+    job_id: jobId,
+    state: live?.current.state ?? 'init',
+    attempt: live?.attempt ?? 0,
+    total_frames: total,
+    committed_frames: journal.load().reduce((s, e) => s + e.count, 0),
+    ranks: live?.current.rankStatuses() ?? [],
+  }));
   const port = await server.listen('127.0.0.1', 0);
+  log.info(`coordinator on 127.0.0.1:${port}`);
   try {
-    const run = await runAttempts({ opts, info, hosts, journal, store, server, spawner, log, signal, jobId, jobToken, port, workDir });
+    const run = await runAttempts({
+      opts, info, hosts, journal, store, server, spawner, log, signal, jobId, jobToken, port, workDir,
+      onAttempt: (attempt, current) => (live = { attempt, current }),
+    });
     const gatherStarted = Date.now();
     const chunkPaths = planGather(journal.load(), total).map((e) => store.readPath(e.key));
     await encodeOutput({ chunkPaths, info, output: tmpOutput, workDir, onNote: (n) => log.warn(n) }, signal);

@@ -2,6 +2,7 @@
 // The rank process: join the coordinator, load the model, wait at the barrier, do the assigned frames,
 // report, exit. It dies with its launcher: a broken stream or a vanished parent ends it.
 import { hostname } from 'node:os';
+import { combinedChecksum } from '../common/chunk-checksum.js';
 import { identityFromEnv } from '../common/identity.js';
 import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/local-store.js';
@@ -49,8 +50,12 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
     case 'assignment': {
       const a = msg.assignment!;
       const store = openChunkStore(a.chunk_store);
+      const committed: string[] = [];
       const run = runAssignment(a, stylizer!, store, {
-        onChunk: (c) => link.send({ chunk_committed: { start: c.start, count: c.count, name: c.key, sha256: c.sha256 } }),
+        onChunk: (c) => {
+          committed.push(c.sha256);
+          link.send({ chunk_committed: { start: c.start, count: c.count, name: c.key, sha256: c.sha256 } });
+        },
         onFrames: (s) => {
           framesDone = s.frames;
           link.send({ progress: { frames_done: s.frames, decode_ms: s.decodeMs, inference_ms: s.inferenceMs, encode_ms: s.encodeMs } });
@@ -62,7 +67,7 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
       const started = performance.now();
       const stats = await run.done;
       link.send({
-        done: { frames: stats.frames, checksum: '', decode_ms: stats.decodeMs, inference_ms: stats.inferenceMs, encode_ms: stats.encodeMs, wall_ms: performance.now() - started },
+        done: { frames: stats.frames, checksum: combinedChecksum(committed), decode_ms: stats.decodeMs, inference_ms: stats.inferenceMs, encode_ms: stats.encodeMs, wall_ms: performance.now() - started },
       });
       return;
     }

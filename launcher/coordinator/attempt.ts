@@ -1,7 +1,9 @@
 // Runs one attempt: start the ranks, hold them at the barrier, scatter, watch them, and end as one
 // value: succeeded, or failed with every failure seen and the first one named as root cause.
+import { combinedChecksum } from '../../common/chunk-checksum.js';
 import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
+import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
 import type { RankProcess, RankSpawner } from '../spawn/spawner.js';
 import { barrierDecision, rootCause, type FailureReason, type RankFailure } from './decisions.js';
@@ -68,6 +70,8 @@ interface RankRecord {
   framesDone: number;
   executionProvider: string;
   pendingChunks: Promise<void>[];
+  chunkSha256s: string[];
+  assignedFrames: number;
 }
 
 /** One attempt of the job's styling step. */
@@ -90,12 +94,25 @@ export class Attempt {
   ) {
     this.group = new GroupStateMachine(log);
     this.ranks = plan.hosts.map((host, rank) => ({
-      rank, host, joined: false, ready: false, done: false, lastSeenMs: Date.now(), framesDone: 0, executionProvider: '', pendingChunks: [],
+      rank, host, joined: false, ready: false, done: false, lastSeenMs: Date.now(), framesDone: 0, executionProvider: '', pendingChunks: [], chunkSha256s: [],
+      assignedFrames: (plan.assignments[rank]?.ranges ?? []).reduce((s, x) => s + Number(x.count ?? 0), 0),
     }));
   }
 
   get state(): GroupState {
     return this.group.state;
+  }
+
+  /** Each rank as the Status RPC reports it. */
+  rankStatuses(): RankStatus[] {
+    return this.ranks.map((r) => ({
+      rank: r.rank,
+      state: r.done ? 'done' : r.ready ? (this.group.state === 'running' ? 'working' : 'ready') : r.joined ? 'loading' : 'starting',
+      host: r.host,
+      pid: r.process?.pid ?? 0,
+      frames_done: r.framesDone,
+      execution_provider: r.executionProvider,
+    }));
   }
 
   /** Frames done per rank (for status and progress). */
@@ -171,6 +188,7 @@ export class Attempt {
           .onChunk({ rank: r.rank, start: Number(c.start), count: Number(c.count), key: c.name, sha256: c.sha256 })
           .catch((err: Error) => this.fail(r, 'reported', `chunk ${c.name} rejected: ${err.message}`));
         r.pendingChunks.push(p);
+        r.chunkSha256s.push(c.sha256);
         return;
       }
       case 'done': {
@@ -179,6 +197,9 @@ export class Attempt {
           rank: r.rank, host: r.host, executionProvider: r.executionProvider, frames: Number(d.frames),
           decodeMs: d.decode_ms, inferenceMs: d.inference_ms, encodeMs: d.encode_ms, wallMs: d.wall_ms,
         });
+        if (d.checksum !== combinedChecksum(r.chunkSha256s) || Number(d.frames) !== r.assignedFrames) {
+          return this.fail(r, 'reported', `done with ${d.frames} frames and a checksum that do not match its ${r.chunkSha256s.length} committed chunks`);
+        }
         void Promise.all(r.pendingChunks).then(() => {
           r.done = true;
           this.checkDone();
