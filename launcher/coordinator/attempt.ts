@@ -3,11 +3,12 @@
 import { combinedChecksum } from '../../common/chunk-checksum.js';
 import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
-import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
-import type { RankProcess, RankSpawner } from '../spawn/spawner.js';
+import type { RankSpawner } from '../spawn/spawner.js';
 import { barrierDecision, rootCause, type FailureReason, type RankFailure } from './decisions.js';
 import { GroupStateMachine, type GroupState } from './group-state.js';
+import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
+import { newRankRecord, rankStatus, type RankRecord } from './rank-record.js';
 import type { CoordinatorServer, RankStream, ServerEvent } from './server.js';
 
 /** A chunk a rank says it committed. */
@@ -58,22 +59,6 @@ export interface AttemptPlan {
   onProgress?: (framesDoneByRank: number[]) => void;
 }
 
-interface RankRecord {
-  rank: number;
-  host: string;
-  process?: RankProcess;
-  stream?: RankStream;
-  joined: boolean;
-  ready: boolean;
-  done: boolean;
-  lastSeenMs: number;
-  framesDone: number;
-  executionProvider: string;
-  pendingChunks: Promise<void>[];
-  chunkSha256s: string[];
-  assignedFrames: number;
-}
-
 /** One attempt of the job's styling step. */
 export class Attempt {
   private readonly group: GroupStateMachine;
@@ -93,10 +78,7 @@ export class Attempt {
     private readonly log: Logger,
   ) {
     this.group = new GroupStateMachine(log);
-    this.ranks = plan.hosts.map((host, rank) => ({
-      rank, host, joined: false, ready: false, done: false, lastSeenMs: Date.now(), framesDone: 0, executionProvider: '', pendingChunks: [], chunkSha256s: [],
-      assignedFrames: (plan.assignments[rank]?.ranges ?? []).reduce((s, x) => s + Number(x.count ?? 0), 0),
-    }));
+    this.ranks = plan.hosts.map((host, rank) => newRankRecord(rank, host, plan.assignments[rank]));
   }
 
   get state(): GroupState {
@@ -105,14 +87,7 @@ export class Attempt {
 
   /** Each rank as the Status RPC reports it. */
   rankStatuses(): RankStatus[] {
-    return this.ranks.map((r) => ({
-      rank: r.rank,
-      state: r.done ? 'done' : r.ready ? (this.group.state === 'running' ? 'working' : 'ready') : r.joined ? 'loading' : 'starting',
-      host: r.host,
-      pid: r.process?.pid ?? 0,
-      frames_done: r.framesDone,
-      execution_provider: r.executionProvider,
-    }));
+    return this.ranks.map((r) => rankStatus(r, this.group.state === 'running'));
   }
 
   /** Frames done per rank (for status and progress). */

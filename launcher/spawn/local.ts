@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '../../common/log.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
-
 /** Every live local rank process, so that exit handlers can kill them synchronously. */
 export const liveGroups = new Set<number>();
 
