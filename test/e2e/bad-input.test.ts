@@ -87,6 +87,18 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expectCleanFailure(r, 5, /folder .*no-such-dir does not exist/);
   });
 
+  it('refuses an output in a folder it may not write with exit code 5', async () => {
+    const locked = join(dir, 'locked-out');
+    mkdirSync(locked, { mode: 0o555 });
+    // root writes anywhere: run as "nobody" there, so the permission really bites
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(dir, 0o755);
+    const r = await runCli(['-n', '1', '--input', video, '--output', join(locked, 'out.mp4')], { cwd: locked, uid: asRoot ? 65534 : undefined });
+    expect(r.code).toBe(5);
+    expect(r.stderr.trim()).toMatch(/^stylerun: error: cannot write .*locked-out\/out\.mp4: folder .*locked-out is not writable$/);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+
   it('refuses an output container it cannot write with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--output', join(outDir, 'out.gif')]), 2, /--output must end in/);
   });
