@@ -2,10 +2,9 @@
 // atomically (staged file, fsync'd by ffmpeg's close, hashed, renamed). A chunk is the unit of work a
 // rerun keeps.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { sha256File } from '../common/checksums.js';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { ProcessError } from '../common/errors/process-error.js';
 import type { ChunkStore } from '../common/storage/storage.js';
@@ -29,13 +28,6 @@ function encodeArgs(width: number, height: number, out: string): string[] {
     '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', '25',
     '-i', 'pipe:0', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-threads', '1', '-f', 'matroska', out,
   ];
-}
-
-/** Sha-256 of a file's bytes, hex. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const b of createReadStream(path)) hash.update(b as Buffer);
-  return hash.digest('hex');
 }
 
 interface OpenChunk {

@@ -2,7 +2,7 @@
 // The rank process: join the coordinator, load the model, wait at the barrier, do the assigned frames,
 // report, exit. It dies with its launcher: a broken stream or a vanished parent ends it.
 import { hostname } from 'node:os';
-import { combinedChecksum } from '../common/chunk-checksum.js';
+import { combinedChecksum } from '../common/checksums.js';
 import { identityFromEnv } from '../common/identity.js';
 import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/local-store.js';

@@ -1,6 +1,6 @@
 // Runs one attempt: start the ranks, hold them at the barrier, scatter, watch them, and end as one
 // value: succeeded, or failed with every failure seen and the first one named as root cause.
-import { combinedChecksum } from '../../common/chunk-checksum.js';
+import { combinedChecksum } from '../../common/checksums.js';
 import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
