@@ -66,6 +66,11 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     const slots = activeSlots(ctx.hosts.length, history, opts.minRanks);
     const pending = pendingFrames(total, journal.load(), opts.rerun);
     const pendingCount = pending.reduce((s, p) => s + p.count, 0);
+    if (pendingCount === 0) {
+      // a resumed job whose every frame was committed (its launcher died while gathering)
+      log.info('every frame is committed: nothing to style');
+      return { result: { state: 'succeeded', failures: [], times: [], framesDoneByRank: [] }, attempts };
+    }
     const world = Math.min(slots.length, pendingCount);
     const shares = scatterSpans(pending, world);
     const redone = redoneFrames(pending, processed);

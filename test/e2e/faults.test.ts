@@ -113,3 +113,19 @@ describe('a killed launcher', () => {
     expect(await frameHashes(output)).toEqual(await frameHashes(join(dir, 'bottle-reference.mp4')));
   });
 });
+
+describe('resuming a job that had committed every frame', () => {
+  it('only gathers the output again', async () => {
+    const work = join(dir, 'complete-work');
+    const first = await runCli(['-n', '2', '--input', input, '--output', join(dir, 'complete.mp4'), '--model', model, '--work-dir', work, '--keep-work'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const jobId = /job ([0-9a-f]{8})/.exec(first.stderr)![1];
+    const again = join(dir, 'complete-again.mp4');
+    const r = await runCli(['--resume', jobId, '--work-dir', work, '--output', again], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/resuming: 90 frames already committed/);
+    expect(r.stderr).toMatch(/every frame is committed: nothing to style/);
+    expect(r.stderr).not.toMatch(/attempt 1 of/);
+    expect(await frameHashes(again)).toEqual(reference);
+  });
+});
