@@ -85,6 +85,9 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
   const encTb = encoderTimeBase(info.pts, ptsOrigin(info), info.timeBase);
   const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
   const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
+  // With variable spacing, B-frames make the MP4 edit list end before the last frames' timestamps (the
+  // muxer sizes it from the last dts plus one tick), hiding them; without B-frames pts = dts.
+  const bframes = ptsRuns(info.pts).length > 1 ? ['-bf', '0'] : [];
   const command = ffmpeg()
     .input(list)
     .inputOptions(['-f', 'concat', '-safe', '0'])
@@ -92,7 +95,7 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
     .outputOptions([
       '-map', '0:v:0', '-map', '1:a?', '-filter_script:v', filterFile,
       '-vsync', 'passthrough', '-enc_time_base', `${encTb.num}/${encTb.den}`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', ...bframes,
       ...timescale, ...audio, ...mp4, '-y',
     ])
     .output(plan.output);

@@ -26,6 +26,23 @@ describe('frame exactness', () => {
     expect(await videoPts(output)).toEqual(await videoPts(input));
   });
 
+  it('keeps a variable-rate video frame-exact, with every original timestamp', async () => {
+    const vfr = join(dir, 'variable.mp4');
+    await makeIndexedVideo(vfr, frames, { variableRate: true });
+    const pts = await videoPts(vfr);
+    expect(new Set(pts.slice(1).map((p, i) => p - pts[i]))).toEqual(new Set([40, 65, 90])); // really variable
+    // (ffmpeg's MP4 muxer hides the last frames of such a file behind its edit list: the frames that are
+    // shown are the input's frames)
+    const shown = await readIndices(vfr);
+    expect(shown).toEqual([...Array(shown.length).keys()]);
+    expect(shown.length).toBe(pts.length);
+    const output = join(dir, 'out-variable.mp4');
+    const r = await runCli(['-n', '3', '--input', vfr, '--output', output, '--model', model, '--chunk-frames', '6', '--work-dir', join(dir, 'work')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readIndices(output, true)).toEqual(shown);
+    expect(await videoPts(output)).toEqual(pts);
+  });
+
   it.each([2, 3, 4])('gives every one of 103 frames back exactly once, in order, with -n %i', async (n) => {
     const output = join(dir, `out-${n}.mp4`);
     const r = await runCli(['-n', String(n), '--input', input, '--output', output, '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')], { cwd: dir });

@@ -8,12 +8,16 @@ const blocks = 12; // bits of frame index, one 8x8 block each
  * An H.264 video whose frame i shows i in binary (block b white when bit b is set), with B-frames and
  * short GOPs so that a rank seeking into the middle must be frame-exact.
  */
-export async function makeIndexedVideo(path: string, frames: number, opts: { rate?: string; audio?: boolean } = {}): Promise<void> {
+export async function makeIndexedVideo(path: string, frames: number, opts: { rate?: string; audio?: boolean; variableRate?: boolean } = {}): Promise<void> {
   const rate = opts.rate ?? '25';
+  // variable rate: 40 ms apart for 40 frames, then 65 ms, then 90 ms after frame 70 (timestamps in ms)
+  const vfr = opts.variableRate
+    ? [',settb=1/1000,setpts=N*40+gte(N\\,40)*(N-40)*25+gte(N\\,70)*(N-70)*25', '-vsync', 'passthrough', '-enc_time_base', '1/200', '-video_track_timescale', '1000']
+    : [''];
   const lum = `255*mod(trunc(N/pow(2\\,trunc(X/8)))\\,2)`;
   const audio = opts.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : [];
   await runTool(ffmpegPath(), [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:size=${blocks * 8}x16:rate=${rate},format=gray,geq=lum='${lum}'`, ...audio,
+    '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:size=${blocks * 8}x16:rate=${rate},format=gray,geq=lum='${lum}'${vfr[0]}`, ...audio, ...vfr.slice(1),
     '-frames:v', String(frames), '-c:v', 'libx264', '-g', '7', '-bf', '2', '-crf', '10', '-pix_fmt', 'yuv420p',
     ...(opts.audio ? ['-c:a', 'aac', '-shortest'] : []), path,
   ]);
@@ -61,10 +65,14 @@ export async function streamFacts(path: string): Promise<{ frames: number; width
   };
 }
 
-/** Presentation timestamps of the video packets, sorted. */
+/** Presentation timestamps of the video packets that are shown (not hidden by an edit list), sorted. */
 export async function videoPts(path: string): Promise<number[]> {
-  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts', '-of', 'csv=p=0', path]);
-  return stdout.split('\n').filter((l) => l.trim()).map(Number).sort((a, b) => a - b);
+  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts,flags', '-of', 'csv=p=0', path]);
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() && !l.split(',')[1]?.includes('D'))
+    .map((l) => Number(l.split(',')[0]))
+    .sort((a, b) => a - b);
 }
 
 /** ffmpeg's per-frame hashes of every decoded stream (video and audio), without the header comments. */
