@@ -126,6 +126,10 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expectCleanFailure(await stylerun(['-n', '2', '--hostfile', join(dir, 'small.txt'), '--input', video]), 2, /only 1 slot/);
   });
 
+  it('refuses --resume of a job that does not exist with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['--resume', 'deadbeef', '--work-dir', join(dir, 'no-jobs')]), 2, /no job deadbeef to resume/);
+  });
+
   it('refuses an unknown flag with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
   });
