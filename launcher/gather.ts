@@ -29,8 +29,8 @@ export function audioCopyAllowed(outputPath: string, codec: string): boolean {
 }
 
 /** The video filter: source time base, source timestamps, even dimensions for yuv420p. */
-export function videoFilter(info: VideoInfo, onNote?: (n: string) => void): string {
-  let runs = ptsRuns(info.pts);
+export function videoFilter(info: VideoInfo, onNote?: (n: string) => void, sourceRuns = ptsRuns(info.pts)): string {
+  let runs = sourceRuns;
   if (runs.length > maxRuns) {
     onNote?.(`timestamps change spacing ${runs.length} times; output uses the average rate instead`);
     runs = averageRateRuns(info.pts, info.timeBase, info.avgFrameRate);
@@ -80,14 +80,15 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
   const { info } = plan;
   const list = concatList(plan.workDir, plan.chunkPaths);
   const filterFile = join(plan.workDir, 'video-filter.txt');
-  writeFileSync(filterFile, videoFilter(info, plan.onNote));
+  const runs = ptsRuns(info.pts);
+  writeFileSync(filterFile, videoFilter(info, plan.onNote, runs));
   const audio = info.audio ? (audioCopyAllowed(plan.output, info.audio.codec) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']) : [];
   const encTb = encoderTimeBase(info.pts, ptsOrigin(info), info.timeBase);
   const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
   const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
   // With variable spacing, B-frames make the MP4 edit list end before the last frames' timestamps (the
   // muxer sizes it from the last dts plus one tick), hiding them; without B-frames pts = dts.
-  const bframes = ptsRuns(info.pts).length > 1 ? ['-bf', '0'] : [];
+  const bframes = runs.length > 1 ? ['-bf', '0'] : [];
   const command = ffmpeg()
     .input(list)
     .inputOptions(['-f', 'concat', '-safe', '0'])
