@@ -8,7 +8,7 @@ import { describeFailure, restartDecision } from './coordinator/decisions.js';
 import type { CoordinatorServer } from './coordinator/server.js';
 import { BarrierTimeoutError } from './errors/barrier-timeout-error.js';
 import { GaveUpError } from './errors/gave-up-error.js';
-import { InterruptedError } from './errors/interrupted-error.js';
+import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';
 import type { Journal } from './journal.js';
 import type { JobOptions } from './options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
@@ -45,7 +45,6 @@ export interface AttemptsContext {
   jobId: string;
   jobToken: string;
   port: number;
-  workDir: string;
   /** Told of each attempt as it starts (for the Status RPC). */
   onAttempt?: (attempt: number, current: Attempt) => void;
 }
@@ -120,7 +119,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     attempts.push({ attempt, ranks: world, framesScattered: pendingCount, framesRedone: redone, state: result.state, rootCause: cause && describeFailure(cause) });
     if (result.state === 'succeeded') return { result, attempts };
     if (signal?.aborted || cause?.reason === 'interrupted') {
-      throw new InterruptedError(signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', `; finish it with --resume ${ctx.jobId}`);
+      throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${ctx.jobId}`);
     }
     if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
     log.warn(`attempt ${attempt} failed; root cause: ${cause ? describeFailure(cause) : 'unknown'}`);

@@ -16,7 +16,7 @@ import { ModelContractError } from '../models/errors.js';
 import { runAttempts, type AttemptSummary } from './attempts.js';
 import type { Attempt, AttemptResult } from './coordinator/attempt.js';
 import { CoordinatorServer } from './coordinator/server.js';
-import { InterruptedError } from './errors/interrupted-error.js';
+import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { isLocalHost, placeRanks, readHostfile } from './hostfile.js';
 import { writeJobRecord } from './job-record.js';
@@ -73,21 +73,21 @@ export async function runJob(
     state: live?.current.state ?? 'init',
     attempt: live?.attempt ?? 0,
     total_frames: total,
-    committed_frames: journal.load().reduce((s, e) => s + e.count, 0),
+    committed_frames: journal.committedFrames(),
     ranks: live?.current.rankStatuses() ?? [],
   }));
   const port = await server.listen('127.0.0.1', 0);
   log.info(`coordinator on 127.0.0.1:${port}`);
   try {
     const run = await runAttempts({
-      opts, info, hosts, journal, store, server, spawner, log, signal, jobId, jobToken, port, workDir,
+      opts, info, hosts, journal, store, server, spawner, log, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     const gatherStarted = Date.now();
     const chunkPaths = planGather(journal.load(), total).map((e) => store.readPath(e.key));
     await encodeOutput({ chunkPaths, info, output: tmpOutput, workDir, onNote: (n) => log.warn(n) }, signal);
     if (opts.keepFrames) await writeFrames(chunkPaths, workDir, opts.keepFrames, signal);
-    if (signal?.aborted) throw new InterruptedError(signalName(signal), '');
+    if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
     renameSync(tmpOutput, opts.output);
     const gatherMs = Date.now() - gatherStarted;
     if (!opts.keepWork) rmSync(workDir, { recursive: true, force: true });
@@ -97,16 +97,11 @@ export async function runJob(
     };
   } catch (e) {
     removeTemporary(tmpOutput);
-    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(signalName(signal), `; finish it with --resume ${jobId}`);
+    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${jobId}`);
     throw e;
   } finally {
     await server.close();
   }
-}
-
-/** The signal that aborted the job, as a name. */
-export function signalName(signal?: AbortSignal): 'SIGINT' | 'SIGTERM' {
-  return signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
 }
 
 /**
@@ -128,7 +123,7 @@ async function keepVerifiedChunks(journal: Journal, store: LocalChunkStore, log:
   const vouched = new Set(kept.map((e) => e.key));
   for (const key of await store.list()) if (!vouched.has(key)) await store.remove(key);
   store.removeStaged();
-  log.info(`resuming: ${kept.reduce((s, e) => s + e.count, 0)} frames already committed in ${kept.length} chunks`);
+  log.info(`resuming: ${journal.committedFrames()} frames already committed in ${kept.length} chunks`);
 }
 
 /** Host of each rank: all local without a hostfile; from the hostfile (this machine only, for now). */

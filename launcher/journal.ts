@@ -36,6 +36,11 @@ export class Journal {
     appendFileSync(this.path, `${torn ? '\n' : ''}${JSON.stringify(e)}\n`);
   }
 
+  /** Frames the journal vouches for. */
+  committedFrames(): number {
+    return this.load().reduce((sum, e) => sum + e.count, 0);
+  }
+
   clear(): void {
     writeFileSync(this.path, '');
   }

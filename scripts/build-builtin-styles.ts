@@ -1,9 +1,10 @@
 // Builds the bundled procedural styles (models/painterly-*.onnx) from the paintings in ../shared/data/styles.
 // Run after tsc: `npm run build:models` (node dist/scripts/build-builtin-styles.js). Deterministic: the same
 // paintings give the same bytes, so the committed models only change when the recipe does.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../common/paths.js';
 import { decodeRgb } from './painterly/decode-rgb.js';
 import { kmeansPalette, type Rgb } from './painterly/kmeans.js';
 import { painterlyModel } from './painterly/painterly-graph.js';
@@ -29,20 +30,8 @@ export function paletteOf(paintingPath: string, paletteSize: number): Rgb[] {
   return kmeansPalette(decodeRgb(paintingPath, paletteSampleWidth, paletteSampleHeight), paletteSize);
 }
 
-/** The repository root: the nearest folder above this file with the stylerun package.json (src or dist). */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'stylerun') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the stylerun project root above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
-
 function main(): void {
-  const root = projectRoot();
+  const root = packageRoot();
   const stylesDir = resolve(root, '../shared/data/styles');
   for (const style of styles) {
     const palette = paletteOf(join(stylesDir, style.painting), style.paletteSize);
