@@ -85,9 +85,10 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         assignments: shares.map((spans) => ({
           ranges: spans.map((s) => {
             const p = seekPoints(info, s.start);
-            return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds };
+            return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds, pts: info.pts.slice(s.start, s.start + s.count) };
           }),
           input: info.path, chunk_store: store.dir, chunk_frames: opts.chunkFrames, width: info.width, height: info.height,
+          time_base_num: info.timeBase.num, time_base_den: info.timeBase.den,
         })),
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
         rankEnv: (rank) => ({

@@ -5,19 +5,27 @@ import ffmpeg from 'fluent-ffmpeg';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
+import { passthroughTiming } from '../common/ffmpeg/features.js';
 import type { VideoInfo } from '../common/ffmpeg/probe.js';
-import { averageRateRuns, encoderTimeBase, maxRuns, ptsRuns, setptsExpression } from './timestamps.js';
+import { ptsRuns } from '../common/ffmpeg/timestamps.js';
+import { concatDurations, encoderTimeBase } from './timestamps.js';
 
 /** Audio codecs an MP4/MOV file can carry as they are. */
 const mp4AudioCopy = new Set(['aac', 'mp3', 'alac', 'ac3', 'eac3']);
 
+/** One committed chunk, in frame order: where ffmpeg reads it and the index of its first frame. */
+export interface GatherChunk {
+  path: string;
+  start: number;
+}
+
 /** What the final encode needs. */
 export interface GatherPlan {
-  chunkPaths: string[];
+  chunks: GatherChunk[];
   info: VideoInfo;
   output: string;
   workDir: string;
-  /** Set when the source's timestamps were too irregular to carry exactly. */
+  /** Told what the encode chose where the source leaves a choice (e.g. the chroma format). */
   onNote?: (note: string) => void;
 }
 
@@ -28,20 +36,22 @@ export function audioCopyAllowed(outputPath: string, codec: string): boolean {
   return mp4AudioCopy.has(codec);
 }
 
-/** The video filter: source time base, source timestamps, even dimensions for yuv420p. */
-export function videoFilter(info: VideoInfo, onNote?: (n: string) => void, sourceRuns = ptsRuns(info.pts)): string {
-  let runs = sourceRuns;
-  if (runs.length > maxRuns) {
-    onNote?.(`timestamps change spacing ${runs.length} times; output uses the average rate instead`);
-    runs = averageRateRuns(info.pts, info.timeBase, info.avgFrameRate);
-  }
-  const origin = ptsOrigin(info);
-  const parts = [`settb=${info.timeBase.num}/${info.timeBase.den}`, `setpts=${setptsExpression(runs, origin)}`];
-  if (info.width % 2 || info.height % 2) {
-    onNote?.(`${info.width}x${info.height} is odd: padded by one pixel for yuv420p`);
-    parts.push(`pad=${info.width + (info.width % 2)}:${info.height + (info.height % 2)}`);
-  }
-  return parts.join(',');
+/** The output's pixel format and why: 4:2:0 where the size allows, else the source's chroma or 4:4:4. */
+export interface ChromaChoice {
+  pixFmt: 'yuv420p' | 'yuv422p' | 'yuv444p';
+  note?: string;
+}
+
+/**
+ * yuv420p (what every player takes) when both sides are even; an odd side cannot be held by 4:2:0,
+ * so then 4:2:2 where the source is 4:2:2 and the width is even, else 4:4:4 (H.264 High 4:4:4) —
+ * the size is kept, never padded.
+ */
+export function chooseChroma(width: number, height: number, sourcePixFmt = ''): ChromaChoice {
+  if (width % 2 === 0 && height % 2 === 0) return { pixFmt: 'yuv420p' };
+  const pixFmt = /^yuvj?422p/.test(sourcePixFmt) && width % 2 === 0 ? 'yuv422p' : 'yuv444p';
+  const profile = pixFmt === 'yuv422p' ? 'High 4:2:2' : 'High 4:4:4';
+  return { pixFmt, note: `output ${pixFmt} (H.264 ${profile}): ${width}x${height} has an odd side, which 4:2:0 cannot hold` };
 }
 
 /** The source pts that becomes the output's zero (the container's start time). */
@@ -49,10 +59,29 @@ function ptsOrigin(info: VideoInfo): number {
   return Math.round((info.startSeconds * info.timeBase.den) / info.timeBase.num);
 }
 
-function concatList(workDir: string, chunkPaths: readonly string[]): string {
+/**
+ * The video filter: the chunks already carry every source timestamp, so it only moves the first
+ * frame to where it sits after the container's start.
+ */
+export function videoFilter(info: VideoInfo): string {
+  const offset = info.pts[0] - ptsOrigin(info);
+  return `settb=${info.timeBase.num}/${info.timeBase.den},setpts=PTS-STARTPTS+${offset}`;
+}
+
+/** An ffconcat list of the chunks; each duration is the gap to the next chunk's first timestamp. */
+export function concatList(chunks: readonly GatherChunk[], info: VideoInfo): string {
+  const durations = concatDurations(chunks.map((c) => info.pts[c.start]), info.timeBase);
+  const lines = ['ffconcat version 1.0'];
+  chunks.forEach((c, k) => {
+    lines.push(`file '${c.path.replace(/'/g, "'\\''")}'`);
+    if (k < durations.length) lines.push(`duration ${(durations[k] / 1e6).toFixed(6)}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function writeConcatList(workDir: string, chunks: readonly GatherChunk[], info: VideoInfo): string {
   const list = join(workDir, 'chunks.ffconcat');
-  const lines = ['ffconcat version 1.0', ...chunkPaths.map((p) => `file '${p.replace(/'/g, "'\\''")}'`)];
-  writeFileSync(list, `${lines.join('\n')}\n`);
+  writeFileSync(list, concatList(chunks, info));
   return list;
 }
 
@@ -78,25 +107,24 @@ function run(command: ffmpeg.FfmpegCommand, signal?: AbortSignal): Promise<void>
 export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Promise<void> {
   ffmpeg.setFfmpegPath(ffmpegPath());
   const { info } = plan;
-  const list = concatList(plan.workDir, plan.chunkPaths);
-  const filterFile = join(plan.workDir, 'video-filter.txt');
-  const runs = ptsRuns(info.pts);
-  writeFileSync(filterFile, videoFilter(info, plan.onNote, runs));
+  const list = writeConcatList(plan.workDir, plan.chunks, info);
+  const chroma = chooseChroma(info.width, info.height, info.pixFmt);
+  if (chroma.note) plan.onNote?.(chroma.note);
   const audio = info.audio ? (audioCopyAllowed(plan.output, info.audio.codec) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']) : [];
   const encTb = encoderTimeBase(info.pts, ptsOrigin(info), info.timeBase);
   const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
   const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
   // With variable spacing, B-frames make the MP4 edit list end before the last frames' timestamps (the
   // muxer sizes it from the last dts plus one tick), hiding them; without B-frames pts = dts.
-  const bframes = runs.length > 1 ? ['-bf', '0'] : [];
+  const bframes = ptsRuns(info.pts).length > 1 ? ['-bf', '0'] : [];
   const command = ffmpeg()
     .input(list)
     .inputOptions(['-f', 'concat', '-safe', '0'])
     .input(info.path)
     .outputOptions([
-      '-map', '0:v:0', '-map', '1:a?', '-filter_script:v', filterFile,
-      '-vsync', 'passthrough', '-enc_time_base', `${encTb.num}/${encTb.den}`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', ...bframes,
+      '-map', '0:v:0', '-map', '1:a?', '-vf', videoFilter(info),
+      ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', chroma.pixFmt, ...bframes,
       ...timescale, ...audio, ...mp4, '-y',
     ])
     .output(plan.output);
@@ -104,14 +132,14 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
 }
 
 /** Writes each styled frame as frame-NNNNNN.png (numbered by frame index, from 0) into `dir`. */
-export async function writeFrames(chunkPaths: readonly string[], workDir: string, dir: string, signal?: AbortSignal): Promise<void> {
+export async function writeFrames(chunks: readonly GatherChunk[], info: VideoInfo, workDir: string, dir: string, signal?: AbortSignal): Promise<void> {
   ffmpeg.setFfmpegPath(ffmpegPath());
   mkdirSync(dir, { recursive: true });
-  const list = concatList(workDir, chunkPaths);
+  const list = writeConcatList(workDir, chunks, info);
   const command = ffmpeg()
     .input(list)
     .inputOptions(['-f', 'concat', '-safe', '0'])
-    .outputOptions(['-vsync', 'passthrough', '-start_number', '0', '-y'])
+    .outputOptions([...passthroughTiming(), '-start_number', '0', '-y'])
     .output(join(dir, 'frame-%06d.png'));
   await run(command, signal);
 }

@@ -84,9 +84,9 @@ export async function runJob(
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     const gatherStarted = Date.now();
-    const chunkPaths = planGather(journal.load(), total).map((e) => store.readPath(e.key));
-    await encodeOutput({ chunkPaths, info, output: tmpOutput, workDir, onNote: (n) => log.warn(n) }, signal);
-    if (opts.keepFrames) await writeFrames(chunkPaths, workDir, opts.keepFrames, signal);
+    const chunks = planGather(journal.load(), total).map((e) => ({ path: store.readPath(e.key), start: e.start }));
+    await encodeOutput({ chunks, info, output: tmpOutput, workDir, onNote: (n) => log.info(n) }, signal);
+    if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
     if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
     renameSync(tmpOutput, opts.output);
     const gatherMs = Date.now() - gatherStarted;

@@ -6,8 +6,11 @@ import { rm } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { sha256File } from '../common/checksums.js';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
+import { passthroughTiming } from '../common/ffmpeg/features.js';
+import type { Rational } from '../common/ffmpeg/probe.js';
 import { ProcessError } from '../common/errors/process-error.js';
 import type { ChunkStore } from '../common/storage/storage.js';
+import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 
 /** A chunk that is committed and can be used. */
 export interface CommittedChunk {
@@ -19,15 +22,36 @@ export interface CommittedChunk {
 
 /** The file name of the chunk holding frames [start, start+count). */
 export function chunkKey(start: number, count: number): string {
-  return `chunk-${String(start).padStart(9, '0')}-${count}.mkv`;
+  return `chunk-${String(start).padStart(9, '0')}-${count}.nut`;
 }
 
-/** FFV1 in Matroska: lossless, fast, and one self-contained file per chunk. Rate is a placeholder. */
-function encodeArgs(width: number, height: number, out: string): string[] {
+/**
+ * FFV1 in NUT: lossless, fast, one self-contained file per chunk, and NUT keeps any time base exactly
+ * (Matroska rounds to milliseconds). The raw frames arrive without timestamps; the setpts chain gives
+ * frame i the source's pts[i] in the source's time base, so the chunk carries its own timestamps.
+ */
+export function encodeArgs(width: number, height: number, pts: readonly number[], timeBase: Rational, out: string): string[] {
+  const tb = `${timeBase.num}/${timeBase.den}`;
+  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(pts))].join(',');
   return [
     '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', '25',
-    '-i', 'pipe:0', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-threads', '1', '-f', 'matroska', out,
+    '-i', 'pipe:0', '-vf', filter, ...passthroughTiming(), '-enc_time_base', tb,
+    '-c:v', 'ffv1', '-level', '3', '-g', '1', '-threads', '1', '-f', 'nut', out,
   ];
+}
+
+/** What a ChunkWriter writes: frames [start, end) of the source, whose timestamps are `pts`. */
+export interface ChunkWriterOptions {
+  store: ChunkStore;
+  width: number;
+  height: number;
+  start: number;
+  end: number;
+  chunkFrames: number;
+  /** Source pts of frames start..end-1, in `timeBase` units. */
+  pts: readonly number[];
+  timeBase: Rational;
+  onCommit: (c: CommittedChunk) => void;
 }
 
 interface OpenChunk {
@@ -44,22 +68,15 @@ export class ChunkWriter {
   private next: number;
   encodeMs = 0;
 
-  constructor(
-    private readonly store: ChunkStore,
-    private readonly width: number,
-    private readonly height: number,
-    start: number,
-    private readonly end: number,
-    private readonly chunkFrames: number,
-    private readonly onCommit: (c: CommittedChunk) => void,
-  ) {
-    this.next = start;
+  constructor(private readonly o: ChunkWriterOptions) {
+    if (o.pts.length !== o.end - o.start) throw new Error(`range ${o.start}..${o.end} came with ${o.pts.length} timestamps`);
+    this.next = o.start;
   }
 
   /** Appends the next frame of the range; commits the chunk when it is full. */
   async write(frame: Buffer): Promise<void> {
     const t = performance.now();
-    if (!this.open) this.open = this.startChunk(this.next, Math.min(this.chunkFrames, this.end - this.next));
+    if (!this.open) this.open = this.startChunk(this.next, Math.min(this.o.chunkFrames, this.o.end - this.next));
     const chunk = this.open;
     if (!chunk.child.stdin.write(frame)) await waitDrainOrExit(chunk);
     this.next++;
@@ -71,9 +88,10 @@ export class ChunkWriter {
   }
 
   private startChunk(start: number, count: number): OpenChunk {
-    const staged = this.store.stagingPath(chunkKey(start, count));
+    const staged = this.o.store.stagingPath(chunkKey(start, count));
     const started = Date.now();
-    const child = spawn(ffmpegPath(), encodeArgs(this.width, this.height, staged), { stdio: ['pipe', 'ignore', 'pipe'] });
+    const pts = this.o.pts.slice(start - this.o.start, start - this.o.start + count);
+    const child = spawn(ffmpegPath(), encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, staged), { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4096)));
     child.stdin.on('error', () => {}); // EPIPE surfaces through the exit code below
@@ -93,8 +111,8 @@ export class ChunkWriter {
     await chunk.done;
     const sha256 = await sha256File(chunk.staged);
     const key = chunkKey(chunk.start, chunk.count);
-    await this.store.commit(chunk.staged, key);
-    this.onCommit({ start: chunk.start, count: chunk.count, key, sha256 });
+    await this.o.store.commit(chunk.staged, key);
+    this.o.onCommit({ start: chunk.start, count: chunk.count, key, sha256 });
   }
 
   /** Kills an unfinished chunk's encoder and removes its staged file (abort path). */

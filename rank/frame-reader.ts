@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
+import { passthroughTiming } from '../common/ffmpeg/features.js';
 import { ProcessError } from '../common/errors/process-error.js';
 
 /** One range to decode, as the coordinator assigned it. */
@@ -29,7 +30,7 @@ export function decodeArgs(r: DecodeRange): string[] {
   return [
     '-nostdin', '-v', 'error', ...seek, '-copyts', '-i', r.input,
     '-map', '0:v:0', '-an', '-sn', '-dn', ...trim,
-    '-frames:v', String(r.count), '-vsync', 'passthrough',
+    '-frames:v', String(r.count), ...passthroughTiming(),
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ];
 }

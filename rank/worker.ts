@@ -51,7 +51,10 @@ export function runAssignment(
         input: a.input, start, count, seekSeconds: range.seek_seconds, trimSeconds: range.trim_seconds,
         width: a.width, height: a.height,
       }, Math.max(4, stylizer.batchSize * 2));
-      writer = new ChunkWriter(store, a.width, a.height, start, start + count, a.chunk_frames, (c) => events.onChunk(c));
+      writer = new ChunkWriter({
+        store, width: a.width, height: a.height, start, end: start + count, chunkFrames: a.chunk_frames,
+        pts: range.pts.map(Number), timeBase: { num: a.time_base_num, den: a.time_base_den }, onCommit: (c) => events.onChunk(c),
+      });
       let left = count;
       while (left > 0 && !cancelled) {
         const batch: Buffer[] = [];

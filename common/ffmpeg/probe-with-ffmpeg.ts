@@ -39,6 +39,7 @@ export async function probeWithFfmpeg(path: string): Promise<VideoInfo> {
   return {
     path, width, height,
     codec: header('codec_id') ?? 'unknown',
+    pixFmt: /Video: [^,]+, (\w+)/.exec(videoLine)?.[1],
     timeBase: { num: tbNum, den: tbDen },
     startSeconds: Number(/start: (-?[\d.]+)/.exec(stderr)?.[1] ?? 0),
     pts: pts.sort((a, b) => a - b),

@@ -18,6 +18,8 @@ export interface VideoInfo {
   width: number;
   height: number;
   codec: string;
+  /** The decoder's pixel format (e.g. "yuv444p"), where known. */
+  pixFmt?: string;
   timeBase: Rational;
   /** The container's start time in seconds; input seeks are relative to it. */
   startSeconds: number;
@@ -32,6 +34,7 @@ export interface VideoInfo {
 interface ProbeStream {
   codec_type?: string;
   codec_name?: string;
+  pix_fmt?: string;
   width?: number;
   height?: number;
   time_base?: string;
@@ -72,6 +75,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     width: video.width ?? 0,
     height: video.height ?? 0,
     codec: video.codec_name ?? 'unknown',
+    pixFmt: video.pix_fmt,
     timeBase,
     startSeconds: Number(json.format?.start_time ?? 0) || 0,
     pts,

@@ -43,6 +43,21 @@ describe('frame exactness', () => {
     expect(await videoPts(output)).toEqual(pts);
   });
 
+  it('keeps every timestamp of a 5,000-frame source whose every frame has a random duration', async () => {
+    const irregular = join(dir, 'irregular.mp4');
+    const count = 5000;
+    await makeIndexedVideo(irregular, count, { randomSpacing: true });
+    const pts = await videoPts(irregular);
+    expect(pts.length).toBe(count);
+    expect(new Set(pts.slice(1).map((p, i) => p - pts[i])).size).toBeGreaterThan(30); // really irregular
+    const output = join(dir, 'out-irregular.mp4');
+    // 250-frame chunks: each chunk's encoder gets a chain of several setpts filters (24 terms each)
+    const r = await runCli(['-n', '3', '--input', irregular, '--output', output, '--model', model, '--device', 'cpu', '--chunk-frames', '250', '--work-dir', join(dir, 'work')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await videoPts(output)).toEqual(pts);
+    expect(await readIndices(output, true)).toEqual([...Array(count).keys()]);
+  }, 300_000);
+
   it.each([2, 3, 4])('gives every one of 103 frames back exactly once, in order, with -n %i', async (n) => {
     const output = join(dir, `out-${n}.mp4`);
     const r = await runCli(['-n', String(n), '--input', input, '--output', output, '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')], { cwd: dir });

@@ -1,24 +1,31 @@
 // Small media fixtures made with ffmpeg, and readers for what the tests check.
 import { ffmpegPath, ffprobePath } from '../../common/ffmpeg/binaries.js';
+import { passthroughTiming } from '../../common/ffmpeg/features.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 
-const blocks = 12; // bits of frame index, one 8x8 block each
+const blocks = 13; // bits of frame index, one 8x8 block each (up to 8191)
 
 /**
  * An H.264 video whose frame i shows i in binary (block b white when bit b is set), with B-frames and
  * short GOPs so that a rank seeking into the middle must be frame-exact.
  */
-export async function makeIndexedVideo(path: string, frames: number, opts: { rate?: string; audio?: boolean; variableRate?: boolean } = {}): Promise<void> {
+export async function makeIndexedVideo(
+  path: string, frames: number, opts: { rate?: string; audio?: boolean; variableRate?: boolean; randomSpacing?: boolean } = {},
+): Promise<void> {
   const rate = opts.rate ?? '25';
-  // variable rate: 40 ms apart for 40 frames, then 65 ms, then 90 ms after frame 70 (timestamps in ms)
+  const passthrough = passthroughTiming();
+  // variable rate: 40 ms apart for 40 frames, then 65 ms, then 90 ms after frame 70 (timestamps in ms);
+  // random spacing: every frame 20..59 ms after the one before (random(0) keeps its state across frames)
   const vfr = opts.variableRate
-    ? [',settb=1/1000,setpts=N*40+gte(N\\,40)*(N-40)*25+gte(N\\,70)*(N-70)*25', '-vsync', 'passthrough', '-enc_time_base', '1/200', '-video_track_timescale', '1000']
-    : [''];
+    ? [',settb=1/1000,setpts=N*40+gte(N\\,40)*(N-40)*25+gte(N\\,70)*(N-70)*25', ...passthrough, '-enc_time_base', '1/200', '-video_track_timescale', '1000']
+    : opts.randomSpacing
+      ? [',settb=1/1000,setpts=if(eq(N\\,0)\\,0\\,PREV_OUTPTS+20+floor(40*random(0)))', ...passthrough, '-enc_time_base', '1/1000', '-video_track_timescale', '1000', '-bf', '0']
+      : [''];
   const lum = `255*mod(trunc(N/pow(2\\,trunc(X/8)))\\,2)`;
   const audio = opts.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : [];
   await runTool(ffmpegPath(), [
     '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:size=${blocks * 8}x16:rate=${rate},format=gray,geq=lum='${lum}'${vfr[0]}`, ...audio, ...vfr.slice(1),
-    '-frames:v', String(frames), '-c:v', 'libx264', '-g', '7', '-bf', '2', '-crf', '10', '-pix_fmt', 'yuv420p',
+    '-frames:v', String(frames), '-c:v', 'libx264', '-g', '7', ...(opts.randomSpacing ? [] : ['-bf', '2']), '-crf', '10', '-pix_fmt', 'yuv420p',
     ...(opts.audio ? ['-c:a', 'aac', '-shortest'] : []), path,
   ]);
 }
@@ -44,7 +51,9 @@ export async function readIndices(path: string, invert = false): Promise<number[
 export async function rawFrames(path: string, pixFmt = 'rgb24'): Promise<Buffer> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), ['-v', 'error', '-i', path, '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1']);
+    const child = spawn(ffmpegPath(), ['-nostdin', '-v', 'error', '-i', path, ...passthroughTiming(), '-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1'], {
+      stdio: ['ignore', 'pipe', 'ignore'], // the rawvideo muxer complains of every irregular step; the exit code tells
+    });
     const parts: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => parts.push(b));
     child.on('error', reject);

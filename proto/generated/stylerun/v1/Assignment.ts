@@ -9,6 +9,8 @@ export interface Assignment {
   'chunk_frames'?: (number);
   'width'?: (number);
   'height'?: (number);
+  'time_base_num'?: (number);
+  'time_base_den'?: (number);
 }
 
 export interface Assignment__Output {
@@ -18,4 +20,6 @@ export interface Assignment__Output {
   'chunk_frames': (number);
   'width': (number);
   'height': (number);
+  'time_base_num': (number);
+  'time_base_den': (number);
 }

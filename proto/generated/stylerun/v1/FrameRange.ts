@@ -7,6 +7,7 @@ export interface FrameRange {
   'count'?: (number | string | Long);
   'seek_seconds'?: (number | string);
   'trim_seconds'?: (number | string);
+  'pts'?: (number | string | Long)[];
 }
 
 export interface FrameRange__Output {
@@ -14,4 +15,5 @@ export interface FrameRange__Output {
   'count': (number);
   'seek_seconds': (number);
   'trim_seconds': (number);
+  'pts': (number)[];
 }
