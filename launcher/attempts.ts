@@ -1,6 +1,6 @@
 // The styling step with its rerun policy: attempts run one after another until one succeeds, the
 // restarts run out, the barrier times out, or the user interrupts.
-import type { VideoInfo } from '../common/ffmpeg/probe.js';
+import type { VideoInfo } from '../common/ffmpeg/video-info.js';
 import type { Logger } from '../common/log.js';
 import type { LocalChunkStore } from '../common/storage/local-store.js';
 import { Attempt, type AttemptResult } from './coordinator/attempt.js';
