@@ -9,13 +9,13 @@ import type { CoordinatorServer } from './coordinator/server.js';
 import { BarrierTimeoutError } from './errors/barrier-timeout-error.js';
 import { GaveUpError } from './errors/gave-up-error.js';
 import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';
-import type { Journal } from './journal.js';
+import type { Journal } from './job-store/journal.js';
 import type { JobOptions } from './options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
 import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from './spawn/spawner.js';
-import { verifyChunk } from './verify-chunk.js';
+import { verifyChunk } from './job-store/verify-chunk.js';
 
 /** How often the launcher logs overall progress. */
 const progressIntervalMs = 5000;

@@ -9,7 +9,7 @@ import { StylerunError } from '../common/errors/stylerun-error.js';
 import { createLogger } from '../common/log.js';
 import { makeSampleClip } from './demo.js';
 import { runJob } from './job.js';
-import { readJobRecord } from './job-record.js';
+import { readJobRecord } from './job-store/job-record.js';
 import { recordable, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from './spawn/local.js';
 import { formatSummary } from './summary.js';

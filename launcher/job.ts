@@ -19,13 +19,13 @@ import { CoordinatorServer } from './coordinator/server.js';
 import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { isLocalHost, placeRanks, readHostfile } from './hostfile.js';
-import { writeJobRecord } from './job-record.js';
-import { Journal, planGather } from './journal.js';
+import { writeJobRecord } from './job-store/job-record.js';
+import { Journal, planGather } from './job-store/journal.js';
 import type { JobOptions, RawOptions } from './options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
 import { LocalSpawner } from './spawn/local.js';
 import type { RankSpawner } from './spawn/spawner.js';
-import { verifyChunk } from './verify-chunk.js';
+import { verifyChunk } from './job-store/verify-chunk.js';
 
 /** What a finished job reports. */
 export interface JobSummary {
