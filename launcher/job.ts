@@ -18,7 +18,7 @@ import type { Attempt, AttemptResult } from './coordinator/attempt.js';
 import { CoordinatorServer } from './coordinator/server.js';
 import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
-import { isLocalHost, placeRanks, readHostfile } from './hostfile.js';
+import { isLocalHost, placeRanks, readHostfile } from './spawn/hostfile.js';
 import { writeJobRecord } from './job-store/job-record.js';
 import { Journal, planGather } from './job-store/journal.js';
 import type { JobOptions, RawOptions } from './options.js';
