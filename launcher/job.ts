@@ -13,7 +13,7 @@ import type { Logger } from '../common/log.js';
 import { LocalChunkStore } from '../common/storage/local-store.js';
 import { loadModelChecked } from '../models/contract.js';
 import { ModelContractError } from '../models/errors.js';
-import { runAttempts, type AttemptSummary } from './attempts.js';
+import { runAttempts, type AttemptSummary } from './coordinator/rerun-loop.js';
 import type { Attempt, AttemptResult } from './coordinator/attempt.js';
 import { CoordinatorServer } from './coordinator/server.js';
 import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';

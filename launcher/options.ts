@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../common/errors/usage-error.js';
 import { packageRoot } from '../common/paths.js';
 import { deviceChoices, type DeviceChoice } from '../common/device.js';
-import type { RerunMode } from './rerun-policy.js';
+import type { RerunMode } from './coordinator/rerun-policy.js';
 
 /** The built-in style used when --model is not given. */
 export const defaultModel = 'painterly-starry';
