@@ -8,7 +8,7 @@ import { ExitCode } from '../common/exit-codes.js';
 import { StylerunError } from '../common/errors/stylerun-error.js';
 import { createLogger } from '../common/log.js';
 import { makeSampleClip } from './demo.js';
-import { runJob } from './job.js';
+import { runJob } from './job/job.js';
 import { readJobRecord } from './job-store/job-record.js';
 import { recordable, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from './spawn/local.js';

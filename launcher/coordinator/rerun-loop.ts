@@ -8,7 +8,7 @@ import { describeFailure, restartDecision } from './decisions.js';
 import type { CoordinatorServer } from './server.js';
 import { BarrierTimeoutError } from './barrier-timeout-error.js';
 import { GaveUpError } from './gave-up-error.js';
-import { abortSignalName, InterruptedError } from '../errors/interrupted-error.js';
+import { abortSignalName, InterruptedError } from '../job/interrupted-error.js';
 import type { Journal } from '../job-store/journal.js';
 import type { JobOptions } from '../options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';

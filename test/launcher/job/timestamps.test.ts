@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
-import { encoderTimeBase, maxRuns, ptsAt, ptsRuns, setptsExpression } from '../../launcher/timestamps.js';
+import { ffmpegPath } from '../../../common/ffmpeg/binaries.js';
+import { encoderTimeBase, maxRuns, ptsAt, ptsRuns, setptsExpression } from '../../../launcher/job/timestamps.js';
 
 /** Deterministic pseudo-random numbers in [0, 1) (a 32-bit LCG), so a failure can be replayed. */
 function lcg(seed: number): () => number {

@@ -2,7 +2,7 @@
 // numbered frames in chunks), and the final encode gives frame N the source's pts[N] through a setpts
 // expression. Timestamps are compressed into runs of equal spacing, so a constant-rate video is one
 // term however long it is, and a variable-rate one costs a term per change of spacing.
-import type { Rational } from '../common/ffmpeg/video-info.js';
+import type { Rational } from '../../common/ffmpeg/video-info.js';
 
 /** Frames n_k .. n_k+length-1 have pts = pts0 + delta * (N - n_k). */
 export interface PtsRun {

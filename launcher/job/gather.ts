@@ -4,8 +4,8 @@
 import ffmpeg from 'fluent-ffmpeg';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { ffmpegPath } from '../common/ffmpeg/binaries.js';
-import type { VideoInfo } from '../common/ffmpeg/video-info.js';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
+import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { averageRateRuns, encoderTimeBase, maxRuns, ptsRuns, setptsExpression } from './timestamps.js';
 
 /** Audio codecs an MP4/MOV file can carry as they are. */
