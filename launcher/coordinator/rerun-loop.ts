@@ -10,7 +10,7 @@ import { BarrierTimeoutError } from './barrier-timeout-error.js';
 import { GaveUpError } from './gave-up-error.js';
 import { abortSignalName, InterruptedError } from '../job/interrupted-error.js';
 import type { Journal } from '../job-store/journal.js';
-import type { JobOptions } from '../options.js';
+import type { JobOptions } from '../cli/options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
 import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';

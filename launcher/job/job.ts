@@ -21,7 +21,7 @@ import { encodeOutput, writeFrames } from './gather.js';
 import { isLocalHost, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
 import { Journal, planGather } from '../job-store/journal.js';
-import type { JobOptions, RawOptions } from '../options.js';
+import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';

@@ -2,10 +2,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../common/errors/usage-error.js';
-import { packageRoot } from '../common/paths.js';
-import { deviceChoices, type DeviceChoice } from '../common/device.js';
-import type { RerunMode } from './coordinator/rerun-policy.js';
+import { UsageError } from '../../common/errors/usage-error.js';
+import { packageRoot } from '../../common/paths.js';
+import { deviceChoices, type DeviceChoice } from '../../common/device.js';
+import type { RerunMode } from '../coordinator/rerun-policy.js';
 
 /** The built-in style used when --model is not given. */
 export const defaultModel = 'painterly-starry';
