@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { sha256File } from '../common/checksums.js';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
-import type { Rational } from '../common/ffmpeg/probe.js';
+import type { Rational } from '../common/ffmpeg/video-info.js';
 import { ProcessError } from '../common/errors/process-error.js';
 import type { ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';

@@ -3,6 +3,7 @@
 // report, exit. It dies with its launcher: a broken stream or a vanished parent ends it.
 import { hostname } from 'node:os';
 import { combinedChecksum } from '../common/checksums.js';
+import type { DeviceChoice } from '../common/device.js';
 import { identityFromEnv } from '../common/identity.js';
 import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/local-store.js';
@@ -10,7 +11,7 @@ import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/
 import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { CoordinatorLink } from './link.js';
-import { Stylizer, type DeviceChoice } from './stylizer.js';
+import { Stylizer } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
 
 const env = process.env;

@@ -1,14 +1,9 @@
 // One loaded style model on one execution provider: frames in, styled frames out, in batches.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
+import { cudaInstalled, providerCandidates, vulkanInstalled, type DeviceChoice } from '../common/device.js';
 import type { Logger } from '../common/log.js';
 import { framesToNchw, nchwToFrame, resizeRgb } from './tensor.js';
-
-/** The devices a user can ask for. */
-export type DeviceChoice = 'auto' | 'cpu' | 'webgpu' | 'cuda';
 
 /** What a Stylizer needs to load. */
 export interface StylizerOptions {
@@ -18,29 +13,6 @@ export interface StylizerOptions {
   batchSize: number;
   width: number;
   height: number;
-}
-
-/** Whether onnxruntime-node was installed with its CUDA provider (the opt-in download). */
-function cudaInstalled(): boolean {
-  try {
-    const main = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const bin = join(dirname(main), '..', 'bin', `napi-v6`, 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
-    return existsSync(bin);
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the Vulkan loader WebGPU (Dawn) needs on Linux is installed; without it Dawn only complains. */
-function vulkanInstalled(): boolean {
-  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
-  return dirs.some((d) => d && existsSync(join(d, 'libvulkan.so.1')));
-}
-
-/** Providers to try, best first. */
-export function providerCandidates(device: DeviceChoice, hasCuda: boolean, hasVulkan = true): string[] {
-  if (device === 'auto') return [...(hasCuda ? ['cuda'] : []), ...(hasVulkan ? ['webgpu'] : []), 'cpu'];
-  return [device];
 }
 
 function providerOption(name: string): ort.InferenceSession.ExecutionProviderConfig {

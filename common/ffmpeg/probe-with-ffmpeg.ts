@@ -3,8 +3,8 @@
 import { ProcessError } from '../errors/process-error.js';
 import { InputError } from '../errors/input-error.js';
 import { ffmpegPath } from './binaries.js';
-import type { Rational, VideoInfo } from './probe.js';
 import { runTool } from './run.js';
+import type { Rational, VideoInfo } from './video-info.js';
 
 const discardFlag = 0x4; // AV_PKT_FLAG_DISCARD: packets an edit list hides
 

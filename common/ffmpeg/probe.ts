@@ -5,31 +5,7 @@ import { InputError } from '../errors/input-error.js';
 import { ffprobePath, hasFfprobe } from './binaries.js';
 import { probeWithFfmpeg } from './probe-with-ffmpeg.js';
 import { runTool } from './run.js';
-
-/** A rational number as ffprobe prints it ("30000/1001"). */
-export interface Rational {
-  num: number;
-  den: number;
-}
-
-/** Everything the job pipeline needs to know about an input video. */
-export interface VideoInfo {
-  path: string;
-  width: number;
-  height: number;
-  codec: string;
-  /** The decoder's pixel format (e.g. "yuv444p"), where known. */
-  pixFmt?: string;
-  timeBase: Rational;
-  /** The container's start time in seconds; input seeks are relative to it. */
-  startSeconds: number;
-  /** Presentation timestamps of every frame, in timeBase units, in presentation order. */
-  pts: number[];
-  avgFrameRate: Rational;
-  rFrameRate: Rational;
-  durationSeconds: number;
-  audio?: { codec: string; durationSeconds: number };
-}
+import type { Rational, VideoInfo } from './video-info.js';
 
 interface ProbeStream {
   codec_type?: string;

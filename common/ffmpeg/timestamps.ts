@@ -2,7 +2,7 @@
 // Styled frames leave inference as raw pixels with no timestamps; the rank's chunk encoder gives each
 // frame its source pts through a short setpts chain built from that chunk's own timestamps, so no
 // expression ever spans the whole video and any number of spacing changes is carried exactly.
-import type { Rational } from './probe.js';
+import type { Rational } from './video-info.js';
 
 /** Frames n_k .. n_k+length-1 have pts = pts0 + delta * (N - n_k). */
 export interface PtsRun {

@@ -16,7 +16,7 @@ echo "# video: $video ($frames frames)"
 job() { # name, env, args...
   local name=$1 fault=$2; shift 2
   local t0=$(date +%s.%N)
-  STYLERUN_FAULT=$fault node dist/launcher/cli.js "$@" --input "$video" --output "$work/$name.mp4" --work-dir "$work/jobs" > "$work/$name.out" 2> "$work/$name.err"
+  STYLERUN_FAULT=$fault node dist/launcher/cli/cli.js "$@" --input "$video" --output "$work/$name.mp4" --work-dir "$work/jobs" > "$work/$name.out" 2> "$work/$name.err"
   local rc=$? wall=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $t0}")
   local inf=$(grep -o 'inference [0-9.]* s ([0-9]*% of wall)' "$work/$name.out")
   echo "$name rc=$rc wall_s=$wall $inf $(grep -c '^  attempt' "$work/$name.out") attempt(s)"

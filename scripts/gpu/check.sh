@@ -10,7 +10,7 @@ node dist/scripts/gpu/provider-check.js webgpu models/painterly-starry.onnx mode
 run() { # name, args...
   local name=$1; shift
   local t0=$(date +%s.%N)
-  node dist/launcher/cli.js "$@" --work-dir /tmp/work > "$out/$name.txt" 2> "$out/$name.err"
+  node dist/launcher/cli/cli.js "$@" --work-dir /tmp/work > "$out/$name.txt" 2> "$out/$name.err"
   local rc=$? t1=$(date +%s.%N)
   echo "$name rc=$rc wall_s=$(awk "BEGIN{printf \"%.2f\", $t1 - $t0}")" | tee -a "$out/jobs.txt"
   grep -E "ep=|frames .* ranks|inference|gather" "$out/$name.txt" "$out/$name.err" | head -8

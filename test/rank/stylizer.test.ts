@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
-import { Stylizer, providerCandidates } from '../../rank/stylizer.js';
+import { Stylizer } from '../../rank/stylizer.js';
 import { fixedSizeModel, invertModel, paddingInvertModel } from '../../scripts/onnx/test-models.js';
 import { dataDir } from '../support/cli.js';
 
@@ -51,11 +51,5 @@ describe('the stylizer', () => {
     const [out] = await s.run([frame(53, 37)]);
     expect(out).toHaveLength(53 * 37 * 3);
     await s.release();
-  });
-
-  it('tries CUDA, then WebGPU, then the CPU for --device auto, and only what was asked otherwise', () => {
-    expect(providerCandidates('auto', true, true)).toEqual(['cuda', 'webgpu', 'cpu']);
-    expect(providerCandidates('auto', false, false)).toEqual(['cpu']);
-    expect(providerCandidates('webgpu', false, false)).toEqual(['webgpu']);
   });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-export const cliPath = fileURLToPath(new URL('../../dist/launcher/cli.js', import.meta.url));
+export const cliPath = fileURLToPath(new URL('../../dist/launcher/cli/cli.js', import.meta.url));
 export const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 
 export interface CliResult {

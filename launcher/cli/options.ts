@@ -2,10 +2,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../common/errors/usage-error.js';
-import { packageRoot } from '../common/paths.js';
-import type { DeviceChoice } from '../rank/stylizer.js';
-import type { RerunMode } from './rerun-policy.js';
+import { UsageError } from '../../common/errors/usage-error.js';
+import { packageRoot } from '../../common/paths.js';
+import { deviceChoices, type DeviceChoice } from '../../common/device.js';
+import type { RerunMode } from '../coordinator/rerun-policy.js';
 
 /** The built-in style used when --model is not given. */
 export const defaultModel = 'painterly-starry';
@@ -56,8 +56,6 @@ export interface RawOptions {
   minRanks?: number;
 }
 
-const devices: readonly DeviceChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
-
 /** The bundled model names (models/*.onnx). */
 export function bundledModels(): string[] {
   const dir = join(packageRoot(), 'models');
@@ -92,7 +90,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
   if (!raw.output) throw new UsageError('--output is required');
   const ranks = positiveInt('-n', raw.n, 1);
   const device = (raw.device ?? 'auto') as DeviceChoice;
-  if (!devices.includes(device)) throw new UsageError(`--device must be one of ${devices.join(', ')}, got ${raw.device}`);
+  if (!deviceChoices.includes(device)) throw new UsageError(`--device must be one of ${deviceChoices.join(', ')}, got ${raw.device}`);
   const heartbeatTimeoutMs = seconds('--heartbeat-timeout', raw.heartbeatTimeout, 10);
   const maxRestarts = raw.maxRestarts ?? 3;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);

@@ -1,5 +1,5 @@
 // Where a rank must seek and trim to decode exactly frames [start, ...) of the input.
-import type { VideoInfo } from '../common/ffmpeg/probe.js';
+import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 
 /** Seconds of margin before the first frame for the keyframe seek (covers B-frame reordering). */
 export const seekMarginSeconds = 2;

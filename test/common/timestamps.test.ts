@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
-import { encoderTimeBase, maxRuns, ptsAt, ptsRuns, setptsExpression } from '../../launcher/timestamps.js';
+import { passthroughTiming } from '../../common/ffmpeg/features.js';
+import { ptsAt, ptsRuns, rescale, setptsChain, termsPerFilter } from '../../common/ffmpeg/timestamps.js';
 
 /** Deterministic pseudo-random numbers in [0, 1) (a 32-bit LCG), so a failure can be replayed. */
 function lcg(seed: number): () => number {
@@ -34,14 +35,14 @@ function vfrPts(frames: number, seed: number, first = 0): number[] {
   return pts;
 }
 
-/** The pts ffmpeg gives each of `frames` frames of a 16x16 source through `settb=1/1000,setpts=<expression>`. */
-async function ffmpegPts(expression: string, frames: number): Promise<number[]> {
-  // the filter goes through a script file, as the gather does, so thousands of terms fit
-  const script = join(workDir, `filter-${frames}-${expression.length}.txt`);
-  writeFileSync(script, `settb=1/1000,setpts=${expression},showinfo`);
+/** The pts ffmpeg gives each of `frames` frames of a 16x16 source through `settb=1/1000,<chain>`. */
+async function ffmpegPts(chain: string[], frames: number): Promise<number[]> {
+  // a script file, so that thousands of terms fit whatever the argument length limit
+  const script = join(workDir, `filter-${frames}-${chain.length}.txt`);
+  writeFileSync(script, ['settb=1/1000', ...chain, 'showinfo'].join(','));
   const { stderr } = await promisify(execFile)(
     ffmpegPath(),
-    ['-hide_banner', '-nostats', '-f', 'lavfi', '-i', 'color=size=16x16:rate=25', '-frames:v', String(frames), '-filter_script:v', script, '-vsync', 'passthrough', '-f', 'null', '-'],
+    ['-hide_banner', '-nostats', '-f', 'lavfi', '-i', 'color=size=16x16:rate=25', '-frames:v', String(frames), '-filter_script:v', script, ...passthroughTiming(), '-f', 'null', '-'],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return [...stderr.matchAll(/\bn:\s*\d+\s+pts:\s*(-?\d+)/g)].map((m) => Number(m[1]));
@@ -102,61 +103,43 @@ describe('ptsAt', () => {
   });
 });
 
-describe('setptsExpression, evaluated by ffmpeg', () => {
-  it('gives every frame of a constant-rate video its pts', async () => {
+describe('setptsChain, evaluated by ffmpeg', () => {
+  it('gives every frame of a constant-rate video its pts with one filter', async () => {
     const pts = Array.from({ length: 40 }, (_, n) => 1000 + 40 * n);
-    expect(await ffmpegPts(setptsExpression(ptsRuns(pts)), 40)).toEqual(pts);
+    expect(setptsChain(ptsRuns(pts))).toHaveLength(1);
+    expect(await ffmpegPts(setptsChain(ptsRuns(pts)), 40)).toEqual(pts);
   });
 
-  it('gives every frame of a variable-rate list with jumps its pts, shifted by the origin', async () => {
+  it('gives every frame of a variable-rate list with jumps its pts', async () => {
     const pts = vfrPts(40, 11, 2000);
     const runs = ptsRuns(pts);
     expect(runs.length).toBeGreaterThan(3);
-    expect(await ffmpegPts(setptsExpression(runs, 2000), 40)).toEqual(pts.map((p) => p - 2000));
+    expect(await ffmpegPts(setptsChain(runs), 40)).toEqual(pts);
   });
 
-  it('handles spacing that shrinks and a start before the origin (negative terms)', async () => {
+  it('handles spacing that shrinks and negative timestamps', async () => {
     const pts = [-80, -40, 0, 50, 100, 110, 120, 130, 400, 401];
-    const runs = ptsRuns(pts);
-    expect(await ffmpegPts(setptsExpression(runs), pts.length)).toEqual(pts);
+    expect(await ffmpegPts(setptsChain(ptsRuns(pts)), pts.length)).toEqual(pts);
   });
 
-  it(`stays exact with ${maxRuns} runs, the most the gather puts in one expression`, async () => {
+  it(`cuts 2000 runs into filters of at most ${termsPerFilter} terms that stay exact`, async () => {
     // spacing alternates 33, 34, 33, 34 ..., so every other frame starts a new run
-    const frames = 2 * maxRuns;
+    const frames = 4000;
     const pts = Array.from({ length: frames }, (_, n) => 33 * n + Math.floor(n / 2));
     const runs = ptsRuns(pts);
-    expect(runs).toHaveLength(maxRuns);
-    expect(await ffmpegPts(setptsExpression(runs), frames)).toEqual(pts);
+    expect(runs).toHaveLength(2000);
+    const chain = setptsChain(runs);
+    expect(chain).toHaveLength(Math.ceil(2000 / termsPerFilter));
+    for (const filter of chain) expect(filter.split('gte(').length - 1).toBeLessThanOrEqual(termsPerFilter);
+    expect(await ffmpegPts(chain, frames)).toEqual(pts);
   });
 });
 
-describe('encoderTimeBase', () => {
-  it('is one frame for a constant 30 fps video in a 1/3000 time base', () => {
-    const pts = Array.from({ length: 30 }, (_, n) => 100 * n);
-    expect(encoderTimeBase(pts, 0, { num: 1, den: 3000 })).toEqual({ num: 1, den: 30 });
-  });
-
-  it('is 1001/30000 for NTSC 29.97 fps in a 1/30000 time base', () => {
-    const pts = Array.from({ length: 30 }, (_, n) => 1001 * n);
-    expect(encoderTimeBase(pts, 0, { num: 1, den: 30000 })).toEqual({ num: 1001, den: 30000 });
-  });
-
-  it('counts the first frame’s distance from the origin', () => {
-    const pts = Array.from({ length: 10 }, (_, n) => 90_000 + 3000 * n);
-    expect(encoderTimeBase(pts, 0, { num: 1, den: 90000 })).toEqual({ num: 1, den: 30 });
-    expect(encoderTimeBase(pts, 1500, { num: 1, den: 90000 })).toEqual({ num: 1, den: 60 });
-  });
-
-  it('falls back to 1/600 when the only exact tick is finer than 1 ms', () => {
-    expect(encoderTimeBase([0, 3003, 6006, 9010], 0, { num: 1, den: 90000 })).toEqual({ num: 1, den: 600 });
-  });
-
-  it('treats a tick of exactly 1 ms as too fine, as ffmpeg’s muxer does', () => {
-    expect(encoderTimeBase([0, 33, 67, 100], 0, { num: 1, den: 1000 })).toEqual({ num: 1, den: 600 });
-  });
-
-  it('keeps the source time base for a single frame at the origin', () => {
-    expect(encoderTimeBase([0], 0, { num: 1, den: 25 })).toEqual({ num: 1, den: 25 });
+describe('rescale', () => {
+  it('rounds to the nearest tick, halves away from zero, as av_rescale_q does', () => {
+    expect(rescale(1001, { num: 1, den: 30000 }, { num: 1, den: 1_000_000 })).toBe(33367); // 33366.67
+    expect(rescale(1, { num: 1, den: 2_000_000 }, { num: 1, den: 1_000_000 })).toBe(1); // 0.5 -> 1
+    expect(rescale(-1, { num: 1, den: 2_000_000 }, { num: 1, den: 1_000_000 })).toBe(-1);
+    expect(rescale(2 ** 40, { num: 1, den: 90000 }, { num: 1, den: 1_000_000 })).toBe(Math.round((2 ** 40 * 1e6) / 90000));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeSlots, mergeSpans, pendingFrames, redoneFrames } from '../../launcher/rerun-policy.js';
+import { activeSlots, mergeSpans, pendingFrames, redoneFrames } from '../../../launcher/coordinator/rerun-policy.js';
 
 const entry = (start: number, count: number) => ({ start, count, key: `k${start}`, sha256: 's', attempt: 1, rank: 0 });
 

@@ -1,8 +1,8 @@
 // Output frames carry the source's own timestamps. The chunks already carry them (see
 // common/ffmpeg/timestamps.ts); the gather concatenates the chunks without touching them: the concat
 // list's durations are the gaps between the chunks' first timestamps.
-import type { Rational } from '../common/ffmpeg/probe.js';
-import { rescale } from '../common/ffmpeg/timestamps.js';
+import type { Rational } from '../../common/ffmpeg/video-info.js';
+import { rescale } from '../../common/ffmpeg/timestamps.js';
 
 const microseconds: Rational = { num: 1, den: 1_000_000 };
 

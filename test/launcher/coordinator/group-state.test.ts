@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Logger, createLogger } from '../../common/log.js';
-import { type GroupState, GroupStateMachine, canTransition } from '../../launcher/coordinator/group-state.js';
+import { type Logger, createLogger } from '../../../common/log.js';
+import { type GroupState, GroupStateMachine, canTransition } from '../../../launcher/coordinator/group-state.js';
 
 interface LogCall {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seekMarginSeconds, seekPoints } from '../../launcher/seek.js';
+import { seekMarginSeconds, seekPoints } from '../../../launcher/coordinator/seek.js';
 
 // 25 fps in a 1/12800 time base (what libx264 in MP4 writes): frame n at 512 n ticks = n / 25 s
 const info = { pts: Array.from({ length: 500 }, (_, n) => 512 * n), timeBase: { num: 1, den: 12800 }, startSeconds: 0 };

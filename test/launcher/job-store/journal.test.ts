@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Journal, type JournalEntry, planGather } from '../../launcher/journal.js';
+import { Journal, type JournalEntry, planGather } from '../../../launcher/job-store/journal.js';
 
 function entry(start: number, count: number, extra: Partial<JournalEntry> = {}): JournalEntry {
   return { start, count, key: `chunk-${start}-${count}.mkv`, sha256: 'ab'.repeat(32), attempt: 1, rank: 0, ...extra };

@@ -2,7 +2,7 @@
 // and mpirun's `--map-by slot` placement, so that a hostfile written for either works unchanged.
 import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
-import { HostfileError } from './errors/hostfile-error.js';
+import { HostfileError } from './hostfile-error.js';
 
 /** One machine from a hostfile, how many ranks it takes, and the line that first named it. */
 export type HostEntry = { host: string; slots: number; line: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FrameSpan, scatter, scatterSpans, uncovered } from '../../launcher/scatter.js';
+import { type FrameSpan, scatter, scatterSpans, uncovered } from '../../../launcher/coordinator/scatter.js';
 
 /** Every frame index the spans name, in the order they name them. */
 function framesOf(spans: readonly FrameSpan[]): number[] {

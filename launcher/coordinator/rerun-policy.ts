@@ -1,5 +1,5 @@
 // Which ranks run the next attempt, and on which frames: pure functions of the job's history.
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry } from '../job-store/journal.js';
 import { uncovered, type FrameSpan } from './scatter.js';
 
 /** How a rerun treats work committed by earlier attempts. */

@@ -4,10 +4,10 @@
 import ffmpeg from 'fluent-ffmpeg';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { ffmpegPath } from '../common/ffmpeg/binaries.js';
-import { passthroughTiming } from '../common/ffmpeg/features.js';
-import type { VideoInfo } from '../common/ffmpeg/probe.js';
-import { ptsRuns } from '../common/ffmpeg/timestamps.js';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
+import { passthroughTiming } from '../../common/ffmpeg/features.js';
+import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
+import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
 import { concatDurations, encoderTimeBase } from './timestamps.js';
 
 /** Audio codecs an MP4/MOV file can carry as they are. */

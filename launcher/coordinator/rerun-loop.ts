@@ -1,21 +1,21 @@
 // The styling step with its rerun policy: attempts run one after another until one succeeds, the
 // restarts run out, the barrier times out, or the user interrupts.
-import type { VideoInfo } from '../common/ffmpeg/probe.js';
-import type { Logger } from '../common/log.js';
-import type { LocalChunkStore } from '../common/storage/local-store.js';
-import { Attempt, type AttemptResult } from './coordinator/attempt.js';
-import { describeFailure, restartDecision } from './coordinator/decisions.js';
-import type { CoordinatorServer } from './coordinator/server.js';
-import { BarrierTimeoutError } from './errors/barrier-timeout-error.js';
-import { GaveUpError } from './errors/gave-up-error.js';
-import { abortSignalName, InterruptedError } from './errors/interrupted-error.js';
-import type { Journal } from './journal.js';
-import type { JobOptions } from './options.js';
+import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
+import type { Logger } from '../../common/log.js';
+import type { LocalChunkStore } from '../../common/storage/local-store.js';
+import { Attempt, type AttemptResult } from './attempt.js';
+import { describeFailure, restartDecision } from './decisions.js';
+import type { CoordinatorServer } from './server.js';
+import { BarrierTimeoutError } from './barrier-timeout-error.js';
+import { GaveUpError } from './gave-up-error.js';
+import { abortSignalName, InterruptedError } from '../job/interrupted-error.js';
+import type { Journal } from '../job-store/journal.js';
+import type { JobOptions } from '../cli/options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
 import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
-import type { RankSpawner } from './spawn/spawner.js';
-import { verifyChunk } from './verify-chunk.js';
+import type { RankSpawner } from '../spawn/spawner.js';
+import { verifyChunk } from '../job-store/verify-chunk.js';
 
 /** How often the launcher logs overall progress. */
 const progressIntervalMs = 5000;

@@ -2,8 +2,8 @@
 // Holds no secret (the job token is made anew by each launcher run).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../common/errors/usage-error.js';
-import type { RawOptions } from './options.js';
+import { UsageError } from '../../common/errors/usage-error.js';
+import type { RawOptions } from '../cli/options.js';
 
 /** The record kept in each job folder. */
 export interface JobRecord {

@@ -1,6 +1,6 @@
 // A chunk counts only once its bytes hash to what the rank reported and it holds the frames it claims.
-import { countVideoPackets } from '../common/ffmpeg/count-packets.js';
-import { sha256File } from '../common/checksums.js';
+import { countVideoPackets } from '../../common/ffmpeg/count-packets.js';
+import { sha256File } from '../../common/checksums.js';
 
 /** Throws (saying why) unless the chunk file at `path` has `sha256` and `count` frames. */
 export async function verifyChunk(path: string, sha256: string, count: number): Promise<void> {

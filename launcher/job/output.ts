@@ -1,9 +1,9 @@
 // The output file appears only when complete: the job writes a temporary name beside it and renames.
 import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { ExitCode } from '../common/exit-codes.js';
-import { StylerunError } from '../common/errors/stylerun-error.js';
-import { UsageError } from '../common/errors/usage-error.js';
+import { ExitCode } from '../../common/exit-codes.js';
+import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { UsageError } from '../../common/errors/usage-error.js';
 
 /** Containers the output may use (H.264 video inside). */
 export const outputExtensions = ['.mp4', '.m4v', '.mov', '.mkv'];

@@ -1,6 +1,6 @@
 // `stylerun demo`: makes a short sample clip with ffmpeg (a zooming fractal with a tone) and styles it.
-import { ffmpegPath } from '../common/ffmpeg/binaries.js';
-import { runTool } from '../common/ffmpeg/run.js';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
+import { runTool } from '../../common/ffmpeg/run.js';
 
 /** Writes a `seconds`-long 480x270 30 fps clip with AAC audio to `path`. */
 export async function makeSampleClip(path: string, seconds = 2): Promise<void> {

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
-import type { RankFailure } from '../coordinator/decisions.js';
+import type { RankFailure } from './decisions.js';
 
 /** Not every rank joined and became ready in time. */
 export class BarrierTimeoutError extends StylerunError {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../common/exit-codes.js';
-import { HostfileError } from '../../launcher/errors/hostfile-error.js';
-import { isLocalHost, parseHostfile, placeRanks, readHostfile } from '../../launcher/hostfile.js';
+import { ExitCode } from '../../../common/exit-codes.js';
+import { HostfileError } from '../../../launcher/spawn/hostfile-error.js';
+import { isLocalHost, parseHostfile, placeRanks, readHostfile } from '../../../launcher/spawn/hostfile.js';
 
 function hostfileErrorFrom(action: () => unknown): HostfileError {
   try {

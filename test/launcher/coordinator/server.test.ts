@@ -1,11 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channelOptions, stylerunProto } from '../../common/proto.js';
-import { CoordinatorServer, type ServerEvent } from '../../launcher/coordinator/server.js';
-import type { CoordinatorMessage__Output } from '../../proto/generated/stylerun/v1/CoordinatorMessage.js';
-import type { Join } from '../../proto/generated/stylerun/v1/Join.js';
-import type { RankMessage } from '../../proto/generated/stylerun/v1/RankMessage.js';
-import type { StatusReply, StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
+import { channelOptions, stylerunProto } from '../../../common/proto.js';
+import { CoordinatorServer, type ServerEvent } from '../../../launcher/coordinator/server.js';
+import type { CoordinatorMessage__Output } from '../../../proto/generated/stylerun/v1/CoordinatorMessage.js';
+import type { Join } from '../../../proto/generated/stylerun/v1/Join.js';
+import type { RankMessage } from '../../../proto/generated/stylerun/v1/RankMessage.js';
+import type { StatusReply, StatusReply__Output } from '../../../proto/generated/stylerun/v1/StatusReply.js';
 
 type Client = InstanceType<ReturnType<typeof stylerunProto>['Coordinator']>;
 type AttachCall = grpc.ClientDuplexStream<RankMessage, CoordinatorMessage__Output>;

@@ -7,7 +7,7 @@ import {
   describeFailure,
   restartDecision,
   rootCause,
-} from '../../launcher/coordinator/decisions.js';
+} from '../../../launcher/coordinator/decisions.js';
 
 const deadlineMs = 10_000;
 

@@ -4,14 +4,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { resolve } from 'node:path';
-import { ExitCode } from '../common/exit-codes.js';
-import { StylerunError } from '../common/errors/stylerun-error.js';
-import { createLogger } from '../common/log.js';
+import { ExitCode } from '../../common/exit-codes.js';
+import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { createLogger } from '../../common/log.js';
 import { makeSampleClip } from './demo.js';
-import { runJob } from './job.js';
-import { readJobRecord } from './job-record.js';
+import { runJob } from '../job/job.js';
+import { readJobRecord } from '../job-store/job-record.js';
 import { recordable, resolveOptions, workRoot, type RawOptions } from './options.js';
-import { killAllGroups } from './spawn/local.js';
+import { killAllGroups } from '../spawn/local.js';
 import { formatSummary } from './summary.js';
 
 const log = createLogger('stylerun');

@@ -1,5 +1,5 @@
 // The end-of-job summary: frames, ranks, attempts, and where the wall time went.
-import type { JobSummary } from './job.js';
+import type { JobSummary } from '../job/job.js';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const pct = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
-import type { RankFailure } from '../coordinator/decisions.js';
+import type { RankFailure } from './decisions.js';
 
 /** The ranks kept failing until the restarts ran out. */
 export class GaveUpError extends StylerunError {
