@@ -1,6 +1,6 @@
 // The device choice: which onnxruntime execution providers a rank tries, best first, for
 // --device auto | cpu | webgpu | cuda, and what this machine has installed for them.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -27,8 +27,55 @@ export function vulkanInstalled(): boolean {
   return dirs.some((d) => d && existsSync(join(d, 'libvulkan.so.1')));
 }
 
-/** Providers to try, best first. */
-export function providerCandidates(device: DeviceChoice, hasCuda: boolean, hasVulkan = true): string[] {
-  if (device === 'auto') return [...(hasCuda ? ['cuda'] : []), ...(hasVulkan ? ['webgpu'] : []), 'cpu'];
-  return [device];
+/** What `auto` looks at: what is installed, and which GPU device nodes the kernel offers. */
+export interface MachineFacts {
+  /** onnxruntime-node's CUDA provider library is installed. */
+  cuda: boolean;
+  /** The Vulkan loader is installed. */
+  vulkan: boolean;
+  /** An NVIDIA device node (/dev/nvidia0, ...) exists. */
+  nvidiaGpu: boolean;
+  /** A DRM render node (/dev/dri/renderD*) of a hardware driver exists. */
+  renderGpu: boolean;
+}
+
+/** Kernel drivers whose render nodes are not GPUs. */
+const softwareDrmDrivers = new Set(['vgem', 'vkms']);
+
+/** Which GPU device nodes this machine has (no GPU library is loaded, so nothing prints). */
+export function gpuNodes(dev = '/dev', sys = '/sys/class/drm'): Pick<MachineFacts, 'nvidiaGpu' | 'renderGpu'> {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  const nvidiaGpu = list(dev).some((n) => /^nvidia\d+$/.test(n));
+  const renderGpu = list(join(dev, 'dri')).some((n) => {
+    if (!n.startsWith('renderD')) return false;
+    try {
+      return !softwareDrmDrivers.has(readlinkSync(join(sys, n, 'device', 'driver')).split('/').pop() ?? '');
+    } catch {
+      return true; // no sysfs to ask: trust the node
+    }
+  });
+  return { nvidiaGpu, renderGpu };
+}
+
+/** The facts of this machine. */
+export function machineFacts(): MachineFacts {
+  return { cuda: cudaInstalled(), vulkan: vulkanInstalled(), ...gpuNodes() };
+}
+
+/**
+ * Providers to try, best first. `auto` tries CUDA and WebGPU only where a GPU device node exists: a
+ * machine without one offers WebGPU only a software Vulkan adapter (lavapipe/llvmpipe, a CPU in
+ * disguise), and probing for it makes Dawn print errors. An explicit --device is tried as asked.
+ */
+export function providerCandidates(device: DeviceChoice, m: MachineFacts): string[] {
+  if (device !== 'auto') return [device];
+  const cuda = m.cuda && m.nvidiaGpu;
+  const webgpu = m.vulkan && (m.nvidiaGpu || m.renderGpu);
+  return [...(cuda ? ['cuda'] : []), ...(webgpu ? ['webgpu'] : []), 'cpu'];
 }

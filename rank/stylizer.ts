@@ -1,7 +1,7 @@
 // One loaded style model on one execution provider: frames in, styled frames out, in batches.
 import ort from 'onnxruntime-node';
 import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
-import { cudaInstalled, providerCandidates, vulkanInstalled, type DeviceChoice } from '../common/device.js';
+import { machineFacts, providerCandidates, type DeviceChoice } from '../common/device.js';
 import type { Logger } from '../common/log.js';
 import { framesToNchw, nchwToFrame, resizeRgb } from './tensor.js';
 
@@ -34,7 +34,7 @@ export class Stylizer {
 
   /** Loads the model on the best provider `device` allows, checks the contract and warms it up. */
   static async load(opts: StylizerOptions, log: Logger): Promise<Stylizer> {
-    const candidates = providerCandidates(opts.device, cudaInstalled(), vulkanInstalled());
+    const candidates = providerCandidates(opts.device, machineFacts());
     let lastError: unknown;
     for (const provider of candidates) {
       let checked: CheckedModel;

@@ -33,9 +33,16 @@ export class LocalSpawner implements RankSpawner {
     });
     const pid = child.pid ?? -1;
     if (pid > 0) liveGroups.add(pid);
+    const untagged = new NativeLines();
+    let stopping = false; // set when the launcher stops the rank: its exit is then not its own failure
     createInterface({ input: child.stderr }).on('line', (line) => {
-      // ranks tag their own lines; untagged ones (a crash trace, a native warning) get tagged here
-      process.stderr.write(line.startsWith('[rank ') ? `${line}\n` : `[rank ${rank}] ${line}\n`);
+      // ranks tag their own lines; untagged ones come from native libraries (Dawn, onnxruntime) or a
+      // crash: shown at debug, and kept to explain the rank's exit if it fails
+      if (line.startsWith('[rank ')) process.stderr.write(`${line}\n`);
+      else {
+        untagged.add(line);
+        this.log.debug(`rank ${rank} (native): ${line}`);
+      }
     });
     const exited = new Promise<RankExit>((resolve) => {
       child.on('error', (e) => {
@@ -50,11 +57,13 @@ export class LocalSpawner implements RankSpawner {
           /* group already empty */
         }
         liveGroups.delete(pid);
+        if (!stopping && (exitCode !== 0 || signal)) for (const line of untagged.lines()) this.log.warn(`rank ${rank} printed before it exited: ${line}`);
         resolve({ exitCode, signal });
       });
     });
     const stop = async (graceMs: number) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
       signalGroup(pid, 'SIGTERM');
       signalGroup(pid, 'SIGCONT'); // a stopped (hung) rank must run to see SIGTERM
       const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
@@ -62,6 +71,20 @@ export class LocalSpawner implements RankSpawner {
       clearTimeout(timer);
     };
     return { rank, host, pid, exited, stop };
+  }
+}
+
+/** The last lines a rank printed that were not its own log lines. */
+class NativeLines {
+  private readonly kept: string[] = [];
+  constructor(private readonly max = 8) {}
+  add(line: string): void {
+    if (!line.trim()) return;
+    this.kept.push(line);
+    if (this.kept.length > this.max) this.kept.shift();
+  }
+  lines(): readonly string[] {
+    return this.kept;
   }
 }
 

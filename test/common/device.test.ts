@@ -1,10 +1,45 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { providerCandidates } from '../../common/device.js';
+import { gpuNodes, providerCandidates, type MachineFacts } from '../../common/device.js';
+
+const everything: MachineFacts = { cuda: true, vulkan: true, nvidiaGpu: true, renderGpu: true };
+const noGpu: MachineFacts = { cuda: true, vulkan: true, nvidiaGpu: false, renderGpu: false };
 
 describe('the device choice', () => {
-  it('tries CUDA, then WebGPU, then the CPU for --device auto, and only what was asked otherwise', () => {
-    expect(providerCandidates('auto', true, true)).toEqual(['cuda', 'webgpu', 'cpu']);
-    expect(providerCandidates('auto', false, false)).toEqual(['cpu']);
-    expect(providerCandidates('webgpu', false, false)).toEqual(['webgpu']);
+  it('tries CUDA, then WebGPU, then the CPU for --device auto on a machine with an NVIDIA GPU', () => {
+    expect(providerCandidates('auto', everything)).toEqual(['cuda', 'webgpu', 'cpu']);
+  });
+
+  it('goes straight to the CPU for --device auto where no GPU device node exists, even with a Vulkan loader (software adapter only)', () => {
+    expect(providerCandidates('auto', noGpu)).toEqual(['cpu']);
+  });
+
+  it('tries WebGPU but not CUDA on a machine whose only GPU is a DRM render node (AMD, Intel)', () => {
+    expect(providerCandidates('auto', { ...noGpu, renderGpu: true })).toEqual(['webgpu', 'cpu']);
+  });
+
+  it('tries only what was asked for an explicit --device', () => {
+    expect(providerCandidates('webgpu', noGpu)).toEqual(['webgpu']);
+    expect(providerCandidates('cuda', { ...noGpu, cuda: false })).toEqual(['cuda']);
+  });
+});
+
+describe('gpuNodes', () => {
+  it('finds NVIDIA nodes and hardware render nodes, and ignores the software ones', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stylerun-dev-'));
+    const dev = join(root, 'dev');
+    const sys = join(root, 'sys');
+    mkdirSync(join(dev, 'dri'), { recursive: true });
+    writeFileSync(join(dev, 'nvidiactl'), '');
+    expect(gpuNodes(dev, sys)).toEqual({ nvidiaGpu: false, renderGpu: false });
+    writeFileSync(join(dev, 'dri', 'renderD128'), '');
+    mkdirSync(join(sys, 'renderD128', 'device'), { recursive: true });
+    symlinkSync('../../bus/platform/drivers/vgem', join(sys, 'renderD128', 'device', 'driver'));
+    expect(gpuNodes(dev, sys)).toEqual({ nvidiaGpu: false, renderGpu: false });
+    writeFileSync(join(dev, 'dri', 'renderD129'), '');
+    writeFileSync(join(dev, 'nvidia0'), '');
+    expect(gpuNodes(dev, sys)).toEqual({ nvidiaGpu: true, renderGpu: true });
   });
 });
