@@ -60,7 +60,7 @@ function fromNpm(name: string, npmPackage: string): string | undefined {
   }
   if (!existsSync(path)) return undefined;
   if (isExecutable(path)) return path;
-  // npm 11 does not run the package's "chmod u+x" install script until approved: try it ourselves,
+  // npm does not run the package's "chmod u+x" install script (.npmrc: ignore-scripts): do it ourselves,
   // and where node_modules is read-only, use an executable copy in the temp folder.
   try {
     chmodSync(path, 0o755);

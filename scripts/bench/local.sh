@@ -5,7 +5,7 @@
 #      once with the default rerun (keep committed chunks) and once with --rerun whole.
 # Each group runs REPEAT times (default 3), interleaved (A B C A B C ...) so that drift on a shared
 # machine hits every variant alike; compare medians.
-# Usage: [REPEAT=3] bash scripts/bench/local.sh [video] > results.txt   (project root, after npm ci)
+# Usage: [REPEAT=3] bash scripts/bench/local.sh [video] > results.txt   (project root, after npm ci && npm run build)
 set -u
 video=${1:-../shared/data/video/friday.mp4}
 work=$(mktemp -d)

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The `stylerun` bin. `.npmrc` sets ignore-scripts, so `npm ci` builds nothing and dist/ may
+// be missing on a fresh clone; this shim builds it (the same two steps as `npm run build`) when it is missing
+// or older than a source, then runs the CLI. Plain JavaScript, committed, because it must run before any build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const cli = join(root, 'dist/launcher/cli/cli.js');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+
+/** Newest modification time (ms) of a .ts or .proto file under the folders tsconfig.json compiles. */
+function newestSourceMs() {
+  const include = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).include;
+  const folders = new Set(include.map((glob) => glob.split('/')[0]));
+  let newest = statSync(join(root, 'tsconfig.json')).mtimeMs;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|proto)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const folder of folders) if (existsSync(join(root, folder))) walk(join(root, folder));
+  return newest;
+}
+
+function isStale() {
+  return !existsSync(cli) || statSync(cli).mtimeMs < newestSourceMs();
+}
+
+function run(args) {
+  // stdout carries the CLI's summary, so the build talks on stderr only
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
+  return r.status === 0;
+}
+
+if (!existsSync(tsc)) {
+  // dev dependencies omitted: an existing build is used as it is
+  if (!existsSync(cli)) {
+    process.stderr.write('stylerun: error: dist/ is not built and TypeScript is not installed; run `npm ci`, then `npm run build`\n');
+    process.exit(1);
+  }
+} else if (isStale()) {
+  process.stderr.write('stylerun: building dist/ from the TypeScript sources\n');
+  if (!run([tsc, '-p', 'tsconfig.json']) || !run(['scripts/copy-assets.mjs'])) {
+    process.stderr.write('stylerun: error: the build failed (see above); fix it and run again\n');
+    process.exit(1);
+  }
+}
+await import(pathToFileURL(cli).href);
