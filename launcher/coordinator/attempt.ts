@@ -54,6 +54,8 @@ export interface AttemptPlan {
   heartbeatTimeoutMs: number;
   stopGraceMs: number;
   rankEnv: (rank: number) => Record<string, string>;
+  /** Never part of rankEnv: the spawner hands it over out of band. */
+  jobToken: string;
   /** Called for each committed chunk; a rejection (bad checksum) fails the rank. */
   onChunk: (c: ChunkReport) => Promise<void>;
   onProgress?: (framesDoneByRank: number[]) => void;
@@ -100,7 +102,7 @@ export class Attempt {
     const result = new Promise<AttemptResult>((resolve) => (this.settle = resolve));
     this.server.onEvent((e) => this.onServerEvent(e));
     for (const r of this.ranks) {
-      const proc = this.spawner.start(r.rank, r.host, this.plan.rankEnv(r.rank));
+      const proc = this.spawner.start(r.rank, r.host, this.plan.rankEnv(r.rank), this.plan.jobToken);
       r.process = proc;
       void proc.exited.then((exit) => {
         if (!r.done || exit.exitCode !== 0) {
