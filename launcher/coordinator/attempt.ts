@@ -134,7 +134,7 @@ export class Attempt {
       return;
     }
     r.lastSeenMs = Date.now();
-    if (e.kind === 'join') return this.onJoin(r, e.stream, e.join.world_size, e.join.host);
+    if (e.kind === 'join') return this.onJoin(r, e.stream, e.join.world_size);
     if (e.kind === 'closed') {
       if (!r.done) this.fail(r, 'stream-closed', `stream closed before done${e.error ? ` (${e.error.message})` : ''}`);
       return;
@@ -190,14 +190,15 @@ export class Attempt {
     }
   }
 
-  private onJoin(r: RankRecord, stream: RankStream, worldSize: number, host: string): void {
+  // The rank's host stays the one it was placed on: the name a rank gives itself may differ (a FQDN, a
+  // container's name), and a host named two ways depending on the moment reads as two hosts.
+  private onJoin(r: RankRecord, stream: RankStream, worldSize: number): void {
     if (worldSize !== this.plan.worldSize) {
       stream.send({ abort: { reason: `world size ${worldSize} does not match ${this.plan.worldSize}` } });
       return this.fail(r, 'reported', `joined with world size ${worldSize}, expected ${this.plan.worldSize}`);
     }
     r.joined = true;
     r.stream = stream;
-    r.host = host || r.host;
     stream.send({ welcome: this.plan.welcome });
   }
 

@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { invertModel } from '../../scripts/onnx/test-models.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { makeIndexedVideo } from '../support/media.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stylerun-log-text-'));
+const model = join(dir, 'invert.onnx');
+const input = join(dir, 'in.mp4');
+
+beforeAll(async () => {
+  writeFileSync(model, invertModel());
+  await makeIndexedVideo(input, 6);
+});
+
+function stylerun(name: string, args: string[], fault?: string): Promise<CliResult> {
+  const base = ['--input', input, '--output', join(dir, `${name}.mp4`), '--model', model, '--device', 'cpu', '--work-dir', join(dir, 'work')];
+  return runCli([...base, ...args], { cwd: dir, env: fault ? { STYLERUN_FAULT: fault } : {} });
+}
+
+const lastLine = (r: CliResult) => r.stderr.trim().split('\n').pop() ?? '';
+
+describe('a local host is named one way', () => {
+  // a malformed fault stops the rank before it joins, when only the launcher's name for its host is known
+  it.each([
+    ['without a hostfile', []],
+    ['with a hostfile that calls this machine 127.0.0.1', ['--hostfile', 'loopback.txt']],
+  ])("names a rank that failed before joining by the machine's hostname, %s", async (_, args) => {
+    writeFileSync(join(dir, 'loopback.txt'), '127.0.0.1 slots=1\n');
+    const r = await stylerun('before-join', ['-n', '1', '--max-restarts', '0', ...args], 'rank=0,action=nonsense');
+    expect(r.code, r.stderr).toBe(7);
+    expect(lastLine(r)).toContain(`root cause: rank 0 on ${hostname()}: process exited with code 1`);
+  });
+});
