@@ -5,7 +5,7 @@ import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
 import type { RankSpawner } from '../spawn/spawner.js';
-import { barrierDecision, rootCause, type FailureReason, type RankFailure } from './decisions.js';
+import { barrierDecision, rootCause, withProcessEnd, type FailureReason, type RankFailure } from './decisions.js';
 import { GroupStateMachine, type GroupState } from './group-state.js';
 import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
 import { newRankRecord, rankStatus, type RankRecord } from './rank-record.js';
@@ -65,7 +65,7 @@ export interface AttemptPlan {
 export class Attempt {
   private readonly group: GroupStateMachine;
   private readonly ranks: RankRecord[];
-  private readonly failures: RankFailure[] = [];
+  private failures: RankFailure[] = [];
   private readonly times: RankTimes[] = [];
   private readonly started = Date.now();
   private barrierMs: number | undefined;
@@ -109,7 +109,7 @@ export class Attempt {
           const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
           this.fail(r, 'exited', `process ${how}`, exit.exitCode, exit.signal);
         }
-        this.mergeExit(r.rank, exit.exitCode, exit.signal);
+        this.failures = withProcessEnd(this.failures, r.rank, exit);
       });
     }
     this.group.transition('rendezvous', `${this.ranks.length} ranks started`);
@@ -252,20 +252,6 @@ export class Attempt {
   private recordFailure(f: RankFailure): void {
     if (this.failures.some((x) => x.rank === f.rank && x.reason === f.reason)) return;
     this.failures.push(f);
-  }
-
-  private mergeExit(rank: number, exitCode: number | null, signal: string | null): void {
-    for (const f of this.failures) {
-      if (f.rank === rank && f.exitCode === undefined) {
-        f.exitCode = exitCode;
-        f.signal = signal;
-        // the stream broke because the process died: say how it died
-        if (f.reason === 'stream-closed') {
-          f.reason = 'exited';
-          f.message = signal ? `process was killed by ${signal}` : `process exited with code ${exitCode}`;
-        }
-      }
-    }
   }
 
   private async stopAll(why: string): Promise<void> {
