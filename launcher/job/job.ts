@@ -32,7 +32,10 @@ export interface JobSummary {
   jobId: string;
   output: string;
   frames: number;
+  /** Ranks of the last attempt: fewer than at start once an elastic shrink left a slot out. */
   ranks: number;
+  /** Ranks of the first attempt. */
+  ranksAtStart: number;
   wallMs: number;
   barrierMs: number;
   stylingMs: number;
@@ -92,7 +95,7 @@ export async function runJob(
     const gatherMs = Date.now() - gatherStarted;
     if (!opts.keepWork) rmSync(workDir, { recursive: true, force: true });
     return {
-      jobId, output: opts.output, frames: total, ranks: hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
+      jobId, output: opts.output, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
       stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result,
     };
   } catch (e) {

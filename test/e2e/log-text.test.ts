@@ -43,3 +43,12 @@ describe('a root cause', () => {
     expect(r.stderr).not.toMatch(/exit code 143/);
   });
 });
+
+describe('the summary after an elastic shrink', () => {
+  it('gives the ranks of the last attempt and how many there were at start', async () => {
+    const r = await stylerun('shrink', ['-n', '2', '--min-ranks', '1', '--max-restarts', '3'], 'rank=1,after=1,action=exit');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/attempt 3: succeeded, 1 ranks/);
+    expect(r.stdout).toMatch(/frames 6, ranks 1 \(cpu; 2 at start\), attempts 3,/);
+  });
+});
