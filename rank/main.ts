@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { combinedChecksum } from '../common/checksums.js';
 import type { DeviceChoice } from '../common/device.js';
 import { identityFromEnv } from '../common/identity.js';
+import { readJobToken } from '../common/job-token.js';
 import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/local-store.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
@@ -24,8 +25,16 @@ const rank = identity.rank;
 const attempt = Number(env.STYLERUN_ATTEMPT ?? 1);
 const log = createLogger(`rank ${rank}`);
 const faults = parseFaults(env.STYLERUN_FAULT);
-const token = env.STYLERUN_JOB_TOKEN ?? '';
-delete env.STYLERUN_JOB_TOKEN; // not inherited by ffmpeg
+const token = jobToken();
+
+function jobToken(): string {
+  try {
+    return readJobToken(env);
+  } catch (e) {
+    process.stderr.write(`stylerun rank: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
 
 let stylizer: Stylizer | undefined;
 let work: Cancellable | undefined;

@@ -91,7 +91,14 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
   const ranks = positiveInt('-n', raw.n, 1);
   const device = (raw.device ?? 'auto') as DeviceChoice;
   if (!deviceChoices.includes(device)) throw new UsageError(`--device must be one of ${deviceChoices.join(', ')}, got ${raw.device}`);
+  const heartbeatIntervalMs = seconds('--heartbeat-interval', raw.heartbeatInterval, 1);
   const heartbeatTimeoutMs = seconds('--heartbeat-timeout', raw.heartbeatTimeout, 10);
+  // a timeout no longer than the interval would count every healthy rank as hung between two heartbeats
+  if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
+    throw new UsageError(
+      `--heartbeat-timeout (${heartbeatTimeoutMs / 1000} s) must be greater than --heartbeat-interval (${heartbeatIntervalMs / 1000} s)`,
+    );
+  }
   const maxRestarts = raw.maxRestarts ?? 3;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);
   const rerun = (raw.rerun ?? 'resume') as RerunMode;
@@ -109,7 +116,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     device,
     batchSize: positiveInt('--batch-size', raw.batchSize, 1),
     barrierTimeoutMs: seconds('--barrier-timeout', raw.barrierTimeout, 120),
-    heartbeatIntervalMs: seconds('--heartbeat-interval', raw.heartbeatInterval, 1),
+    heartbeatIntervalMs,
     heartbeatTimeoutMs,
     stopGraceMs: 3000,
     maxRestarts,

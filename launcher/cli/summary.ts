@@ -12,9 +12,10 @@ export function formatSummary(j: JobSummary): string {
   const inference = avg((t) => t.inferenceMs);
   const encode = avg((t) => t.encodeMs);
   const providers = [...new Set(times.map((t) => t.executionProvider))].join(', ');
+  const shrunk = j.ranksAtStart !== j.ranks ? `; ${j.ranksAtStart} at start` : '';
   const lines = [
     `done: ${j.output}`,
-    `  frames ${j.frames}, ranks ${j.ranks} (${providers || 'n/a'}), attempts ${j.attempts.length}, wall ${s(j.wallMs)}`,
+    `  frames ${j.frames}, ranks ${j.ranks} (${providers || 'n/a'}${shrunk}), attempts ${j.attempts.length}, wall ${s(j.wallMs)}`,
     `  time to barrier ${s(j.barrierMs)} (last attempt)`,
     `  styling step ${s(j.stylingMs)}; per rank on average: decode ${s(decode)}, inference ${s(inference)} (${pct(inference, j.wallMs)} of wall), encode ${s(encode)}`,
     `  gather ${s(j.gatherMs)} (${pct(j.gatherMs, j.wallMs)} of wall)`,

@@ -5,7 +5,7 @@ import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
 import type { RankSpawner } from '../spawn/spawner.js';
-import { barrierDecision, rootCause, type FailureReason, type RankFailure } from './decisions.js';
+import { barrierDecision, rootCause, withProcessEnd, type FailureReason, type RankFailure } from './decisions.js';
 import { GroupStateMachine, type GroupState } from './group-state.js';
 import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
 import { newRankRecord, rankStatus, type RankRecord } from './rank-record.js';
@@ -54,6 +54,8 @@ export interface AttemptPlan {
   heartbeatTimeoutMs: number;
   stopGraceMs: number;
   rankEnv: (rank: number) => Record<string, string>;
+  /** Never part of rankEnv: the spawner hands it over out of band. */
+  jobToken: string;
   /** Called for each committed chunk; a rejection (bad checksum) fails the rank. */
   onChunk: (c: ChunkReport) => Promise<void>;
   onProgress?: (framesDoneByRank: number[]) => void;
@@ -63,7 +65,7 @@ export interface AttemptPlan {
 export class Attempt {
   private readonly group: GroupStateMachine;
   private readonly ranks: RankRecord[];
-  private readonly failures: RankFailure[] = [];
+  private failures: RankFailure[] = [];
   private readonly times: RankTimes[] = [];
   private readonly started = Date.now();
   private barrierMs: number | undefined;
@@ -100,14 +102,14 @@ export class Attempt {
     const result = new Promise<AttemptResult>((resolve) => (this.settle = resolve));
     this.server.onEvent((e) => this.onServerEvent(e));
     for (const r of this.ranks) {
-      const proc = this.spawner.start(r.rank, r.host, this.plan.rankEnv(r.rank));
+      const proc = this.spawner.start(r.rank, r.host, this.plan.rankEnv(r.rank), this.plan.jobToken);
       r.process = proc;
       void proc.exited.then((exit) => {
         if (!r.done || exit.exitCode !== 0) {
           const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
           this.fail(r, 'exited', `process ${how}`, exit.exitCode, exit.signal);
         }
-        this.mergeExit(r.rank, exit.exitCode, exit.signal);
+        this.failures = withProcessEnd(this.failures, r.rank, exit);
       });
     }
     this.group.transition('rendezvous', `${this.ranks.length} ranks started`);
@@ -132,7 +134,7 @@ export class Attempt {
       return;
     }
     r.lastSeenMs = Date.now();
-    if (e.kind === 'join') return this.onJoin(r, e.stream, e.join.world_size, e.join.host);
+    if (e.kind === 'join') return this.onJoin(r, e.stream, e.join.world_size);
     if (e.kind === 'closed') {
       if (!r.done) this.fail(r, 'stream-closed', `stream closed before done${e.error ? ` (${e.error.message})` : ''}`);
       return;
@@ -188,14 +190,15 @@ export class Attempt {
     }
   }
 
-  private onJoin(r: RankRecord, stream: RankStream, worldSize: number, host: string): void {
+  // The rank's host stays the one it was placed on: the name a rank gives itself may differ (a FQDN, a
+  // container's name), and a host named two ways depending on the moment reads as two hosts.
+  private onJoin(r: RankRecord, stream: RankStream, worldSize: number): void {
     if (worldSize !== this.plan.worldSize) {
       stream.send({ abort: { reason: `world size ${worldSize} does not match ${this.plan.worldSize}` } });
       return this.fail(r, 'reported', `joined with world size ${worldSize}, expected ${this.plan.worldSize}`);
     }
     r.joined = true;
     r.stream = stream;
-    r.host = host || r.host;
     stream.send({ welcome: this.plan.welcome });
   }
 
@@ -249,20 +252,6 @@ export class Attempt {
   private recordFailure(f: RankFailure): void {
     if (this.failures.some((x) => x.rank === f.rank && x.reason === f.reason)) return;
     this.failures.push(f);
-  }
-
-  private mergeExit(rank: number, exitCode: number | null, signal: string | null): void {
-    for (const f of this.failures) {
-      if (f.rank === rank && f.exitCode === undefined) {
-        f.exitCode = exitCode;
-        f.signal = signal;
-        // the stream broke because the process died: say how it died
-        if (f.reason === 'stream-closed') {
-          f.reason = 'exited';
-          f.message = signal ? `process was killed by ${signal}` : `process exited with code ${exitCode}`;
-        }
-      }
-    }
   }
 
   private async stopAll(why: string): Promise<void> {

@@ -60,7 +60,26 @@ export function restartDecision(attempt: number, maxRestarts: number, cause: Ran
   return { kind: 'rerun' };
 }
 
-/** One line describing a failure, e.g. "rank 1 on host-a: no heartbeat for 10012 ms (signal SIGKILL)". */
+/** How a rank's process ended. */
+export interface ProcessEnd {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/**
+ * The failures once `rank`'s process has ended. A closed stream is explained by the end and becomes it. A failure
+ * the coordinator saw while the process lived (a hang, a report, a rejected chunk, a preemption) keeps no exit
+ * status: the launcher stopped the process itself after it, and the code of its own SIGTERM (143) is not the cause.
+ */
+export function withProcessEnd(failures: readonly RankFailure[], rank: number, end: ProcessEnd): RankFailure[] {
+  return failures.map((f) => {
+    if (f.rank !== rank || f.reason !== 'stream-closed' || f.exitCode !== undefined) return f;
+    const message = end.signal ? `process was killed by ${end.signal}` : `process exited with code ${end.exitCode}`;
+    return { ...f, reason: 'exited', message, exitCode: end.exitCode, signal: end.signal };
+  });
+}
+
+/** One line describing a failure, e.g. "rank 1 on host-a: process was killed by SIGKILL". */
 export function describeFailure(f: RankFailure): string {
   const where = `rank ${f.rank}${f.host ? ` on ${f.host}` : ''}`;
   const how = f.signal ? `signal ${f.signal}` : f.exitCode !== undefined && f.exitCode !== null ? `exit code ${f.exitCode}` : '';

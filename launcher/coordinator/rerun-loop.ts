@@ -93,8 +93,9 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
         rankEnv: (rank) => ({
           STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), STYLERUN_LOCAL_RANK: String(rank), STYLERUN_LOCAL_WORLD_SIZE: String(world),
-          STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_JOB_TOKEN: ctx.jobToken, STYLERUN_DEVICE: opts.device,
+          STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
         }),
+        jobToken: ctx.jobToken,
         onProgress: (byRank) => {
           const now = Date.now();
           if (now - lastProgressMs < progressIntervalMs) return;

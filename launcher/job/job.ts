@@ -32,7 +32,10 @@ export interface JobSummary {
   jobId: string;
   output: string;
   frames: number;
+  /** Ranks of the last attempt: fewer than at start once an elastic shrink left a slot out. */
   ranks: number;
+  /** Ranks of the first attempt. */
+  ranksAtStart: number;
   wallMs: number;
   barrierMs: number;
   stylingMs: number;
@@ -92,7 +95,7 @@ export async function runJob(
     const gatherMs = Date.now() - gatherStarted;
     if (!opts.keepWork) rmSync(workDir, { recursive: true, force: true });
     return {
-      jobId, output: opts.output, frames: total, ranks: hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
+      jobId, output: opts.output, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
       stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result,
     };
   } catch (e) {
@@ -126,14 +129,17 @@ async function keepVerifiedChunks(journal: Journal, store: LocalChunkStore, log:
   log.info(`resuming: ${journal.committedFrames()} frames already committed in ${kept.length} chunks`);
 }
 
-/** Host of each rank: all local without a hostfile; from the hostfile (this machine only, for now). */
+/**
+ * Host of each rank: all local without a hostfile; from the hostfile (this machine only, for now). A local rank's
+ * host is this machine's name, whatever the hostfile calls it, so that logs, Status and errors name it one way.
+ */
 async function placement(opts: JobOptions): Promise<string[]> {
-  if (!opts.hostfile) return Array.from({ length: opts.ranks }, () => 'localhost');
+  if (!opts.hostfile) return Array.from({ length: opts.ranks }, () => hostname());
   const hosts = placeRanks(await readHostfile(opts.hostfile), opts.ranks, opts.hostfile);
   const localNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
   const remote = hosts.find((h) => !isLocalHost(h, localNames));
   if (remote) throw new UsageError(`${opts.hostfile}: host "${remote}" is not this machine; ranks on other hosts are not supported yet`, 'REMOTE_NOT_SUPPORTED');
-  return hosts;
+  return hosts.map(() => hostname());
 }
 
 async function checkModel(modelPath: string): Promise<void> {

@@ -1,8 +1,10 @@
 // Rank processes on this machine. Each runs in its own process group (so Ctrl-C reaches only the
 // launcher, which stops them in order) and is killed with its whole group (its ffmpeg children too).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { JOB_TOKEN_FD, JOB_TOKEN_FD_VARIABLE, JOB_TOKEN_FILE_VARIABLE } from '../../common/job-token.js';
 import type { Logger } from '../../common/log.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
@@ -25,12 +27,14 @@ export function killAllGroups(): void {
 export class LocalSpawner implements RankSpawner {
   constructor(private readonly log: Logger, private readonly entry: string = resolveEntry()) {}
 
-  start(rank: number, host: string, env: Record<string, string>): RankProcess {
+  start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
     const child = spawn(process.execPath, [this.entry], {
-      env: { ...process.env, ...env, STYLERUN_PARENT_PID: String(process.pid) },
-      stdio: ['ignore', 'inherit', 'pipe'],
+      // the launcher's own token variables (had a user set any) must not point the rank elsewhere
+      env: { ...withoutTokenVariables(process.env), ...env, STYLERUN_PARENT_PID: String(process.pid), [JOB_TOKEN_FD_VARIABLE]: String(JOB_TOKEN_FD) },
+      stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
       detached: true,
-    });
+    }) as ChildProcessByStdio<null, null, Readable>; // what the stdio above gives; fd 3 is the token pipe
+    handOver(child.stdio[JOB_TOKEN_FD] as Writable | null, jobToken);
     const pid = child.pid ?? -1;
     if (pid > 0) liveGroups.add(pid);
     const untagged = new NativeLines();
@@ -94,6 +98,18 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     /* gone */
   }
+}
+
+/** Writes the token on the rank's token pipe and closes it; a rank that died at once just never reads it. */
+function handOver(pipe: Writable | null, jobToken: string): void {
+  if (!pipe) return;
+  pipe.on('error', () => {});
+  pipe.end(`${jobToken}\n`);
+}
+
+function withoutTokenVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [JOB_TOKEN_FD_VARIABLE]: _fd, [JOB_TOKEN_FILE_VARIABLE]: _file, ...rest } = env;
+  return rest;
 }
 
 function resolveEntry(): string {

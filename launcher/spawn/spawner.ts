@@ -19,5 +19,6 @@ export interface RankProcess {
 
 /** Starts ranks somewhere (this machine, a host over ssh, ...). */
 export interface RankSpawner {
-  start(rank: number, host: string, env: Record<string, string>): RankProcess;
+  /** `jobToken` must reach the rank out of band (see common/job-token.ts), never in `env` or an argv. */
+  start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess;
 }

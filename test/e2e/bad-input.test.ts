@@ -78,6 +78,13 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expectCleanFailure(await stylerun(['-n', '0', '--input', video]), 2, /-n must be a positive integer/);
   });
 
+  it('refuses a heartbeat timeout no longer than the heartbeat interval with exit code 2', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--heartbeat-interval', '5', '--heartbeat-timeout', '1']);
+    expectCleanFailure(r, 2, /--heartbeat-timeout \(1 s\) must be greater than --heartbeat-interval \(5 s\)$/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--heartbeat-interval', '10']), 2, /--heartbeat-timeout \(10 s\) must be greater/);
+  });
+
   it('refuses more ranks than frames with exit code 3', async () => {
     expectCleanFailure(await stylerun(['-n', '7', '--input', video]), 3, /-n 7 is more than the 6 frames/);
   });

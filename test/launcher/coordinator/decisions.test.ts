@@ -7,6 +7,7 @@ import {
   describeFailure,
   restartDecision,
   rootCause,
+  withProcessEnd,
 } from '../../../launcher/coordinator/decisions.js';
 
 const deadlineMs = 10_000;
@@ -106,6 +107,30 @@ describe('restartDecision', () => {
 
   it('reruns while restarts remain when the cause is unknown', () => {
     expect(restartDecision(1, 1, undefined)).toEqual({ kind: 'rerun' });
+  });
+});
+
+describe('withProcessEnd', () => {
+  const stoppedByLauncher = { exitCode: 143, signal: null };
+
+  it('turns a stream that closed into the exit that closed it', () => {
+    const [f] = withProcessEnd([failure(1, 5, 'stream-closed', { message: 'stream closed before done' })], 1, { exitCode: null, signal: 'SIGKILL' });
+    expect(f).toEqual(failure(1, 5, 'exited', { message: 'process was killed by SIGKILL', exitCode: null, signal: 'SIGKILL' }));
+  });
+
+  it.each<[string, FailureReason, string]>([
+    ['a hang', 'heartbeat-timeout', 'no heartbeat for 2004 ms (hung or cut off)'],
+    ['a rejected chunk', 'reported', 'chunk c-000008 rejected: sha256 mismatch'],
+    ['a preemption', 'preempted', 'preempted (SIGTERM)'],
+  ])("keeps the launcher's own SIGTERM out of %s, and out of its description", (_, reason, message) => {
+    const [f] = withProcessEnd([failure(0, 5, reason, { host: 'vm', message })], 0, stoppedByLauncher);
+    expect(f).toEqual(failure(0, 5, reason, { host: 'vm', message }));
+    expect(describeFailure(f!)).toBe(`rank 0 on vm: ${message}`);
+  });
+
+  it("leaves other ranks' failures and an exit already recorded as they are", () => {
+    const failures = [failure(0, 5, 'stream-closed'), failure(1, 6, 'exited', { message: 'process exited with code 3', exitCode: 3 })];
+    expect(withProcessEnd(failures, 1, stoppedByLauncher)).toEqual(failures);
   });
 });
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { formatSummary } from '../../../launcher/cli/summary.js';
+import type { JobSummary } from '../../../launcher/job/job.js';
+
+function summary(overrides: Partial<JobSummary>): JobSummary {
+  return {
+    jobId: 'c0ffee01', output: '/tmp/out.mp4', frames: 90, ranks: 2, ranksAtStart: 2, wallMs: 4000, barrierMs: 500, stylingMs: 3000, gatherMs: 1000,
+    attempts: [{ attempt: 1, ranks: 2, framesScattered: 90, framesRedone: 0, state: 'succeeded' }],
+    result: { state: 'succeeded', failures: [], times: [{ rank: 0, host: 'vm', executionProvider: 'cpu', frames: 90, decodeMs: 1, inferenceMs: 1, encodeMs: 1, wallMs: 3 }], framesDoneByRank: [90] },
+    ...overrides,
+  };
+}
+
+describe('formatSummary', () => {
+  it('gives the ranks of the job when every attempt had them all', () => {
+    expect(formatSummary(summary({}))).toContain('  frames 90, ranks 2 (cpu), attempts 1, wall 4.00 s\n');
+  });
+
+  it('gives the ranks of the last attempt, and how many there were at start, after an elastic shrink', () => {
+    const attempts = [
+      { attempt: 1, ranks: 3, framesScattered: 90, framesRedone: 0, state: 'failed' as const, rootCause: 'rank 2 on vm: process exited with code 3' },
+      { attempt: 2, ranks: 3, framesScattered: 80, framesRedone: 4, state: 'failed' as const, rootCause: 'rank 2 on vm: process exited with code 3' },
+      { attempt: 3, ranks: 2, framesScattered: 70, framesRedone: 4, state: 'succeeded' as const },
+    ];
+    const text = formatSummary(summary({ ranks: 2, ranksAtStart: 3, attempts }));
+    expect(text).toContain('  frames 90, ranks 2 (cpu; 3 at start), attempts 3, wall 4.00 s\n');
+    expect(text).toContain('  attempt 3: succeeded, 2 ranks, 70 frames (4 redone)');
+  });
+});
