@@ -1,6 +1,9 @@
 // What the ffmpeg in use can do, found by asking it rather than by reading its version: stylerun
 // runs with the npm static ffmpeg 4.1, Debian's 5.1 and newer ones, whose flags differ.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ffmpegPath } from './binaries.js';
 
 const fpsModeSupport = new Map<string, boolean>();
@@ -21,4 +24,33 @@ export function hasFpsMode(binary = ffmpegPath()): boolean {
 /** Output flags that pass every frame through with its own timestamp: no duplication, no dropping. */
 export function passthroughTiming(binary = ffmpegPath()): string[] {
   return hasFpsMode(binary) ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
+}
+
+const lastFrameSupport = new Map<string, boolean>();
+
+/**
+ * Whether `binary` gives an MP4's last frame a duration when frames are irregularly spaced in a
+ * 1 ms (or finer) time base. ffmpeg 4.x does not (its muxer guesses durations only from a coarser
+ * tick), so the MP4 edit list ends before the last frame and players hide it. Asked by writing
+ * three such frames and looking for the discard flag on the last one.
+ */
+export function keepsLastFrameInMp4(binary = ffmpegPath()): boolean {
+  let known = lastFrameSupport.get(binary);
+  if (known === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-probe-'));
+    try {
+      const file = join(dir, 'probe.mp4');
+      spawnSync(binary, [
+        '-v', 'quiet', '-y', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:r=25,settb=1/1000,setpts=N*40+N*N', '-frames:v', '3',
+        ...passthroughTiming(binary), '-enc_time_base', '1/1000', '-video_track_timescale', '1000', '-c:v', 'mpeg4', '-f', 'mp4', file,
+      ], { stdio: 'ignore', timeout: 20_000 });
+      // decoding drops the frames the edit list hides, as a player does
+      const shown = spawnSync(binary, ['-v', 'quiet', '-i', file, '-map', '0:v', ...passthroughTiming(binary), '-f', 'framecrc', '-'], { encoding: 'utf8', timeout: 20_000 });
+      known = shown.stdout.split('\n').filter((l) => l && !l.startsWith('#')).length === 3;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    lastFrameSupport.set(binary, known);
+  }
+  return known;
 }

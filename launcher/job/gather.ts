@@ -5,7 +5,7 @@ import ffmpeg from 'fluent-ffmpeg';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
-import { passthroughTiming } from '../../common/ffmpeg/features.js';
+import { keepsLastFrameInMp4, passthroughTiming } from '../../common/ffmpeg/features.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
 import { concatDurations, encoderTimeBase } from './timestamps.js';
@@ -116,7 +116,11 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
   const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
   // With variable spacing, B-frames make the MP4 edit list end before the last frames' timestamps (the
   // muxer sizes it from the last dts plus one tick), hiding them; without B-frames pts = dts.
-  const bframes = ptsRuns(info.pts).length > 1 ? ['-bf', '0'] : [];
+  const irregular = ptsRuns(info.pts).length > 1;
+  const bframes = irregular ? ['-bf', '0'] : [];
+  // ffmpeg 4.x leaves such an MP4's last frame without a duration, so its edit list hides that frame;
+  // where the video starts at the file's start and has no B-frames the edit list is an identity: drop it
+  const editList = mp4.length && irregular && info.pts[0] === ptsOrigin(info) && !keepsLastFrameInMp4() ? ['-use_editlist', '0'] : [];
   const command = ffmpeg()
     .input(list)
     .inputOptions(['-f', 'concat', '-safe', '0'])
@@ -125,7 +129,7 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
       '-map', '0:v:0', '-map', '1:a?', '-vf', videoFilter(info),
       ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', chroma.pixFmt, ...bframes,
-      ...timescale, ...audio, ...mp4, '-y',
+      ...timescale, ...audio, ...mp4, ...editList, '-y',
     ])
     .output(plan.output);
   await run(command, signal);

@@ -19,7 +19,7 @@ export async function makeIndexedVideo(
   const vfr = opts.variableRate
     ? [',settb=1/1000,setpts=N*40+gte(N\\,40)*(N-40)*25+gte(N\\,70)*(N-70)*25', ...passthrough, '-enc_time_base', '1/200', '-video_track_timescale', '1000']
     : opts.randomSpacing
-      ? [',settb=1/1000,setpts=if(eq(N\\,0)\\,0\\,PREV_OUTPTS+20+floor(40*random(0)))', ...passthrough, '-enc_time_base', '1/1000', '-video_track_timescale', '1000', '-bf', '0']
+      ? [',settb=1/1000,setpts=if(eq(N\\,0)\\,0\\,PREV_OUTPTS+20+floor(40*random(0)))', ...passthrough, '-enc_time_base', '1/1000', '-video_track_timescale', '1000', '-bf', '0', '-use_editlist', '0']
       : [''];
   const lum = `255*mod(trunc(N/pow(2\\,trunc(X/8)))\\,2)`;
   const audio = opts.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : [];
