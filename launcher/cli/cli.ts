@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     // on --resume the job's recorded options apply, and flags given now override them
     const raw = resume ? { ...readJobRecord(workRoot(defined), resume).options, ...defined } : defined;
     const opts = resolveOptions(raw);
-    const summary = await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, log, controller.signal);
+    const summary = await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal });
     process.stdout.write(`${formatSummary(summary)}\n`);
   };
   const parser = yargs(argv)

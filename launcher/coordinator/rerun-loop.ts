@@ -2,6 +2,7 @@
 // restarts run out, the barrier times out, or the user interrupts.
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { Logger } from '../../common/log.js';
+import type { JobEvents } from '../job/events.js';
 import type { LocalChunkStore } from '../../common/storage/local-store.js';
 import { Attempt, type AttemptResult } from './attempt.js';
 import { describeFailure, restartDecision } from './decisions.js';
@@ -16,9 +17,6 @@ import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { verifyChunk } from '../job-store/verify-chunk.js';
-
-/** How often the launcher logs overall progress. */
-const progressIntervalMs = 5000;
 
 /** One attempt as the summary reports it. */
 export interface AttemptSummary {
@@ -41,6 +39,8 @@ export interface AttemptsContext {
   server: CoordinatorServer;
   spawner: RankSpawner;
   log: Logger;
+  /** Where attempts, progress, chunks and failures are told. */
+  events: JobEvents;
   signal?: AbortSignal;
   jobId: string;
   jobToken: string;
@@ -51,12 +51,11 @@ export interface AttemptsContext {
 
 /** Runs attempts until one succeeds; throws GaveUpError, BarrierTimeoutError or InterruptedError otherwise. */
 export async function runAttempts(ctx: AttemptsContext): Promise<{ result: AttemptResult; attempts: AttemptSummary[] }> {
-  const { opts, info, journal, store, log, signal } = ctx;
+  const { opts, info, journal, store, events, signal } = ctx;
   const total = info.pts.length;
   const attempts: AttemptSummary[] = [];
   const history: AttemptRecord[] = [];
   const processed: FrameSpan[] = []; // frames some earlier attempt styled, committed or not
-  let lastProgressMs = Date.now();
   for (let attempt = 1; ; attempt++) {
     if (opts.rerun === 'whole' && attempt > 1) {
       journal.clear();
@@ -67,14 +66,16 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     const pendingCount = pending.reduce((s, p) => s + p.count, 0);
     if (pendingCount === 0) {
       // a resumed job whose every frame was committed (its launcher died while gathering)
-      log.info('every frame is committed: nothing to style');
+      events.emit({ kind: 'nothing-to-style' });
       return { result: { state: 'succeeded', failures: [], times: [], framesDoneByRank: [] }, attempts };
     }
     const world = Math.min(slots.length, pendingCount);
     const shares = scatterSpans(pending, world);
     const redone = redoneFrames(pending, processed);
-    log.info(`attempt ${attempt} of ${opts.maxRestarts + 1}: ${world} ranks, ${pendingCount} of ${total} frames to style${redone ? ` (${redone} redone)` : ''}`);
-    if (world < ctx.hosts.length && history.length) log.warn(`left out slot(s) ${ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)).join(', ')} after consecutive failures`);
+    events.emit({
+      kind: 'attempt-started', attempt, maxAttempts: opts.maxRestarts + 1, ranks: world, framesToStyle: pendingCount, totalFrames: total, framesRedone: redone,
+      leftOutSlots: world < ctx.hosts.length && history.length ? ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)) : [],
+    });
     const current = new Attempt(
       {
         attempt, worldSize: world, hosts: slots.slice(0, world).map((s) => ctx.hosts[s]),
@@ -96,19 +97,14 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
         }),
         jobToken: ctx.jobToken,
-        onProgress: (byRank) => {
-          const now = Date.now();
-          if (now - lastProgressMs < progressIntervalMs) return;
-          lastProgressMs = now;
-          const done = total - pendingCount + byRank.reduce((a, b) => a + b, 0);
-          log.info(`progress: ${done}/${total} frames (${Math.floor((100 * done) / total)}%)`);
-        },
+        onProgress: (byRank) => events.emit({ kind: 'progress', doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total }),
         onChunk: async (c) => {
           await verifyChunk(store.readPath(c.key), c.sha256, c.count);
           journal.append({ ...c, attempt });
+          events.emit({ kind: 'chunk-committed', attempt, rank: c.rank, start: c.start, count: c.count, committedFrames: journal.committedFrames() });
         },
       },
-      ctx.server, ctx.spawner, log,
+      ctx.server, ctx.spawner, ctx.log,
     );
     ctx.onAttempt?.(attempt, current);
     const onAbort = () => current.interrupt('interrupted');
@@ -124,9 +120,9 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${ctx.jobId}`);
     }
     if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
-    log.warn(`attempt ${attempt} failed; root cause: ${cause ? describeFailure(cause) : 'unknown'}`);
     history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
     const decision = restartDecision(attempt, opts.maxRestarts, cause);
+    events.emit({ kind: 'attempt-failed', attempt, rootCause: cause ? describeFailure(cause) : 'unknown', willRerun: decision.kind !== 'give-up' });
     if (decision.kind === 'give-up') {
       throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with --resume ${ctx.jobId}`);
     }

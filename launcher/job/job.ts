@@ -26,6 +26,9 @@ import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { verifyChunk } from '../job-store/verify-chunk.js';
+import { JobEvents, type JobListener } from './events.js';
+import { JobStateMachine } from './job-state.js';
+import { logJobEvents } from './log-events.js';
 
 /** What a finished job reports. */
 export interface JobSummary {
@@ -47,10 +50,44 @@ export interface JobSummary {
 /** How to start: a new job (with the raw options to record), or the resumption of an earlier one. */
 export type JobStart = { kind: 'new'; raw: RawOptions } | { kind: 'resume'; jobId: string };
 
-/** Runs a whole job. `signal` aborts it (Ctrl-C); the error then is InterruptedError. */
-export async function runJob(
-  opts: JobOptions, start: JobStart, log: Logger, signal?: AbortSignal, spawner: RankSpawner = new LocalSpawner(log),
-): Promise<JobSummary> {
+/** What runs a job besides its options: where it logs, what stops it, how ranks start, who listens. */
+export interface JobRuntime {
+  log: Logger;
+  /** Aborts the job (Ctrl-C); the error then is InterruptedError. */
+  signal?: AbortSignal;
+  spawner?: RankSpawner;
+  /** Told every JobEvent, after the log. */
+  listeners?: JobListener[];
+}
+
+/** Runs a whole job, emitting JobEvents (logged through `rt.log`) as it goes. */
+export async function runJob(opts: JobOptions, start: JobStart, rt: JobRuntime): Promise<JobSummary> {
+  const { log, signal } = rt;
+  const spawner = rt.spawner ?? new LocalSpawner(log);
+  const events = new JobEvents();
+  events.on(logJobEvents(log));
+  for (const l of rt.listeners ?? []) events.on(l);
+  const machine = new JobStateMachine((from, to, why) => events.emit({ kind: 'state', from, to, why }), log);
+  try {
+    const summary = await runStages(opts, start, { log, signal, spawner, events, machine });
+    machine.transition('succeeded', 'output in place');
+    events.emit({ kind: 'done', summary });
+    return summary;
+  } catch (e) {
+    machine.transition('failed', e instanceof StylerunError ? e.code : 'internal error');
+    throw e;
+  }
+}
+
+interface Stages {
+  log: Logger;
+  signal?: AbortSignal;
+  spawner: RankSpawner;
+  events: JobEvents;
+  machine: JobStateMachine;
+}
+
+async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages): Promise<JobSummary> {
   const started = Date.now();
   checkOutput(opts.output, opts.input);
   const hosts = await placement(opts);
@@ -66,13 +103,14 @@ export async function runJob(
   const journal = new Journal(join(workDir, 'journal.jsonl'));
   if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: start.raw });
   else await keepVerifiedChunks(journal, store, log);
-  log.info(`job ${jobId} (work folder ${workDir})`);
+  events.emit({ kind: 'job-started', jobId, workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
 
   const jobToken = randomBytes(24).toString('hex');
   const tmpOutput = temporaryOutput(opts.output, jobId);
   let live: { attempt: number; current: Attempt } | undefined;
   const server = new CoordinatorServer(jobToken, () => ({
     job_id: jobId,
+    job_state: machine.state,
     state: live?.current.state ?? 'init',
     attempt: live?.attempt ?? 0,
     total_frames: total,
@@ -82,10 +120,12 @@ export async function runJob(
   const port = await server.listen('127.0.0.1', 0);
   log.info(`coordinator on 127.0.0.1:${port}`);
   try {
+    machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, hosts, journal, store, server, spawner, log, signal, jobId, jobToken, port,
+      opts, info, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
+    machine.transition('gathering', 'every frame committed');
     const gatherStarted = Date.now();
     const chunks = planGather(journal.load(), total).map((e) => ({ path: store.readPath(e.key), start: e.start }));
     await encodeOutput({ chunks, info, output: tmpOutput, workDir, onNote: (n) => log.info(n) }, signal);
@@ -93,6 +133,7 @@ export async function runJob(
     if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
     renameSync(tmpOutput, opts.output);
     const gatherMs = Date.now() - gatherStarted;
+    events.emit({ kind: 'gathered', output: opts.output, gatherMs });
     if (!opts.keepWork) rmSync(workDir, { recursive: true, force: true });
     return {
       jobId, output: opts.output, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,

@@ -29,7 +29,7 @@ describe('the coordinator Status call', () => {
     client.close();
     child.kill('SIGINT');
     await done;
-    expect(reply).toMatchObject({ state: 'running', attempt: 1, total_frames: 1189 });
+    expect(reply).toMatchObject({ job_state: 'styling', state: 'running', attempt: 1, total_frames: 1189 });
     expect(reply.job_id).toMatch(/^[0-9a-f]{8}$/);
     expect(reply.ranks.map((r) => [r.rank, r.state, r.execution_provider])).toEqual([
       [0, 'working', 'cpu'],

@@ -10,6 +10,7 @@ export interface StatusReply {
   'total_frames'?: (number | string | Long);
   'committed_frames'?: (number | string | Long);
   'ranks'?: (_stylerun_v1_RankStatus)[];
+  'job_state'?: (string);
 }
 
 export interface StatusReply__Output {
@@ -19,4 +20,5 @@ export interface StatusReply__Output {
   'total_frames': (number);
   'committed_frames': (number);
   'ranks': (_stylerun_v1_RankStatus__Output)[];
+  'job_state': (string);
 }

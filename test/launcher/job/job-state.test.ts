@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { canMove, JobStateMachine, type JobState } from '../../../launcher/job/job-state.js';
+import { logJobEvents } from '../../../launcher/job/log-events.js';
+import { createLogger } from '../../../common/log.js';
+
+describe('the job state', () => {
+  it('moves checking -> styling -> gathering -> succeeded, and to failed from any unfinished state', () => {
+    expect(canMove('checking', 'styling')).toBe(true);
+    expect(canMove('styling', 'gathering')).toBe(true);
+    expect(canMove('gathering', 'succeeded')).toBe(true);
+    for (const s of ['checking', 'styling', 'gathering'] as JobState[]) expect(canMove(s, 'failed')).toBe(true);
+  });
+
+  it('refuses to skip the styling step or to leave a finished state', () => {
+    expect(canMove('checking', 'gathering')).toBe(false);
+    expect(canMove('succeeded', 'failed')).toBe(false);
+    expect(canMove('failed', 'styling')).toBe(false);
+  });
+
+  it('tells every move to its listener and throws on an illegal one', () => {
+    const moves: string[] = [];
+    const m = new JobStateMachine((from, to, why) => moves.push(`${from}->${to}: ${why}`));
+    m.transition('styling', '10 frames to style');
+    expect(() => m.transition('succeeded', 'too soon')).toThrow('illegal move styling -> succeeded');
+    expect(m.state).toBe('styling');
+    expect(moves).toEqual(['checking->styling: 10 frames to style']);
+  });
+});
+
+describe('the job log, read from events', () => {
+  it('logs progress at most once per interval', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const listen = logJobEvents(createLogger('stylerun', (l) => lines.push(l.trim())), 5000, () => now);
+    for (const t of [1000, 4000, 5000, 7000, 10_500]) {
+      now = t;
+      listen({ kind: 'progress', doneFrames: t / 100, totalFrames: 200 });
+    }
+    expect(lines).toEqual(['[stylerun] progress: 50/200 frames (25%)', '[stylerun] progress: 105/200 frames (52%)']);
+  });
+
+  it('says why an attempt failed, and which slots a shrink left out', () => {
+    const lines: string[] = [];
+    const listen = logJobEvents(createLogger('stylerun', (l) => lines.push(l.trim())));
+    listen({ kind: 'attempt-started', attempt: 2, maxAttempts: 4, ranks: 2, framesToStyle: 50, totalFrames: 100, framesRedone: 10, leftOutSlots: [1] });
+    listen({ kind: 'attempt-failed', attempt: 2, rootCause: 'rank 0 on host: process exited with code 3', willRerun: true });
+    expect(lines).toEqual([
+      '[stylerun] attempt 2 of 4: 2 ranks, 50 of 100 frames to style (10 redone)',
+      '[stylerun] warn: left out slot(s) 1 after consecutive failures',
+      '[stylerun] warn: attempt 2 failed; root cause: rank 0 on host: process exited with code 3',
+    ]);
+  });
+});
