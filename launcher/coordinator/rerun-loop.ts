@@ -16,6 +16,7 @@ import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { verifyChunk } from '../job-store/verify-chunk.js';
+import { resumeCommand } from '../job-store/resume-command.js';
 
 /** How often the launcher logs overall progress. */
 const progressIntervalMs = 5000;
@@ -120,14 +121,14 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     attempts.push({ attempt, ranks: world, framesScattered: pendingCount, framesRedone: redone, state: result.state, rootCause: cause && describeFailure(cause) });
     if (result.state === 'succeeded') return { result, attempts };
     if (signal?.aborted || cause?.reason === 'interrupted') {
-      throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${ctx.jobId}`);
+      throw new InterruptedError(abortSignalName(signal), `; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
     }
     if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
     log.warn(`attempt ${attempt} failed; root cause: ${cause ? describeFailure(cause) : 'unknown'}`);
     history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
     const decision = restartDecision(attempt, opts.maxRestarts, cause);
     if (decision.kind === 'give-up') {
-      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with --resume ${ctx.jobId}`);
+      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
     }
   }
 }

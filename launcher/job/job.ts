@@ -20,6 +20,7 @@ import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { isLocalHost, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
+import { resumeCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
@@ -97,7 +98,7 @@ export async function runJob(
     };
   } catch (e) {
     removeTemporary(tmpOutput);
-    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${jobId}`);
+    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${resumeCommand(jobId, opts.workRoot)}`);
     throw e;
   } finally {
     await server.close();
