@@ -9,7 +9,7 @@ export const ExitCode = {
   badInput: 3,
   /** The model is not ONNX or does not fit the model contract. */
   badModel: 4,
-  /** The output path cannot be written. */
+  /** The output path, or job folders under --work-dir, cannot be written. */
   badOutput: 5,
   /** Not every rank joined and became ready within --barrier-timeout. */
   barrierTimeout: 6,

@@ -24,6 +24,7 @@ import { resumeCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
+import { checkWorkRoot } from './work-dir.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { verifyChunk } from '../job-store/verify-chunk.js';
@@ -51,6 +52,7 @@ export async function runJob(
 ): Promise<JobSummary> {
   const started = Date.now();
   checkOutput(opts.output, opts.input);
+  checkWorkRoot(opts.workRoot);
   const hosts = await placement(opts);
   const info = await probeVideo(opts.input);
   const total = info.pts.length;
