@@ -15,6 +15,8 @@ export const ExitCode = {
   barrierTimeout: 6,
   /** Ranks kept failing: the job gave up after --max-restarts attempts. */
   gaveUp: 7,
+  /** The file system under --work-dir is full; a rerun would fail the same way, so none is tried. */
+  noSpace: 8,
   /** Interrupted by SIGINT/SIGTERM (128 + signal number, as shells report it). */
   interruptedSigint: 130,
   interruptedSigterm: 143,
