@@ -3,7 +3,9 @@
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { Logger } from '../../common/log.js';
 import type { LocalChunkStore } from '../../common/storage/local-store.js';
-import { Attempt, type AttemptResult } from './attempt.js';
+import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
+import { freeBytes } from '../../common/free-space.js';
+import { Attempt, type AttemptResult, type ChunkReport } from './attempt.js';
 import { describeFailure, restartDecision } from './decisions.js';
 import type { CoordinatorServer } from './server.js';
 import { BarrierTimeoutError } from './barrier-timeout-error.js';
@@ -71,6 +73,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       log.info('every frame is committed: nothing to style');
       return { result: { state: 'succeeded', failures: [], times: [], framesDoneByRank: [] }, attempts };
     }
+    const checks: Promise<void>[] = [];
     const world = Math.min(slots.length, pendingCount);
     const shares = scatterSpans(pending, world);
     const redone = redoneFrames(pending, processed);
@@ -103,9 +106,10 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           const done = total - pendingCount + byRank.reduce((a, b) => a + b, 0);
           log.info(`progress: ${done}/${total} frames (${Math.floor((100 * done) / total)}%)`);
         },
-        onChunk: async (c) => {
-          await verifyChunk(store.readPath(c.key), c.sha256, c.count);
-          journal.append({ ...c, attempt });
+        onChunk: (c) => {
+          const check = acceptChunk(ctx, c, attempt);
+          checks.push(check.catch(() => {}));
+          return check;
         },
       },
       ctx.server, ctx.spawner, log,
@@ -115,6 +119,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) current.interrupt('interrupted');
     const result = await current.run();
+    await Promise.all(checks); // a rejected chunk's file is gone before anything else looks at the store
     signal?.removeEventListener('abort', onAbort);
     shares.forEach((share, rank) => processed.push(...firstFrames(share, result.framesDoneByRank[rank] ?? 0)));
     const cause = result.rootCause;
@@ -128,8 +133,28 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
     const decision = restartDecision(attempt, opts.maxRestarts, cause);
     if (decision.kind === 'give-up') {
+      if (cause?.reason === 'no-space') {
+        store.removeStaged();
+        throw new NoSpaceError(opts.workRoot, `free some space, then finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}; or choose another --work-dir`);
+      }
       throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
     }
+  }
+}
+
+/**
+ * Journals a chunk once it verifies. A rejected chunk's file is removed (nothing may use it), and its
+ * rejection is a full disk when the disk is full: a cut-short chunk and less room than one raw frame.
+ */
+async function acceptChunk(ctx: AttemptsContext, c: ChunkReport, attempt: number): Promise<void> {
+  const path = ctx.store.readPath(c.key);
+  try {
+    await verifyChunk(path, c.sha256, c.count);
+    ctx.journal.append({ ...c, attempt });
+  } catch (e) {
+    const full = isNoSpace(e) || (freeBytes(ctx.store.dir) ?? Number.POSITIVE_INFINITY) < ctx.info.width * ctx.info.height * 3;
+    await ctx.store.remove(c.key);
+    throw full ? new NoSpaceError(ctx.store.dir, undefined, { cause: e }) : e;
   }
 }
 
