@@ -9,12 +9,14 @@ export const ExitCode = {
   badInput: 3,
   /** The model is not ONNX or does not fit the model contract. */
   badModel: 4,
-  /** The output path cannot be written. */
+  /** The output path, or job folders under --work-dir, cannot be written. */
   badOutput: 5,
   /** Not every rank joined and became ready within --barrier-timeout. */
   barrierTimeout: 6,
   /** Ranks kept failing: the job gave up after --max-restarts attempts. */
   gaveUp: 7,
+  /** The file system under --work-dir is full; a rerun would fail the same way, so none is tried. */
+  noSpace: 8,
   /** Interrupted by SIGINT/SIGTERM (128 + signal number, as shells report it). */
   interruptedSigint: 130,
   interruptedSigterm: 143,

@@ -2,13 +2,16 @@
 // atomically (staged file, fsync'd by ffmpeg's close, hashed, renamed). A chunk is the unit of work a
 // rerun keeps.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { sha256File } from '../common/checksums.js';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
 import type { Rational } from '../common/ffmpeg/video-info.js';
 import { ProcessError } from '../common/errors/process-error.js';
+import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-error.js';
+import { freeBytes } from '../common/free-space.js';
 import type { ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 
@@ -60,6 +63,10 @@ interface OpenChunk {
   staged: string;
   child: ChildProcessByStdio<Writable, null, Readable>;
   done: Promise<void>;
+  /** Set once the encoder has exited, whether or not it had every frame. */
+  exited: boolean;
+  /** The encoder's last stderr bytes (with -v error, only errors). */
+  stderr(): string;
 }
 
 /** Writes one contiguous range of styled frames as a sequence of committed chunks. */
@@ -79,6 +86,11 @@ export class ChunkWriter {
     if (!this.open) this.open = this.startChunk(this.next, Math.min(this.o.chunkFrames, this.o.end - this.next));
     const chunk = this.open;
     if (!chunk.child.stdin.write(frame)) await waitDrainOrExit(chunk);
+    // an encoder gone before its last frame (a full disk makes ffmpeg stop, at times with exit code 0)
+    if (chunk.exited) {
+      const early = new Error(`ffmpeg (encode) ended before the last frame of ${chunkKey(chunk.start, chunk.count)}`);
+      await this.fail(chunk, await chunk.done.then(() => early, (e: unknown) => e));
+    }
     this.next++;
     if (this.next === chunk.start + chunk.count) {
       this.open = undefined;
@@ -95,24 +107,47 @@ export class ChunkWriter {
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4096)));
     child.stdin.on('error', () => {}); // EPIPE surfaces through the exit code below
-    const done = new Promise<void>((resolve, reject) => {
+    const chunk: OpenChunk = { start, count, staged, child, done: Promise.resolve(), exited: false, stderr: () => stderr };
+    chunk.done = new Promise<void>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code, signal) => {
+        chunk.exited = true;
         if (code === 0) resolve();
         else reject(new ProcessError({ command: 'ffmpeg (encode)', exitCode: code, signal, stderrTail: stderr, durationMs: Date.now() - started }));
       });
     });
-    done.catch(() => {}); // observed in commit(); avoid an unhandled rejection meanwhile
-    return { start, count, staged, child, done };
+    chunk.done.catch(() => {}); // observed in commit(); avoid an unhandled rejection meanwhile
+    return chunk;
   }
 
   private async commit(chunk: OpenChunk): Promise<void> {
     chunk.child.stdin.end();
-    await chunk.done;
-    const sha256 = await sha256File(chunk.staged);
     const key = chunkKey(chunk.start, chunk.count);
-    await this.o.store.commit(chunk.staged, key);
+    let sha256: string;
+    try {
+      await chunk.done;
+      // ffmpeg may exit 0 on a full disk, having only said so on stderr, or having written nothing
+      if (saysNoSpace(chunk.stderr()) || (await stat(chunk.staged)).size === 0) throw new Error(`ffmpeg (encode) left ${key} incomplete`);
+      sha256 = await sha256File(chunk.staged);
+      await this.o.store.commit(chunk.staged, key);
+    } catch (e) {
+      return this.fail(chunk, e);
+    }
     this.o.onCommit({ start: chunk.start, count: chunk.count, key, sha256 });
+  }
+
+  /** Drops a chunk that cannot be committed and throws why: a full disk as NoSpaceError, else `e`. */
+  private async fail(chunk: OpenChunk, e: unknown): Promise<never> {
+    this.open = undefined;
+    chunk.child.kill('SIGKILL');
+    await chunk.done.catch(() => {});
+    const dir = dirname(chunk.staged);
+    // less room left than one raw frame (measured before the staged file is freed): the disk filled,
+    // whatever ffmpeg said
+    const full = (freeBytes(dir) ?? Number.POSITIVE_INFINITY) < this.o.width * this.o.height * 3;
+    await rm(chunk.staged, { force: true }).catch(() => {});
+    if (isNoSpace(e) || saysNoSpace(chunk.stderr()) || full) throw new NoSpaceError(dir, undefined, { cause: e });
+    throw e;
   }
 
   /** Kills an unfinished chunk's encoder and removes its staged file (abort path). */
@@ -127,6 +162,8 @@ export class ChunkWriter {
 }
 
 function waitDrainOrExit(chunk: OpenChunk): Promise<void> {
+  // a pipe whose reader has exited never drains, and 'close' has already fired
+  if (chunk.exited) return Promise.resolve();
   return new Promise((resolve) => {
     const ok = () => {
       chunk.child.stdin.off('drain', ok);

@@ -1,6 +1,7 @@
 // Runs one attempt: start the ranks, hold them at the barrier, scatter, watch them, and end as one
 // value: succeeded, or failed with every failure seen and the first one named as root cause.
 import { combinedChecksum } from '../../common/checksums.js';
+import { isNoSpace, noSpaceCode } from '../../common/errors/no-space-error.js';
 import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
@@ -163,7 +164,7 @@ export class Attempt {
         const c = msg.chunk_committed!;
         const p = this.plan
           .onChunk({ rank: r.rank, start: Number(c.start), count: Number(c.count), key: c.name, sha256: c.sha256 })
-          .catch((err: Error) => this.fail(r, 'reported', `chunk ${c.name} rejected: ${err.message}`));
+          .catch((err: Error) => this.fail(r, isNoSpace(err) ? 'no-space' : 'reported', `chunk ${c.name} rejected: ${err.message}`));
         r.pendingChunks.push(p);
         r.chunkSha256s.push(c.sha256);
         return;
@@ -184,7 +185,7 @@ export class Attempt {
         return;
       }
       case 'failed':
-        return this.fail(r, 'reported', msg.failed!.reason);
+        return this.fail(r, msg.failed!.code === noSpaceCode ? 'no-space' : 'reported', msg.failed!.reason);
       case 'preempted':
         return this.fail(r, 'preempted', `preempted (${msg.preempted!.signal})`);
     }

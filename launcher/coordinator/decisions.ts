@@ -31,7 +31,10 @@ export function barrierDecision(ranks: readonly BarrierRank[], worldSize: number
 }
 
 /** Why a rank failed. */
-export type FailureReason = 'exited' | 'stream-closed' | 'heartbeat-timeout' | 'preempted' | 'reported' | 'barrier-timeout' | 'interrupted';
+export type FailureReason =
+  | 'exited' | 'stream-closed' | 'heartbeat-timeout' | 'preempted' | 'reported' | 'barrier-timeout' | 'interrupted'
+  /** the disk under the work folder is full (a rank said NO_SPACE, or a chunk was cut short by it) */
+  | 'no-space';
 
 /** One rank failure as the coordinator saw it. */
 export interface RankFailure {
@@ -52,10 +55,11 @@ export function rootCause(failures: readonly RankFailure[]): RankFailure | undef
 /** After a failed attempt: run another, or stop. */
 export type RestartDecision = { kind: 'rerun' } | { kind: 'give-up'; why: string };
 
-/** Reruns while restarts remain; never reruns an interruption or a barrier timeout (they would recur). */
+/** Reruns while restarts remain; never reruns an interruption, a barrier timeout or a full disk (they would recur). */
 export function restartDecision(attempt: number, maxRestarts: number, cause: RankFailure | undefined): RestartDecision {
   if (cause?.reason === 'interrupted') return { kind: 'give-up', why: 'interrupted' };
   if (cause?.reason === 'barrier-timeout') return { kind: 'give-up', why: 'barrier timeout' };
+  if (cause?.reason === 'no-space') return { kind: 'give-up', why: 'no space left on device' };
   if (attempt > maxRestarts) return { kind: 'give-up', why: `${maxRestarts} restart${maxRestarts === 1 ? '' : 's'} used` };
   return { kind: 'rerun' };
 }

@@ -4,7 +4,9 @@ import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { Logger } from '../../common/log.js';
 import type { JobEvents } from '../job/events.js';
 import type { LocalChunkStore } from '../../common/storage/local-store.js';
-import { Attempt, type AttemptResult } from './attempt.js';
+import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
+import { freeBytes } from '../../common/free-space.js';
+import { Attempt, type AttemptResult, type ChunkReport } from './attempt.js';
 import { describeFailure, restartDecision } from './decisions.js';
 import type { CoordinatorServer } from './server.js';
 import { BarrierTimeoutError } from './barrier-timeout-error.js';
@@ -17,6 +19,7 @@ import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { verifyChunk } from '../job-store/verify-chunk.js';
+import { resumeCommand } from '../job-store/resume-command.js';
 
 /** One attempt as the summary reports it. */
 export interface AttemptSummary {
@@ -69,6 +72,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       events.emit({ kind: 'nothing-to-style' });
       return { result: { state: 'succeeded', failures: [], times: [], framesDoneByRank: [] }, attempts };
     }
+    const checks: Promise<void>[] = [];
     const world = Math.min(slots.length, pendingCount);
     const shares = scatterSpans(pending, world);
     const redone = redoneFrames(pending, processed);
@@ -98,10 +102,10 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         }),
         jobToken: ctx.jobToken,
         onProgress: (byRank) => events.emit({ kind: 'progress', doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total }),
-        onChunk: async (c) => {
-          await verifyChunk(store.readPath(c.key), c.sha256, c.count);
-          journal.append({ ...c, attempt });
-          events.emit({ kind: 'chunk-committed', attempt, rank: c.rank, start: c.start, count: c.count, committedFrames: journal.committedFrames() });
+        onChunk: (c) => {
+          const check = acceptChunk(ctx, c, attempt);
+          checks.push(check.catch(() => {}));
+          return check;
         },
       },
       ctx.server, ctx.spawner, ctx.log,
@@ -111,21 +115,43 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) current.interrupt('interrupted');
     const result = await current.run();
+    await Promise.all(checks); // a rejected chunk's file is gone before anything else looks at the store
     signal?.removeEventListener('abort', onAbort);
     shares.forEach((share, rank) => processed.push(...firstFrames(share, result.framesDoneByRank[rank] ?? 0)));
     const cause = result.rootCause;
     attempts.push({ attempt, ranks: world, framesScattered: pendingCount, framesRedone: redone, state: result.state, rootCause: cause && describeFailure(cause) });
     if (result.state === 'succeeded') return { result, attempts };
     if (signal?.aborted || cause?.reason === 'interrupted') {
-      throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${ctx.jobId}`);
+      throw new InterruptedError(abortSignalName(signal), `; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
     }
     if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
     history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
     const decision = restartDecision(attempt, opts.maxRestarts, cause);
     events.emit({ kind: 'attempt-failed', attempt, rootCause: cause ? describeFailure(cause) : 'unknown', willRerun: decision.kind !== 'give-up' });
     if (decision.kind === 'give-up') {
-      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with --resume ${ctx.jobId}`);
+      if (cause?.reason === 'no-space') {
+        store.removeStaged();
+        throw new NoSpaceError(opts.workRoot, `free some space, then finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}; or choose another --work-dir`);
+      }
+      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
     }
+  }
+}
+
+/**
+ * Journals a chunk once it verifies. A rejected chunk's file is removed (nothing may use it), and its
+ * rejection is a full disk when the disk is full: a cut-short chunk and less room than one raw frame.
+ */
+async function acceptChunk(ctx: AttemptsContext, c: ChunkReport, attempt: number): Promise<void> {
+  const path = ctx.store.readPath(c.key);
+  try {
+    await verifyChunk(path, c.sha256, c.count);
+    ctx.journal.append({ ...c, attempt });
+    ctx.events.emit({ kind: 'chunk-committed', attempt, rank: c.rank, start: c.start, count: c.count, committedFrames: ctx.journal.committedFrames() });
+  } catch (e) {
+    const full = isNoSpace(e) || (freeBytes(ctx.store.dir) ?? Number.POSITIVE_INFINITY) < ctx.info.width * ctx.info.height * 3;
+    await ctx.store.remove(c.key);
+    throw full ? new NoSpaceError(ctx.store.dir, undefined, { cause: e }) : e;
   }
 }
 

@@ -5,6 +5,8 @@ import { renameSync, rmSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
+import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
+import { freeBytes } from '../../common/free-space.js';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
@@ -20,9 +22,12 @@ import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { isLocalHost, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
+import { resumeCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
+import { checkWorkRoot } from './work-dir.js';
+import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { verifyChunk } from '../job-store/verify-chunk.js';
@@ -90,6 +95,7 @@ interface Stages {
 async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages): Promise<JobSummary> {
   const started = Date.now();
   checkOutput(opts.output, opts.input);
+  checkWorkRoot(opts.workRoot);
   const hosts = await placement(opts);
   const info = await probeVideo(opts.input);
   const total = info.pts.length;
@@ -99,11 +105,20 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
 
   const jobId = start.kind === 'resume' ? start.jobId : randomBytes(4).toString('hex');
   const workDir = join(opts.workRoot, jobId);
-  const store = new LocalChunkStore(join(workDir, 'chunks'));
   const journal = new Journal(join(workDir, 'journal.jsonl'));
-  if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: start.raw });
-  else await keepVerifiedChunks(journal, store, log);
+  let store: LocalChunkStore;
+  try {
+    store = new LocalChunkStore(join(workDir, 'chunks'));
+    if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: start.raw });
+    else await keepVerifiedChunks(journal, store, log);
+  } catch (e) {
+    if (start.kind === 'new') rmSync(workDir, { recursive: true, force: true }); // a job that never started leaves nothing
+    if (isNoSpace(e)) throw new NoSpaceError(opts.workRoot, 'free some space or choose another --work-dir', { cause: e });
+    throw e;
+  }
   events.emit({ kind: 'job-started', jobId, workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
+  const short = spaceWarning(opts.workRoot, freeBytes(workDir), chunkBytesEstimate(info.width, info.height, total - journal.committedFrames()));
+  if (short) log.warn(short);
 
   const jobToken = randomBytes(24).toString('hex');
   const tmpOutput = temporaryOutput(opts.output, jobId);
@@ -141,7 +156,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     };
   } catch (e) {
     removeTemporary(tmpOutput);
-    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with --resume ${jobId}`);
+    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${resumeCommand(jobId, opts.workRoot)}`);
     throw e;
   } finally {
     await server.close();

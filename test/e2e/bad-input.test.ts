@@ -1,7 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import { twoInputModel } from '../../scripts/onnx/test-models.js';
@@ -12,9 +13,13 @@ const dir = mkdtempSync(join(tmpdir(), 'stylerun-bad-'));
 const outDir = join(dir, 'out');
 const output = join(outDir, 'styled.mp4');
 const video = join(dir, 'ok.mp4');
+const asRoot = process.getuid?.() === 0;
+const readOnly = join(dir, 'read-only'); // a read-only tmpfs (mounting needs root)
 
 beforeAll(async () => {
   mkdirSync(outDir);
+  mkdirSync(readOnly);
+  if (asRoot) execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=16k', 'tmpfs', readOnly]);
   await makeIndexedVideo(video, 6);
   writeFileSync(join(dir, 'notes.txt'), 'this is not a video\n');
   writeFileSync(join(dir, 'zero.y4m'), 'YUV4MPEG2 W64 H64 F25:1 Ip A1:1 C420jpeg\n');
@@ -22,6 +27,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'two-inputs.onnx'), twoInputModel());
   writeFileSync(join(dir, 'hosts.txt'), 'localhost slots=2\nnode-b.example slots=2\n');
   await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'aac', join(dir, 'audio.m4a')]);
+});
+
+afterAll(() => {
+  if (asRoot) execFileSync('umount', [readOnly]);
 });
 
 /** Runs stylerun with the given arguments (an output to outDir unless they name one). */
@@ -53,7 +62,6 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     writeFileSync(locked, 'x');
     chmodSync(locked, 0);
     // root reads anything: run as "nobody" there, so the permission really bites
-    const asRoot = process.getuid?.() === 0;
     if (asRoot) {
       chmodSync(dir, 0o755);
       chmodSync(outDir, 0o777);
@@ -98,12 +106,24 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     const locked = join(dir, 'locked-out');
     mkdirSync(locked, { mode: 0o555 });
     // root writes anywhere: run as "nobody" there, so the permission really bites
-    const asRoot = process.getuid?.() === 0;
     if (asRoot) chmodSync(dir, 0o755);
     const r = await runCli(['-n', '1', '--input', video, '--output', join(locked, 'out.mp4')], { cwd: locked, uid: asRoot ? 65534 : undefined });
     expect(r.code).toBe(5);
     expect(r.stderr.trim()).toMatch(/^stylerun: error: cannot write .*locked-out\/out\.mp4: folder .*locked-out is not writable$/);
     expect(readdirSync(locked)).toEqual([]);
+  });
+
+  it('refuses a --work-dir that is a regular file with exit code 5, before any rank starts', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--work-dir', join(dir, 'notes.txt')]);
+    expectCleanFailure(r, 5, /cannot write job folders under .*notes\.txt: it is not a folder; choose another --work-dir$/);
+    expect(r.stderr).not.toMatch(/attempt 1/);
+  });
+
+  it.skipIf(!asRoot)('refuses a --work-dir on a read-only mount with exit code 5, leaving no work folder', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--work-dir', join(readOnly, 'jobs')]);
+    expectCleanFailure(r, 5, /cannot write job folders under .*read-only\/jobs: folder .*read-only is on a read-only file system; choose another --work-dir$/);
+    expect(readdirSync(readOnly)).toEqual([]);
+    expect(existsSync(join(dir, '.stylerun'))).toBe(false);
   });
 
   it('refuses an output container it cannot write with exit code 2', async () => {

@@ -59,7 +59,7 @@ describe('a job survives rank failures with exactly the output of a fault-free r
   it('gives up with exit code 7, naming the root cause, when a rank fails on every attempt', async () => {
     const r = await styled('hopeless', ['-n', '2', '--max-restarts', '1'], 'rank=1,after=8,action=exit');
     expect(r.code).toBe(7);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/^stylerun: error: gave up after 2 attempts .*root cause: rank 1 .*process exited with code 3; finish it with --resume [0-9a-f]{8}$/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^stylerun: error: gave up after 2 attempts .*root cause: rank 1 .*process exited with code 3; finish it with stylerun --resume [0-9a-f]{8} --work-dir \S+$/);
     expect(r.stderr).toMatch(/attempt 2 of 2/);
     expect(existsSync(r.output)).toBe(false);
   });

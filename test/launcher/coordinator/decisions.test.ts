@@ -101,6 +101,10 @@ describe('restartDecision', () => {
     expect(restartDecision(1, 10, failure(1, 1, 'barrier-timeout'))).toEqual({ kind: 'give-up', why: 'barrier timeout' });
   });
 
+  it('never reruns when the disk under the work folder is full, however many restarts remain', () => {
+    expect(restartDecision(1, 10, failure(0, 1, 'no-space'))).toEqual({ kind: 'give-up', why: 'no space left on device' });
+  });
+
   it.each<FailureReason>(['exited', 'stream-closed', 'heartbeat-timeout', 'preempted', 'reported'])('reruns after a %s failure', (reason) => {
     expect(restartDecision(1, 2, failure(0, 1, reason))).toEqual({ kind: 'rerun' });
   });

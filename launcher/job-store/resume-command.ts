@@ -1,0 +1,14 @@
+// The command that finishes an unfinished job, printed when a job is interrupted or gives up. A job is
+// found by its id under its work folder, so the command must name that folder unless it is the default.
+import { workRoot } from '../cli/options.js';
+
+/** `stylerun --resume ID [--work-dir DIR]`, ready to paste into a shell. */
+export function resumeCommand(jobId: string, jobsRoot: string): string {
+  const isDefault = jobsRoot === workRoot({});
+  return `stylerun --resume ${jobId}${isDefault ? '' : ` --work-dir ${shellQuote(jobsRoot)}`}`;
+}
+
+/** A path as one shell word: bare when it holds only safe characters, else in single quotes. */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}

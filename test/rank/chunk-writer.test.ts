@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NoSpaceError } from '../../common/errors/no-space-error.js';
+import { LocalChunkStore } from '../../common/storage/local-store.js';
+import { ChunkWriter, type CommittedChunk } from '../../rank/chunk-writer.js';
+
+// A 64 KB tmpfs cannot hold one 320x240 frame of noise, which FFV1 cannot compress.
+const asRoot = process.getuid?.() === 0;
+const dir = join(mkdtempSync(join(tmpdir(), 'stylerun-writer-')), 'full');
+const width = 320;
+const height = 240;
+
+beforeAll(() => {
+  if (!asRoot) return;
+  mkdirSync(dir);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+});
+
+afterAll(() => {
+  if (asRoot) execFileSync('umount', [dir]);
+});
+
+describe.skipIf(!asRoot)('ChunkWriter on a full disk', () => {
+  it('fails with NO_SPACE, commits nothing and leaves no staged file, rather than waiting forever on the dead encoder', async () => {
+    const store = new LocalChunkStore(dir);
+    const committed: CommittedChunk[] = [];
+    const writer = new ChunkWriter({
+      store, width, height, start: 0, end: 8, chunkFrames: 8, pts: [0, 1, 2, 3, 4, 5, 6, 7], timeBase: { num: 1, den: 25 }, onCommit: (c) => committed.push(c),
+    });
+    const writeAll = async () => {
+      for (let i = 0; i < 8; i++) await writer.write(randomBytes(width * height * 3));
+    };
+    const error = await writeAll().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoSpaceError);
+    expect((error as NoSpaceError).code).toBe('NO_SPACE');
+    expect(committed).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 30_000);
+});
