@@ -15,6 +15,7 @@ const jobToken = 'a3f1c0de'.repeat(6);
 const refusalDeadlineMs = 1_500;
 const snapshot: StatusReply = {
   job_id: 'c0ffee01',
+  job_state: 'styling',
   state: 'running',
   attempt: 2,
   total_frames: 823,
