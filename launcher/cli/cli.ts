@@ -8,6 +8,7 @@ import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger } from '../../common/log.js';
 import { makeSampleClip } from './demo.js';
+import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
 import { recordable, resolveOptions, workRoot, type RawOptions } from './options.js';
@@ -37,8 +38,10 @@ async function main(argv: string[]): Promise<number> {
     // on --resume the job's recorded options apply, and flags given now override them
     const raw = resume ? { ...readJobRecord(workRoot(defined), resume).options, ...defined } : defined;
     const opts = resolveOptions(raw);
-    const summary = await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal });
-    process.stdout.write(`${formatSummary(summary)}\n`);
+    const printSummary: JobListener = (e) => {
+      if (e.kind === 'done') process.stdout.write(`${formatSummary(e.summary)}\n`);
+    };
+    await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: [printSummary] });
   };
   const parser = yargs(argv)
     .scriptName('stylerun')
