@@ -44,6 +44,39 @@ export interface RankFailure {
   message: string;
 }
 
+/** Why a rank failed, in words: a failure before the attempt stamps it with the rank's host and the time. */
+export interface FailureVerdict {
+  reason: FailureReason;
+  message: string;
+}
+
+/** What the coordinator knows about one rank's liveness. */
+export interface LivenessRank {
+  rank: number;
+  joined: boolean;
+  done: boolean;
+  lastSeenMs: number;
+}
+
+/** Ranks that joined, are not done, and have been silent for longer than the heartbeat timeout: hung or cut off. */
+export function staleRanks(ranks: readonly LivenessRank[], nowMs: number, heartbeatTimeoutMs: number): ({ rank: number } & FailureVerdict)[] {
+  return ranks
+    .filter((r) => r.joined && !r.done && nowMs - r.lastSeenMs > heartbeatTimeoutMs)
+    .map((r) => ({ rank: r.rank, reason: 'heartbeat-timeout', message: `no heartbeat for ${nowMs - r.lastSeenMs} ms (hung or cut off)` }));
+}
+
+/** The failure a barrier timeout records: charged to the first straggler, naming every one. */
+export function barrierTimeoutVerdict(d: Extract<BarrierDecision, { kind: 'timeout' }>, barrierTimeoutMs: number): { rank: number } & FailureVerdict {
+  const parts = [];
+  if (d.neverJoined.length) parts.push(`never joined: rank ${d.neverJoined.join(', ')}`);
+  if (d.notReady.length) parts.push(`joined but not ready: rank ${d.notReady.join(', ')}`);
+  return {
+    rank: d.neverJoined[0] ?? d.notReady[0] ?? 0,
+    reason: 'barrier-timeout',
+    message: `barrier timed out after ${barrierTimeoutMs} ms (${parts.join('; ')})`,
+  };
+}
+
 /** The root cause is the first failure in time (ties: the lower rank), as torchrun names it. */
 export function rootCause(failures: readonly RankFailure[]): RankFailure | undefined {
   return [...failures].sort((a, b) => a.atMs - b.atMs || a.rank - b.rank)[0];
