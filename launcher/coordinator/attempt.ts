@@ -8,9 +8,11 @@ import { barrierDecision, barrierTimeoutVerdict, rootCause, staleRanks, withProc
 import { GroupStateMachine, type GroupState } from './group-state.js';
 import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
 import { newRankRecord, rankStatus, type RankRecord } from './rank-record.js';
+import type { AttemptEvent } from './attempt-events.js';
 import { recordMessage, type ChunkReport, type RankTimes } from './rank-messages.js';
 import type { CoordinatorServer, ServerEvent } from './server.js';
 
+export type { AttemptEvent } from './attempt-events.js';
 export type { ChunkReport, RankTimes } from './rank-messages.js';
 
 /** How an attempt ended. */
@@ -40,6 +42,8 @@ export interface AttemptPlan {
   /** Called for each committed chunk; a rejection (bad checksum) fails the rank. */
   onChunk: (c: ChunkReport) => Promise<void>;
   onProgress?: (framesDoneByRank: number[]) => void;
+  /** Told of what happens as it happens (ready ranks, the barrier, failures); the attempt logs none of it at info. */
+  onEvent?: (e: AttemptEvent) => void;
 }
 
 /** One attempt of the job's styling step. */
@@ -58,7 +62,7 @@ export class Attempt {
     private readonly plan: AttemptPlan,
     private readonly server: CoordinatorServer,
     private readonly spawner: RankSpawner,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.group = new GroupStateMachine(log);
     this.ranks = plan.hosts.map((host, rank) => newRankRecord(rank, host, plan.assignments[rank]));
@@ -124,10 +128,13 @@ export class Attempt {
         e.stream.send({ welcome: this.plan.welcome });
         return;
       case 'ready':
-        this.log.info(`rank ${r.rank} ready`, { pid: r.process?.pid, ep: r.executionProvider, load_ms: Math.round(o.loadMs) });
+        this.plan.onEvent?.({
+          kind: 'rank-ready', attempt: this.plan.attempt, rank: r.rank, host: r.host, pid: r.process?.pid,
+          executionProvider: r.executionProvider, loadMs: o.loadMs,
+        });
         if (o.modelNote !== undefined) {
           this.modelNote = o.modelNote;
-          this.log.info(`model: ${this.modelNote}`);
+          this.plan.onEvent?.({ kind: 'model-note', attempt: this.plan.attempt, note: o.modelNote });
         }
         this.checkBarrier(Number.POSITIVE_INFINITY);
         return;
@@ -164,7 +171,7 @@ export class Attempt {
     }
     this.barrierMs = Date.now() - this.started;
     this.group.transition('running', 'all ranks ready');
-    this.log.info(`barrier passed: ${this.plan.worldSize} ranks ready`, { ms: this.barrierMs });
+    this.plan.onEvent?.({ kind: 'barrier-passed', attempt: this.plan.attempt, ranks: this.plan.worldSize, ms: this.barrierMs });
     for (const r of this.ranks) {
       r.lastSeenMs = Date.now();
       r.stream!.send({ assignment: this.plan.assignments[r.rank] });
@@ -194,6 +201,7 @@ export class Attempt {
   private recordFailure(f: RankFailure): void {
     if (this.failures.some((x) => x.rank === f.rank && x.reason === f.reason)) return;
     this.failures.push(f);
+    this.plan.onEvent?.({ kind: 'rank-failed', attempt: this.plan.attempt, failure: f });
   }
 
   private async stopAll(why: string): Promise<void> {

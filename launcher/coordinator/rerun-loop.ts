@@ -107,6 +107,11 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           await verifyChunk(store.readPath(c.key), c.sha256, c.count);
           journal.append({ ...c, attempt });
         },
+        onEvent: (e) => {
+          if (e.kind === 'rank-ready') log.info(`rank ${e.rank} ready`, { pid: e.pid, ep: e.executionProvider, load_ms: Math.round(e.loadMs) });
+          else if (e.kind === 'model-note') log.info(`model: ${e.note}`);
+          else if (e.kind === 'barrier-passed') log.info(`barrier passed: ${e.ranks} ranks ready`, { ms: e.ms });
+        },
       },
       ctx.server, ctx.spawner, log,
     );
