@@ -1,37 +1,20 @@
 // Runs one attempt: start the ranks, hold them at the barrier, scatter, watch them, and end as one
 // value: succeeded, or failed with every failure seen and the first one named as root cause.
-import { combinedChecksum } from '../../common/checksums.js';
-import { isNoSpace, noSpaceCode } from '../../common/errors/no-space-error.js';
+import { isNoSpace } from '../../common/errors/no-space-error.js';
 import type { Logger } from '../../common/log.js';
 import type { Assignment } from '../../proto/generated/stylerun/v1/Assignment.js';
 import type { Welcome } from '../../proto/generated/stylerun/v1/Welcome.js';
 import type { RankSpawner } from '../spawn/spawner.js';
-import { barrierDecision, rootCause, withProcessEnd, type FailureReason, type RankFailure } from './decisions.js';
+import { barrierDecision, barrierTimeoutVerdict, rootCause, staleRanks, withProcessEnd, type FailureReason, type RankFailure } from './decisions.js';
 import { GroupStateMachine, type GroupState } from './group-state.js';
 import type { RankStatus } from '../../proto/generated/stylerun/v1/RankStatus.js';
 import { newRankRecord, rankStatus, type RankRecord } from './rank-record.js';
-import type { CoordinatorServer, RankStream, ServerEvent } from './server.js';
+import type { AttemptEvent } from './attempt-events.js';
+import { recordMessage, type ChunkReport, type RankTimes } from './rank-messages.js';
+import type { CoordinatorServer, ServerEvent } from './server.js';
 
-/** A chunk a rank says it committed. */
-export interface ChunkReport {
-  rank: number;
-  start: number;
-  count: number;
-  key: string;
-  sha256: string;
-}
-
-/** Per-rank time split, as reported in Done. */
-export interface RankTimes {
-  rank: number;
-  host: string;
-  executionProvider: string;
-  frames: number;
-  decodeMs: number;
-  inferenceMs: number;
-  encodeMs: number;
-  wallMs: number;
-}
+export type { AttemptEvent } from './attempt-events.js';
+export type { ChunkReport, RankTimes } from './rank-messages.js';
 
 /** How an attempt ended. */
 export interface AttemptResult {
@@ -60,6 +43,8 @@ export interface AttemptPlan {
   /** Called for each committed chunk; a rejection (bad checksum) fails the rank. */
   onChunk: (c: ChunkReport) => Promise<void>;
   onProgress?: (framesDoneByRank: number[]) => void;
+  /** Told of what happens as it happens (ready ranks, the barrier, failures); the attempt logs none of it at info. */
+  onEvent?: (e: AttemptEvent) => void;
 }
 
 /** One attempt of the job's styling step. */
@@ -78,7 +63,7 @@ export class Attempt {
     private readonly plan: AttemptPlan,
     private readonly server: CoordinatorServer,
     private readonly spawner: RankSpawner,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.group = new GroupStateMachine(log);
     this.ranks = plan.hosts.map((host, rank) => newRankRecord(rank, host, plan.assignments[rank]));
@@ -134,73 +119,46 @@ export class Attempt {
       e.stream.end();
       return;
     }
-    r.lastSeenMs = Date.now();
-    if (e.kind === 'join') return this.onJoin(r, e.stream, e.join.world_size);
-    if (e.kind === 'closed') {
-      if (!r.done) this.fail(r, 'stream-closed', `stream closed before done${e.error ? ` (${e.error.message})` : ''}`);
-      return;
-    }
-    const msg = e.msg;
-    switch (msg.kind) {
+    const ctx = { nowMs: Date.now(), groupState: this.group.state, worldSize: this.plan.worldSize, modelNote: this.modelNote };
+    const { update, outcome: o } = recordMessage(r, e, ctx);
+    Object.assign(r, update);
+    switch (o.kind) {
+      case 'none':
+        return;
+      case 'joined':
+        e.stream.send({ welcome: this.plan.welcome });
+        return;
       case 'ready':
-        if (this.group.state !== 'rendezvous') return; // too late: the attempt is already stopping
-        r.ready = true;
-        r.executionProvider = msg.ready!.execution_provider;
-        this.log.info(`rank ${r.rank} ready`, { pid: r.process?.pid, ep: r.executionProvider, load_ms: Math.round(msg.ready!.load_ms) });
-        if (!this.modelNote) {
-          this.modelNote = msg.ready!.model_note;
-          this.log.info(`model: ${this.modelNote}`);
+        this.plan.onEvent?.({
+          kind: 'rank-ready', attempt: this.plan.attempt, rank: r.rank, host: r.host, pid: r.process?.pid,
+          executionProvider: r.executionProvider, loadMs: o.loadMs,
+        });
+        if (o.modelNote !== undefined) {
+          this.modelNote = o.modelNote;
+          this.plan.onEvent?.({ kind: 'model-note', attempt: this.plan.attempt, note: o.modelNote });
         }
         this.checkBarrier(Number.POSITIVE_INFINITY);
         return;
-      case 'heartbeat':
-        r.framesDone = Number(msg.heartbeat!.frames_done);
-        return;
       case 'progress':
-        r.framesDone = Number(msg.progress!.frames_done);
         this.plan.onProgress?.(this.framesDone());
         return;
-      case 'chunk_committed': {
-        const c = msg.chunk_committed!;
-        const p = this.plan
-          .onChunk({ rank: r.rank, start: Number(c.start), count: Number(c.count), key: c.name, sha256: c.sha256 })
-          .catch((err: Error) => this.fail(r, isNoSpace(err) ? 'no-space' : 'reported', `chunk ${c.name} rejected: ${err.message}`));
-        r.pendingChunks.push(p);
-        r.chunkSha256s.push(c.sha256);
+      case 'chunk': {
+        const c = o.report;
+        r.pendingChunks.push(this.plan.onChunk(c).catch((err: Error) => this.fail(r, isNoSpace(err) ? 'no-space' : 'reported', `chunk ${c.key} rejected: ${err.message}`)));
         return;
       }
-      case 'done': {
-        const d = msg.done!;
-        this.times.push({
-          rank: r.rank, host: r.host, executionProvider: r.executionProvider, frames: Number(d.frames),
-          decodeMs: d.decode_ms, inferenceMs: d.inference_ms, encodeMs: d.encode_ms, wallMs: d.wall_ms,
-        });
-        if (d.checksum !== combinedChecksum(r.chunkSha256s) || Number(d.frames) !== r.assignedFrames) {
-          return this.fail(r, 'reported', `done with ${d.frames} frames and a checksum that do not match its ${r.chunkSha256s.length} committed chunks`);
-        }
+      case 'done':
+        this.times.push(o.times);
         void Promise.all(r.pendingChunks).then(() => {
           r.done = true;
           this.checkDone();
         });
         return;
-      }
-      case 'failed':
-        return this.fail(r, msg.failed!.code === noSpaceCode ? 'no-space' : 'reported', msg.failed!.reason);
-      case 'preempted':
-        return this.fail(r, 'preempted', `preempted (${msg.preempted!.signal})`);
+      case 'fail':
+        if (o.times) this.times.push(o.times);
+        if (o.abort) e.stream.send({ abort: { reason: o.abort } });
+        return this.fail(r, o.reason, o.message, undefined, undefined, o.code);
     }
-  }
-
-  // The rank's host stays the one it was placed on: the name a rank gives itself may differ (a FQDN, a
-  // container's name), and a host named two ways depending on the moment reads as two hosts.
-  private onJoin(r: RankRecord, stream: RankStream, worldSize: number): void {
-    if (worldSize !== this.plan.worldSize) {
-      stream.send({ abort: { reason: `world size ${worldSize} does not match ${this.plan.worldSize}` } });
-      return this.fail(r, 'reported', `joined with world size ${worldSize}, expected ${this.plan.worldSize}`);
-    }
-    r.joined = true;
-    r.stream = stream;
-    stream.send({ welcome: this.plan.welcome });
   }
 
   private checkBarrier(deadlineMs: number): void {
@@ -208,19 +166,13 @@ export class Attempt {
     const d = barrierDecision(this.ranks, this.plan.worldSize, Date.now(), deadlineMs);
     if (d.kind === 'wait') return;
     if (d.kind === 'timeout') {
-      const parts = [];
-      if (d.neverJoined.length) parts.push(`never joined: rank ${d.neverJoined.join(', ')}`);
-      if (d.notReady.length) parts.push(`joined but not ready: rank ${d.notReady.join(', ')}`);
-      this.recordFailure({
-        rank: d.neverJoined[0] ?? d.notReady[0] ?? 0, host: '', reason: 'barrier-timeout', atMs: Date.now(),
-        message: `barrier timed out after ${this.plan.barrierTimeoutMs} ms (${parts.join('; ')})`,
-      });
+      this.recordFailure({ host: '', atMs: Date.now(), ...barrierTimeoutVerdict(d, this.plan.barrierTimeoutMs) });
       void this.stopAll('barrier timeout');
       return;
     }
     this.barrierMs = Date.now() - this.started;
     this.group.transition('running', 'all ranks ready');
-    this.log.info(`barrier passed: ${this.plan.worldSize} ranks ready`, { ms: this.barrierMs });
+    this.plan.onEvent?.({ kind: 'barrier-passed', attempt: this.plan.attempt, ranks: this.plan.worldSize, ms: this.barrierMs });
     for (const r of this.ranks) {
       r.lastSeenMs = Date.now();
       r.stream!.send({ assignment: this.plan.assignments[r.rank] });
@@ -228,12 +180,9 @@ export class Attempt {
   }
 
   private checkHeartbeats(): void {
-    const now = Date.now();
     if (this.group.state !== 'running' && this.group.state !== 'rendezvous') return;
-    for (const r of this.ranks) {
-      if (r.joined && !r.done && now - r.lastSeenMs > this.plan.heartbeatTimeoutMs) {
-        this.fail(r, 'heartbeat-timeout', `no heartbeat for ${now - r.lastSeenMs} ms (hung or cut off)`);
-      }
+    for (const stale of staleRanks(this.ranks, Date.now(), this.plan.heartbeatTimeoutMs)) {
+      this.fail(this.ranks[stale.rank], stale.reason, stale.message);
     }
   }
 
@@ -244,15 +193,16 @@ export class Attempt {
     void this.waitForExits().then(() => this.end('succeeded'));
   }
 
-  private fail(r: RankRecord, reason: FailureReason, message: string, exitCode?: number | null, signal?: string | null): void {
+  private fail(r: RankRecord, reason: FailureReason, message: string, exitCode?: number | null, signal?: string | null, code?: string): void {
     if (this.group.state === 'succeeded') return;
-    this.recordFailure({ rank: r.rank, host: r.host, reason, atMs: Date.now(), message, exitCode, signal });
+    this.recordFailure({ rank: r.rank, host: r.host, reason, atMs: Date.now(), message, exitCode, signal, code });
     void this.stopAll(`rank ${r.rank} failed`);
   }
 
   private recordFailure(f: RankFailure): void {
     if (this.failures.some((x) => x.rank === f.rank && x.reason === f.reason)) return;
     this.failures.push(f);
+    this.plan.onEvent?.({ kind: 'rank-failed', attempt: this.plan.attempt, failure: f });
   }
 
   private async stopAll(why: string): Promise<void> {

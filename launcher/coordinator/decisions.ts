@@ -45,6 +45,43 @@ export interface RankFailure {
   exitCode?: number | null;
   signal?: string | null;
   message: string;
+  /** The stable code a rank reported with its failure (Failed.code), e.g. "NO_SPACE". */
+  code?: string;
+}
+
+/** Why a rank failed, in words: a failure before the attempt stamps it with the rank's host and the time. */
+export interface FailureVerdict {
+  reason: FailureReason;
+  message: string;
+  /** The rank's own code for it, where it reported one. */
+  code?: string;
+}
+
+/** What the coordinator knows about one rank's liveness. */
+export interface LivenessRank {
+  rank: number;
+  joined: boolean;
+  done: boolean;
+  lastSeenMs: number;
+}
+
+/** Ranks that joined, are not done, and have been silent for longer than the heartbeat timeout: hung or cut off. */
+export function staleRanks(ranks: readonly LivenessRank[], nowMs: number, heartbeatTimeoutMs: number): ({ rank: number } & FailureVerdict)[] {
+  return ranks
+    .filter((r) => r.joined && !r.done && nowMs - r.lastSeenMs > heartbeatTimeoutMs)
+    .map((r) => ({ rank: r.rank, reason: 'heartbeat-timeout', message: `no heartbeat for ${nowMs - r.lastSeenMs} ms (hung or cut off)` }));
+}
+
+/** The failure a barrier timeout records: charged to the first straggler, naming every one. */
+export function barrierTimeoutVerdict(d: Extract<BarrierDecision, { kind: 'timeout' }>, barrierTimeoutMs: number): { rank: number } & FailureVerdict {
+  const parts = [];
+  if (d.neverJoined.length) parts.push(`never joined: rank ${d.neverJoined.join(', ')}`);
+  if (d.notReady.length) parts.push(`joined but not ready: rank ${d.notReady.join(', ')}`);
+  return {
+    rank: d.neverJoined[0] ?? d.notReady[0] ?? 0,
+    reason: 'barrier-timeout',
+    message: `barrier timed out after ${barrierTimeoutMs} ms (${parts.join('; ')})`,
+  };
 }
 
 /** The root cause is the first failure in time (ties: the lower rank), as torchrun names it. */
@@ -88,5 +125,5 @@ export function describeFailure(f: RankFailure): string {
   const where = `rank ${f.rank}${f.host ? ` on ${f.host}` : ''}`;
   const how = f.signal ? `signal ${f.signal}` : f.exitCode !== undefined && f.exitCode !== null ? `exit code ${f.exitCode}` : '';
   const said = f.signal ? f.message.includes(f.signal) : f.message.includes(`code ${f.exitCode}`);
-  return `${where}: ${f.message}${how && !said ? ` (${how})` : ''}`;
+  return `${where}: ${f.message}${how && !said ? ` (${how})` : ''}${f.code ? ` [${f.code}]` : ''}`;
 }

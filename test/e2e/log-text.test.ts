@@ -39,7 +39,7 @@ describe('a root cause', () => {
   it("does not count the launcher's own SIGTERM of a hung rank as part of the cause", async () => {
     const r = await stylerun('hang', ['-n', '1', '--max-restarts', '0', '--heartbeat-timeout', '2'], 'rank=0,after=ready,action=hang');
     expect(r.code, r.stderr).toBe(7);
-    expect(lastLine(r)).toMatch(/root cause: rank 0 on \S+: no heartbeat for \d+ ms \(hung or cut off\); finish it with --resume/);
+    expect(lastLine(r)).toMatch(/root cause: rank 0 on \S+: no heartbeat for \d+ ms \(hung or cut off\); finish it with stylerun --resume/);
     expect(r.stderr).not.toMatch(/exit code 143/);
   });
 });

@@ -3,10 +3,13 @@ import {
   type BarrierRank,
   type FailureReason,
   type RankFailure,
+  type LivenessRank,
   barrierDecision,
+  barrierTimeoutVerdict,
   describeFailure,
   restartDecision,
   rootCause,
+  staleRanks,
   withProcessEnd,
 } from '../../../launcher/coordinator/decisions.js';
 
@@ -51,6 +54,52 @@ describe('barrierDecision', () => {
 
   it('names every rank as never joined when nobody came', () => {
     expect(barrierDecision([], 3, deadlineMs, deadlineMs)).toEqual({ kind: 'timeout', neverJoined: [0, 1, 2], notReady: [] });
+  });
+});
+
+describe('barrierTimeoutVerdict', () => {
+  it('charges the first rank that never joined and names the stragglers of both kinds', () => {
+    expect(barrierTimeoutVerdict({ kind: 'timeout', neverJoined: [1, 4], notReady: [2] }, 30_000)).toEqual({
+      rank: 1,
+      reason: 'barrier-timeout',
+      message: 'barrier timed out after 30000 ms (never joined: rank 1, 4; joined but not ready: rank 2)',
+    });
+  });
+
+  it('charges the first rank that is not ready when every rank joined', () => {
+    expect(barrierTimeoutVerdict({ kind: 'timeout', neverJoined: [], notReady: [3, 5] }, 500)).toEqual({
+      rank: 3,
+      reason: 'barrier-timeout',
+      message: 'barrier timed out after 500 ms (joined but not ready: rank 3, 5)',
+    });
+  });
+});
+
+describe('staleRanks', () => {
+  const timeoutMs = 2_000;
+  const nowMs = 100_000;
+  const rank = (r: Partial<LivenessRank> & { rank: number }): LivenessRank => ({ joined: true, done: false, lastSeenMs: nowMs, ...r });
+
+  it.each<[string, Partial<LivenessRank>, 'stale' | 'not stale']>([
+    ['a joined rank silent for longer than the timeout', { lastSeenMs: nowMs - timeoutMs - 1 }, 'stale'],
+    ['a joined rank silent for exactly the timeout', { lastSeenMs: nowMs - timeoutMs }, 'not stale'],
+    ['a joined rank heard from just now', { lastSeenMs: nowMs }, 'not stale'],
+    ['a rank that never joined, however long ago it started', { joined: false, lastSeenMs: 0 }, 'not stale'],
+    ['a rank that is done, however long it has been silent', { done: true, lastSeenMs: 0 }, 'not stale'],
+  ])('counts %s as %s', (_, fields, verdict) => {
+    expect(staleRanks([rank({ rank: 0, ...fields })], nowMs, timeoutMs).length).toBe(verdict === 'stale' ? 1 : 0);
+  });
+
+  it('names every silent rank, in rank order, with how long each has been silent', () => {
+    const ranks = [rank({ rank: 0 }), rank({ rank: 1, lastSeenMs: nowMs - 2_004 }), rank({ rank: 2, lastSeenMs: nowMs - 9_000 })];
+    expect(staleRanks(ranks, nowMs, timeoutMs)).toEqual([
+      { rank: 1, reason: 'heartbeat-timeout', message: 'no heartbeat for 2004 ms (hung or cut off)' },
+      { rank: 2, reason: 'heartbeat-timeout', message: 'no heartbeat for 9000 ms (hung or cut off)' },
+    ]);
+  });
+
+  it('names nobody when there are no ranks', () => {
+    expect(staleRanks([], nowMs, timeoutMs)).toEqual([]);
   });
 });
 
@@ -148,6 +197,12 @@ describe('describeFailure', () => {
   it('names the exit code when there is no signal, including exit code 0', () => {
     expect(describeFailure(failure(2, 0, 'exited', { host: 'node7', message: 'exited early', exitCode: 3 }))).toBe('rank 2 on node7: exited early (exit code 3)');
     expect(describeFailure(failure(2, 0, 'exited', { host: 'node7', message: 'exited early', exitCode: 0 }))).toBe('rank 2 on node7: exited early (exit code 0)');
+  });
+
+  it('gives the code a rank reported with its failure, so that it reaches the summary', () => {
+    expect(describeFailure(failure(1, 0, 'reported', { host: 'h', message: 'no execution provider could load the model', code: 'NO_PROVIDER' }))).toBe(
+      'rank 1 on h: no execution provider could load the model [NO_PROVIDER]',
+    );
   });
 
   it('says only the message when there is neither a signal nor an exit code', () => {
