@@ -1,16 +1,15 @@
 // Encodes styled frames into lossless chunks of at most `chunkFrames` frames and commits each one
 // atomically (staged file, fsync'd by ffmpeg's close, hashed, renamed). A chunk is the unit of work a
 // rerun keeps.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { sha256File } from '../common/checksums.js';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
+import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
 import type { Rational } from '../common/ffmpeg/video-info.js';
-import { ProcessError } from '../common/errors/process-error.js';
 import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-error.js';
+import { EncodeError } from './encode-error.js';
 import { freeBytes } from '../common/free-space.js';
 import type { ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
@@ -61,13 +60,12 @@ interface OpenChunk {
   start: number;
   count: number;
   staged: string;
-  child: ChildProcessByStdio<Writable, null, Readable>;
-  done: Promise<void>;
-  /** Set once the encoder has exited, whether or not it had every frame. */
-  exited: boolean;
-  /** The encoder's last stderr bytes (with -v error, only errors). */
-  stderr(): string;
+  /** The encoder; its stderr tail (with -v error, only errors) tells a full disk apart. */
+  encoder: RunningTool<'pipe', 'ignore'>;
 }
+
+/** An encoder being dropped has no frame worth finishing. */
+const encoderStopGraceMs = 500;
 
 /** Writes one contiguous range of styled frames as a sequence of committed chunks. */
 export class ChunkWriter {
@@ -85,11 +83,11 @@ export class ChunkWriter {
     const t = performance.now();
     if (!this.open) this.open = this.startChunk(this.next, Math.min(this.o.chunkFrames, this.o.end - this.next));
     const chunk = this.open;
-    if (!chunk.child.stdin.write(frame)) await waitDrainOrExit(chunk);
+    if (!chunk.encoder.stdin.write(frame)) await waitDrainOrExit(chunk);
     // an encoder gone before its last frame (a full disk makes ffmpeg stop, at times with exit code 0)
-    if (chunk.exited) {
-      const early = new Error(`ffmpeg (encode) ended before the last frame of ${chunkKey(chunk.start, chunk.count)}`);
-      await this.fail(chunk, await chunk.done.then(() => early, (e: unknown) => e));
+    if (chunk.encoder.exited) {
+      const early = () => new EncodeError(chunkKey(chunk.start, chunk.count), `ffmpeg (encode) ended before the last frame of ${chunkKey(chunk.start, chunk.count)}`);
+      await this.fail(chunk, await chunk.encoder.done.then(early, (e: unknown) => e));
     }
     this.next++;
     if (this.next === chunk.start + chunk.count) {
@@ -101,33 +99,21 @@ export class ChunkWriter {
 
   private startChunk(start: number, count: number): OpenChunk {
     const staged = this.o.store.stagingPath(chunkKey(start, count));
-    const started = Date.now();
     const pts = this.o.pts.slice(start - this.o.start, start - this.o.start + count);
-    const child = spawn(ffmpegPath(), encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, staged), { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4096)));
-    child.stdin.on('error', () => {}); // EPIPE surfaces through the exit code below
-    const chunk: OpenChunk = { start, count, staged, child, done: Promise.resolve(), exited: false, stderr: () => stderr };
-    chunk.done = new Promise<void>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        chunk.exited = true;
-        if (code === 0) resolve();
-        else reject(new ProcessError({ command: 'ffmpeg (encode)', exitCode: code, signal, stderrTail: stderr, durationMs: Date.now() - started }));
-      });
-    });
-    chunk.done.catch(() => {}); // observed in commit(); avoid an unhandled rejection meanwhile
-    return chunk;
+    const args = encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, staged);
+    // an EPIPE on stdin (the encoder gone) surfaces through its exit, in `done`
+    const encoder = startTool(ffmpegPath(), args, { stdin: 'pipe', stdout: 'ignore', name: 'ffmpeg (encode)' });
+    return { start, count, staged, encoder };
   }
 
   private async commit(chunk: OpenChunk): Promise<void> {
-    chunk.child.stdin.end();
+    chunk.encoder.stdin.end();
     const key = chunkKey(chunk.start, chunk.count);
     let sha256: string;
     try {
-      await chunk.done;
+      await chunk.encoder.done;
       // ffmpeg may exit 0 on a full disk, having only said so on stderr, or having written nothing
-      if (saysNoSpace(chunk.stderr()) || (await stat(chunk.staged)).size === 0) throw new Error(`ffmpeg (encode) left ${key} incomplete`);
+      if (saysNoSpace(chunk.encoder.stderrTail()) || (await stat(chunk.staged)).size === 0) throw new EncodeError(key, `ffmpeg (encode) left ${key} incomplete`);
       sha256 = await sha256File(chunk.staged);
       await this.o.store.commit(chunk.staged, key);
     } catch (e) {
@@ -139,14 +125,13 @@ export class ChunkWriter {
   /** Drops a chunk that cannot be committed and throws why: a full disk as NoSpaceError, else `e`. */
   private async fail(chunk: OpenChunk, e: unknown): Promise<never> {
     this.open = undefined;
-    chunk.child.kill('SIGKILL');
-    await chunk.done.catch(() => {});
+    await chunk.encoder.stop(encoderStopGraceMs);
     const dir = dirname(chunk.staged);
     // less room left than one raw frame (measured before the staged file is freed): the disk filled,
     // whatever ffmpeg said
     const full = (freeBytes(dir) ?? Number.POSITIVE_INFINITY) < this.o.width * this.o.height * 3;
     await rm(chunk.staged, { force: true }).catch(() => {});
-    if (isNoSpace(e) || saysNoSpace(chunk.stderr()) || full) throw new NoSpaceError(dir, undefined, { cause: e });
+    if (isNoSpace(e) || saysNoSpace(chunk.encoder.stderrTail()) || full) throw new NoSpaceError(dir, undefined, { cause: e });
     throw e;
   }
 
@@ -155,22 +140,22 @@ export class ChunkWriter {
     const chunk = this.open;
     this.open = undefined;
     if (!chunk) return;
-    chunk.child.kill('SIGKILL');
-    await chunk.done.catch(() => {});
+    await chunk.encoder.stop(encoderStopGraceMs);
     await rm(chunk.staged, { force: true });
   }
 }
 
 function waitDrainOrExit(chunk: OpenChunk): Promise<void> {
   // a pipe whose reader has exited never drains, and 'close' has already fired
-  if (chunk.exited) return Promise.resolve();
+  const { encoder } = chunk;
+  if (encoder.exited) return Promise.resolve();
   return new Promise((resolve) => {
     const ok = () => {
-      chunk.child.stdin.off('drain', ok);
-      chunk.child.off('close', ok);
+      encoder.stdin.off('drain', ok);
+      encoder.child.off('close', ok);
       resolve();
     };
-    chunk.child.stdin.once('drain', ok);
-    chunk.child.once('close', ok);
+    encoder.stdin.once('drain', ok);
+    encoder.child.once('close', ok);
   });
 }

@@ -1,10 +1,9 @@
 // Decodes exactly one frame range of the input into raw RGB frames, a few frames ahead of the consumer
 // (decode runs while the previous batch is in inference).
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
-import { ProcessError } from '../common/errors/process-error.js';
+import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
+import { DecodeError } from './decode-error.js';
 
 /** One range to decode, as the coordinator assigned it. */
 export interface DecodeRange {
@@ -35,9 +34,12 @@ export function decodeArgs(r: DecodeRange): string[] {
   ];
 }
 
+/** A decoder has nothing left to write once stopped, so it gets little grace. */
+const decoderStopGraceMs = 500;
+
 /** Reads frames of one range; `next()` resolves with a frame, or undefined after the last. */
 export class FrameReader {
-  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  private readonly tool: RunningTool<'ignore', 'pipe'>;
   private readonly frameBytes: number;
   private readonly queue: Buffer[] = [];
   private partial: Buffer[] = [];
@@ -46,19 +48,16 @@ export class FrameReader {
   private ended = false;
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
-  private stderr = '';
 
   constructor(private readonly range: DecodeRange, private readonly prefetchFrames = 4) {
     this.frameBytes = range.width * range.height * 3;
-    const started = Date.now();
-    this.child = spawn(ffmpegPath(), decodeArgs(range), { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout.on('data', (b: Buffer) => this.onData(b));
-    this.child.stderr.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4096)));
-    this.child.on('error', (e) => this.finish(e));
-    this.child.on('close', (code, signal) => {
-      if (code === 0 || this.delivered + this.queue.length >= range.count) this.finish();
-      else this.finish(new ProcessError({ command: 'ffmpeg (decode)', exitCode: code, signal, stderrTail: this.stderr, durationMs: Date.now() - started }));
-    });
+    this.tool = startTool(ffmpegPath(), decodeArgs(range), { stdin: 'ignore', stdout: 'pipe', name: 'ffmpeg (decode)' });
+    this.tool.stdout.on('data', (b: Buffer) => this.onData(b));
+    // a decoder that fails after its last frame (or is stopped then) has still done its work
+    this.tool.done.then(
+      () => this.finish(),
+      (e: Error) => this.finish(this.delivered + this.queue.length >= range.count ? undefined : e),
+    );
   }
 
   private onData(b: Buffer): void {
@@ -71,7 +70,7 @@ export class FrameReader {
       this.partial = rest.length ? [rest] : [];
       this.partialBytes = rest.length;
     }
-    if (this.queue.length >= this.prefetchFrames) this.child.stdout.pause();
+    if (this.queue.length >= this.prefetchFrames) this.tool.stdout.pause();
     this.wake();
   }
 
@@ -95,19 +94,19 @@ export class FrameReader {
       const frame = this.queue.shift();
       if (frame) {
         this.delivered++;
-        if (this.queue.length < this.prefetchFrames) this.child.stdout.resume();
+        if (this.queue.length < this.prefetchFrames) this.tool.stdout.resume();
         return frame;
       }
       if (this.ended) {
         if (this.failure) throw this.failure;
-        throw new Error(`decoder gave ${this.delivered} of ${this.range.count} frames from frame ${this.range.start}`);
+        throw new DecodeError(this.range.start, this.range.count, this.delivered);
       }
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
   }
 
-  /** Stops the decoder (after the last frame, or on abort). */
+  /** Stops the decoder (after the last frame, or on abort): SIGTERM, SIGKILL after a short grace. */
   close(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    void this.tool.stop(decoderStopGraceMs);
   }
 }

@@ -3,6 +3,7 @@ import ort from 'onnxruntime-node';
 import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
 import { machineFacts, providerCandidates, type DeviceChoice } from '../common/device.js';
 import type { Logger } from '../common/log.js';
+import { ProviderError } from './provider-error.js';
 import { framesToNchw, nchwToFrame, resizeRgb } from './tensor.js';
 
 /** What a Stylizer needs to load. */
@@ -59,7 +60,7 @@ export class Stylizer {
       await stylizer.run([Buffer.alloc(opts.width * opts.height * 3)]);
       return stylizer;
     }
-    throw new Error(`no execution provider could load the model (tried ${candidates.join(', ')}): ${(lastError as Error)?.message?.split('\n')[0]}`);
+    throw new ProviderError(candidates, lastError);
   }
 
   /** A one-line note on how frames meet the model, e.g. that a fixed-size model gets resized frames. */

@@ -3,6 +3,7 @@ import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync }
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { ToolNotFoundError } from '../errors/tool-not-found-error.js';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, string>();
@@ -17,6 +18,7 @@ export function ffmpegPath(): string {
  * STYLERUN_FFPROBE=none makes stylerun do without it (probing then uses ffmpeg alone).
  */
 export function ffprobePath(): string {
+  // not a user's error: callers ask hasFfprobe() first and probe with ffmpeg alone
   if (process.env.STYLERUN_FFPROBE === 'none') throw new Error('ffprobe disabled by STYLERUN_FFPROBE=none');
   return resolveTool('ffprobe', 'STYLERUN_FFPROBE', '@ffprobe-installer/ffprobe');
 }
@@ -36,7 +38,7 @@ function resolveTool(name: string, envVar: string, npmPackage: string): string {
   if (hit) return hit;
   const path = process.env[envVar] || onPath(name) || fromNpm(name, npmPackage);
   if (!path) {
-    throw new Error(`${name} not found: install it on PATH, or run npm ci so that ${npmPackage} is present`);
+    throw new ToolNotFoundError(name, npmPackage);
   }
   cache.set(name, path);
   return path;

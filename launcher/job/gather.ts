@@ -1,13 +1,14 @@
 // The postprocessing step: the committed chunks, in frame order, become one H.264 video with the
 // source's timestamps, frame rate and size, and the source's audio (stream copy where the container
 // allows it). Optionally also one PNG per frame.
-import ffmpeg from 'fluent-ffmpeg';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { keepsLastFrameInMp4, passthroughTiming } from '../../common/ffmpeg/features.js';
+import { runTool } from '../../common/ffmpeg/run.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
+import { GatherError, type GatherStep } from './gather-error.js';
 import { concatDurations, encoderTimeBase } from './timestamps.js';
 
 /** Audio codecs an MP4/MOV file can carry as they are. */
@@ -85,31 +86,26 @@ function writeConcatList(workDir: string, chunks: readonly GatherChunk[], info: 
   return list;
 }
 
-function run(command: ffmpeg.FfmpegCommand, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const abort = () => command.kill('SIGKILL');
-    signal?.addEventListener('abort', abort, { once: true });
-    command
-      .on('error', (err: Error, _out: string | null, stderr: string | null) => {
-        signal?.removeEventListener('abort', abort);
-        const tail = (stderr ?? '').trim().split('\n').slice(-1)[0];
-        reject(new Error(`ffmpeg (gather) failed: ${tail || err.message}`));
-      })
-      .on('end', () => {
-        signal?.removeEventListener('abort', abort);
-        resolve();
-      })
-      .run();
-  });
+/**
+ * Runs one gather ffmpeg. A failure is a GatherError with ffmpeg's ProcessError as its cause; when the
+ * job is being interrupted, the tool's end is no failure of its own, so its error goes up unwrapped for
+ * the job to report the interruption.
+ */
+async function run(step: GatherStep, target: string, args: string[], signal?: AbortSignal): Promise<void> {
+  try {
+    await runTool(ffmpegPath(), args, { signal, name: 'ffmpeg (gather)' });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new GatherError(step, target, e);
+  }
 }
 
-/** Encodes the chunks into `plan.output` (the caller's temporary name). */
-export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Promise<void> {
-  ffmpeg.setFfmpegPath(ffmpegPath());
+/**
+ * The encode's arguments, in the order fluent-ffmpeg once built them (inputs with their options, a
+ * global -y, the output options, the output), so the output stays byte for byte what it was.
+ */
+export function outputArgs(list: string, plan: GatherPlan, chroma: ChromaChoice): string[] {
   const { info } = plan;
-  const list = writeConcatList(plan.workDir, plan.chunks, info);
-  const chroma = chooseChroma(info.width, info.height, info.pixFmt);
-  if (chroma.note) plan.onNote?.(chroma.note);
   const audio = info.audio ? (audioCopyAllowed(plan.output, info.audio.codec) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']) : [];
   const encTb = encoderTimeBase(info.pts, ptsOrigin(info), info.timeBase);
   const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
@@ -121,29 +117,34 @@ export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Prom
   // ffmpeg 4.x leaves such an MP4's last frame without a duration, so its edit list hides that frame;
   // where the video starts at the file's start and has no B-frames the edit list is an identity: drop it
   const editList = mp4.length && irregular && info.pts[0] === ptsOrigin(info) && !keepsLastFrameInMp4() ? ['-use_editlist', '0'] : [];
-  const command = ffmpeg()
-    .input(list)
-    .inputOptions(['-f', 'concat', '-safe', '0'])
-    .input(info.path)
-    .outputOptions([
-      '-map', '0:v:0', '-map', '1:a?', '-vf', videoFilter(info),
-      ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', chroma.pixFmt, ...bframes,
-      ...timescale, ...audio, ...mp4, ...editList, '-y',
-    ])
-    .output(plan.output);
-  await run(command, signal);
+  return [
+    '-f', 'concat', '-safe', '0', '-i', list,
+    '-i', info.path,
+    '-y',
+    '-map', '0:v:0', '-map', '1:a?', '-vf', videoFilter(info),
+    ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', chroma.pixFmt, ...bframes,
+    ...timescale, ...audio, ...mp4, ...editList, '-y',
+    plan.output,
+  ];
+}
+
+/** The --keep-frames export's arguments, in fluent-ffmpeg's old order as outputArgs. */
+export function framesArgs(list: string, dir: string): string[] {
+  return ['-f', 'concat', '-safe', '0', '-i', list, '-y', ...passthroughTiming(), '-start_number', '0', '-y', join(dir, 'frame-%06d.png')];
+}
+
+/** Encodes the chunks into `plan.output` (the caller's temporary name). */
+export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Promise<void> {
+  const list = writeConcatList(plan.workDir, plan.chunks, plan.info);
+  const chroma = chooseChroma(plan.info.width, plan.info.height, plan.info.pixFmt);
+  if (chroma.note) plan.onNote?.(chroma.note);
+  await run('encode', plan.output, outputArgs(list, plan, chroma), signal);
 }
 
 /** Writes each styled frame as frame-NNNNNN.png (numbered by frame index, from 0) into `dir`. */
 export async function writeFrames(chunks: readonly GatherChunk[], info: VideoInfo, workDir: string, dir: string, signal?: AbortSignal): Promise<void> {
-  ffmpeg.setFfmpegPath(ffmpegPath());
   mkdirSync(dir, { recursive: true });
   const list = writeConcatList(workDir, chunks, info);
-  const command = ffmpeg()
-    .input(list)
-    .inputOptions(['-f', 'concat', '-safe', '0'])
-    .outputOptions([...passthroughTiming(), '-start_number', '0', '-y'])
-    .output(join(dir, 'frame-%06d.png'));
-  await run(command, signal);
+  await run('frames', dir, framesArgs(list, dir), signal);
 }

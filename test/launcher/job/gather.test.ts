@@ -1,5 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseChroma, concatList } from '../../../launcher/job/gather.js';
+import { ProcessError } from '../../../common/errors/process-error.js';
+import { passthroughTiming } from '../../../common/ffmpeg/features.js';
+import { chooseChroma, concatList, encodeOutput, framesArgs, outputArgs } from '../../../launcher/job/gather.js';
+import { GatherError } from '../../../launcher/job/gather-error.js';
 import type { VideoInfo } from '../../../common/ffmpeg/video-info.js';
 
 describe('chooseChroma', () => {
@@ -26,5 +32,44 @@ describe('concatList', () => {
   it('gives every chunk but the last the gap to the next chunk’s first timestamp', () => {
     const list = concatList([{ path: '/w/a.nut', start: 0 }, { path: '/w/b.nut', start: 2 }, { path: "/w/it's.nut", start: 4 }], info);
     expect(list).toBe("ffconcat version 1.0\nfile '/w/a.nut'\nduration 0.080000\nfile '/w/b.nut'\nduration 0.080000\nfile '/w/it'\\''s.nut'\n");
+  });
+});
+
+describe('the gather ffmpeg arguments', () => {
+  const info = {
+    path: '/in/a b.mp4', width: 320, height: 240, pixFmt: 'yuv420p', startSeconds: 0, timeBase: { num: 1, den: 12800 },
+    pts: [0, 512, 1024, 1536], audio: { codec: 'aac' },
+  } as VideoInfo;
+  const timing = passthroughTiming();
+
+  it('lists the inputs, a global -y, the output options and the output in the order fluent-ffmpeg gave them', () => {
+    const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w' };
+    expect(outputArgs('/w/chunks.ffconcat', plan, { pixFmt: 'yuv420p' })).toEqual([
+      '-f', 'concat', '-safe', '0', '-i', '/w/chunks.ffconcat', '-i', '/in/a b.mp4', '-y',
+      '-map', '0:v:0', '-map', '1:a?', '-vf', 'settb=1/12800,setpts=PTS-STARTPTS+0', ...timing, '-enc_time_base', '1/25',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-video_track_timescale', '12800',
+      '-c:a', 'copy', '-movflags', '+faststart', '-y', '/o/x.mp4',
+    ]);
+  });
+
+  it('writes the frames of --keep-frames numbered from 0', () => {
+    expect(framesArgs('/w/l', '/k')).toEqual(['-f', 'concat', '-safe', '0', '-i', '/w/l', '-y', ...timing, '-start_number', '0', '-y', '/k/frame-%06d.png']);
+  });
+});
+
+describe('encodeOutput', () => {
+  it('rejects with GatherError, caused by ffmpeg\'s ProcessError and its stderr tail, when a chunk file is missing', async () => {
+    const workDir = mkdtempSync(join(tmpdir(), 'stylerun-gather-'));
+    const missing = join(workDir, 'chunk-000000000-2.nut');
+    const info = { path: missing, width: 32, height: 32, pixFmt: 'yuv420p', startSeconds: 0, timeBase: { num: 1, den: 25 }, pts: [0, 1] } as VideoInfo;
+    const error = await encodeOutput({ chunks: [{ path: missing, start: 0 }], info, output: join(workDir, 'out.mp4'), workDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatherError);
+    expect(error).toMatchObject({ code: 'GATHER_FAILED', exitCode: 1, step: 'encode', target: join(workDir, 'out.mp4') });
+    const cause = (error as GatherError).cause as ProcessError;
+    expect(cause).toBeInstanceOf(ProcessError);
+    expect(cause.exitCode).not.toBe(0);
+    expect(cause.exitCode).toEqual(expect.any(Number));
+    expect(cause.stderrTail).toContain(missing);
+    expect((error as Error).message).toBe(`ffmpeg (gather) failed: ${cause.stderrTail.trim().split('\n').at(-1)}`);
   });
 });

@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256File } from '../../../common/checksums.js';
+import { ffmpegPath } from '../../../common/ffmpeg/binaries.js';
+import { runTool } from '../../../common/ffmpeg/run.js';
+import { ChunkRejectedError } from '../../../launcher/job-store/chunk-rejected-error.js';
+import { verifyChunk } from '../../../launcher/job-store/verify-chunk.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stylerun-verify-'));
+const chunk = join(dir, 'chunk-000000000-3.nut');
+let sha256 = '';
+
+beforeAll(async () => {
+  await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=32x32:rate=25', '-frames:v', '3', '-c:v', 'ffv1', '-f', 'nut', chunk]);
+  sha256 = await sha256File(chunk);
+});
+
+describe('verifyChunk', () => {
+  it('accepts a chunk with the reported checksum and frame count', async () => {
+    await expect(verifyChunk(chunk, sha256, 3)).resolves.toBeUndefined();
+  });
+
+  it('rejects a chunk whose bytes do not hash to the reported checksum, naming it and the reason', async () => {
+    const error = await verifyChunk(chunk, '0'.repeat(64), 3).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChunkRejectedError);
+    expect(error).toMatchObject({ code: 'CHUNK_REJECTED', reason: 'checksum', key: 'chunk-000000000-3.nut', path: chunk });
+    expect((error as Error).message).toBe(`chunk ${chunk} checksum mismatch`);
+  });
+
+  it('rejects a chunk that holds another number of frames than it claims', async () => {
+    const error = await verifyChunk(chunk, sha256, 4).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ChunkRejectedError', reason: 'frame-count', message: `chunk ${chunk} holds 3 frames, not 4` });
+  });
+
+  it('rejects a missing chunk and keeps the file error as its cause', async () => {
+    const gone = join(dir, 'chunk-000000003-3.nut');
+    const error = await verifyChunk(gone, sha256, 3).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'missing', message: `chunk ${gone} is missing` });
+    expect((error as Error).cause).toMatchObject({ code: 'ENOENT' });
+  });
+});

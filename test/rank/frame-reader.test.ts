@@ -1,0 +1,38 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
+import { runTool } from '../../common/ffmpeg/run.js';
+import { DecodeError } from '../../rank/decode-error.js';
+import { FrameReader } from '../../rank/frame-reader.js';
+
+const input = join(mkdtempSync(join(tmpdir(), 'stylerun-reader-')), 'four.nut');
+const range = { input, start: 0, seekSeconds: 0, trimSeconds: -1, width: 16, height: 16 };
+
+beforeAll(async () => {
+  await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=25', '-frames:v', '4', '-c:v', 'ffv1', '-f', 'nut', input]);
+});
+
+async function readAll(reader: FrameReader): Promise<Buffer[]> {
+  const frames: Buffer[] = [];
+  for (let f = await reader.next(); f; f = await reader.next()) frames.push(f);
+  return frames;
+}
+
+describe('FrameReader', () => {
+  it('gives every frame of its range as raw RGB, then undefined', async () => {
+    const reader = new FrameReader({ ...range, count: 4 });
+    const frames = await readAll(reader);
+    reader.close();
+    expect(frames.map((f) => f.length)).toEqual([768, 768, 768, 768]);
+  });
+
+  it('fails with DECODE_SHORT, saying how many frames came, when the input holds fewer than its range', async () => {
+    const reader = new FrameReader({ ...range, count: 6 });
+    const error = await readAll(reader).catch((e: unknown) => e);
+    reader.close();
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error).toMatchObject({ code: 'DECODE_SHORT', start: 0, count: 6, delivered: 4, message: 'decoder gave 4 of 6 frames from frame 0' });
+  });
+});
