@@ -11,16 +11,8 @@ import type { Rational } from '../common/ffmpeg/video-info.js';
 import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-error.js';
 import { EncodeError } from './encode-error.js';
 import { freeBytes } from '../common/free-space.js';
-import type { ChunkStore } from '../common/storage/storage.js';
+import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
-
-/** A chunk that is committed and can be used. */
-export interface CommittedChunk {
-  start: number;
-  count: number;
-  key: string;
-  sha256: string;
-}
 
 /** The file name of the chunk holding frames [start, start+count). */
 export function chunkKey(start: number, count: number): string {
@@ -53,7 +45,7 @@ export interface ChunkWriterOptions {
   /** Source pts of frames start..end-1, in `timeBase` units. */
   pts: readonly number[];
   timeBase: Rational;
-  onCommit: (c: CommittedChunk) => void;
+  onCommit: (c: ChunkRecord) => void;
 }
 
 interface OpenChunk {

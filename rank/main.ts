@@ -7,7 +7,7 @@ import type { DeviceChoice } from '../common/device.js';
 import { identityFromEnv } from '../common/identity.js';
 import { readJobToken } from '../common/job-token.js';
 import { createLogger } from '../common/log.js';
-import { openChunkStore } from '../common/storage/local-store.js';
+import { openChunkStore } from '../common/storage/open-store.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
 import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';

@@ -1,7 +1,7 @@
 // Does one assignment: for each frame range, decode -> style in batches -> encode into committed chunks.
-import type { ChunkStore } from '../common/storage/storage.js';
+import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import type { Assignment__Output } from '../proto/generated/stylerun/v1/Assignment.js';
-import { ChunkWriter, type CommittedChunk } from './chunk-writer.js';
+import { ChunkWriter } from './chunk-writer.js';
 import { FrameReader } from './frame-reader.js';
 import type { Stylizer } from './stylizer.js';
 
@@ -15,7 +15,7 @@ export interface WorkStats {
 
 /** Callbacks the worker reports through. */
 export interface WorkEvents {
-  onChunk(c: CommittedChunk): void;
+  onChunk(c: ChunkRecord): void;
   /** After every batch; may fire an injected fault. */
   onFrames(stats: WorkStats): void;
 }

@@ -2,12 +2,18 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChunkStore } from './storage.js';
+import { freeBytes } from '../free-space.js';
+import type { ChunkRecord, ChunkStore } from './storage.js';
+import { verifyChunk } from './verify-chunk.js';
 
 /** A chunk store in `dir`. */
 export class LocalChunkStore implements ChunkStore {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
+  }
+
+  get location(): string {
+    return this.dir;
   }
 
   stagingPath(key: string): string {
@@ -26,17 +32,19 @@ export class LocalChunkStore implements ChunkStore {
     return (await readdir(this.dir)).filter((n) => !n.startsWith('.'));
   }
 
-  /** Deletes staged files left by ranks that died mid-chunk. */
-  removeStaged(): void {
+  async verify(record: ChunkRecord): Promise<void> {
+    await verifyChunk(this.readPath(record.key), record.sha256, record.count);
+  }
+
+  async removeStaged(): Promise<void> {
     for (const name of readdirSync(this.dir)) if (name.startsWith('.staging-')) rmSync(join(this.dir, name), { force: true });
+  }
+
+  freeBytes(): number | undefined {
+    return freeBytes(this.dir);
   }
 
   async remove(key: string): Promise<void> {
     await rm(join(this.dir, key), { force: true });
   }
-}
-
-/** Opens the chunk store a location string names (only local directories for now). */
-export function openChunkStore(location: string): ChunkStore {
-  return new LocalChunkStore(location);
 }

@@ -1,15 +1,33 @@
 // Where a job's chunks live. Ranks and the launcher address chunks by key through this interface,
-// never by scattered fs calls, so that Blob storage can stand behind it later.
+// never by scattered fs calls, so that a store on another machine or in Blob storage plugs in
+// without touching the job.
 
-/** A place that holds named files, written atomically. */
+/** One committed chunk: frames [start, start+count) of the source, stored under `key`, whose bytes hash to `sha256`. */
+export interface ChunkRecord {
+  start: number;
+  count: number;
+  key: string;
+  sha256: string;
+}
+
+/** A place that holds named chunk files, written atomically. */
 export interface ChunkStore {
-  /** A local path where a chunk may be written before it is committed. */
+  /** Where the store is, as ranks are told it (Assignment.chunk_store) and openChunkStore takes it. */
+  readonly location: string;
+  /** Stage: a local path where a chunk may be written before it is committed. */
   stagingPath(key: string): string;
-  /** Makes the staged file visible under `key` atomically; a half-written file is never visible. */
+  /** Commit: makes the staged file visible under `key` atomically; a half-written file is never visible. */
   commit(stagedPath: string, key: string): Promise<void>;
-  /** A path or URL ffmpeg can read the committed chunk from. */
-  readPath(key: string): string;
-  /** Keys of committed chunks. */
+  /** Verify: resolves if the committed chunk has the record's bytes and frame count; else rejects with ChunkRejectedError. */
+  verify(record: ChunkRecord): Promise<void>;
+  /** List: keys of committed chunks. */
   list(): Promise<string[]>;
+  /** Read: a path or URL ffmpeg can read the committed chunk from. */
+  readPath(key: string): string;
+  /** Remove a committed chunk (a rejected one, or one no journal line vouches for). */
   remove(key: string): Promise<void>;
+  /** Remove staged files left by ranks that died mid-chunk. */
+  removeStaged(): Promise<void>;
+  /** Bytes still free where chunks are written, where the store can tell (a full disk is not a bad chunk). */
+  freeBytes(): number | undefined;
 }

@@ -2,18 +2,15 @@
 // outcome for the attempt to act on. The attempt sends, starts timers and stops processes; this decides.
 import { noSpaceCode } from '../../common/errors/no-space-error.js';
 import { combinedChecksum } from '../../common/checksums.js';
+import type { ChunkRecord } from '../../common/storage/storage.js';
 import type { FailureVerdict } from './decisions.js';
 import type { GroupState } from './group-state.js';
 import type { RankRecord } from './rank-record.js';
 import type { ServerEvent } from './server.js';
 
 /** A chunk a rank says it committed. */
-export interface ChunkReport {
+export interface ChunkReport extends ChunkRecord {
   rank: number;
-  start: number;
-  count: number;
-  key: string;
-  sha256: string;
 }
 
 /** Per-rank time split, as reported in Done. */

@@ -3,9 +3,8 @@
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { Logger } from '../../common/log.js';
 import type { JobEvents } from '../job/events.js';
-import type { LocalChunkStore } from '../../common/storage/local-store.js';
+import type { ChunkStore } from '../../common/storage/storage.js';
 import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
-import { freeBytes } from '../../common/free-space.js';
 import { Attempt, type AttemptResult, type ChunkReport } from './attempt.js';
 import { describeFailure, restartDecision } from './decisions.js';
 import type { CoordinatorServer } from './server.js';
@@ -18,7 +17,6 @@ import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './
 import { scatterSpans, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
-import { verifyChunk } from '../job-store/verify-chunk.js';
 import { resumeCommand } from '../job-store/resume-command.js';
 
 /** One attempt as the summary reports it. */
@@ -38,7 +36,7 @@ export interface AttemptsContext {
   info: VideoInfo;
   hosts: string[];
   journal: Journal;
-  store: LocalChunkStore;
+  store: ChunkStore;
   server: CoordinatorServer;
   spawner: RankSpawner;
   log: Logger;
@@ -92,7 +90,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
             const p = seekPoints(info, s.start);
             return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds, pts: info.pts.slice(s.start, s.start + s.count) };
           }),
-          input: info.path, chunk_store: store.dir, chunk_frames: opts.chunkFrames, width: info.width, height: info.height,
+          input: info.path, chunk_store: store.location, chunk_frames: opts.chunkFrames, width: info.width, height: info.height,
           time_base_num: info.timeBase.num, time_base_den: info.timeBase.den,
         })),
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
@@ -137,7 +135,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     events.emit({ kind: 'attempt-failed', attempt, rootCause: cause ? describeFailure(cause) : 'unknown', willRerun: decision.kind !== 'give-up' });
     if (decision.kind === 'give-up') {
       if (cause?.reason === 'no-space') {
-        store.removeStaged();
+        await store.removeStaged();
         throw new NoSpaceError(opts.workRoot, `free some space, then finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}; or choose another --work-dir`);
       }
       throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
@@ -150,15 +148,14 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
  * rejection is a full disk when the disk is full: a cut-short chunk and less room than one raw frame.
  */
 async function acceptChunk(ctx: AttemptsContext, c: ChunkReport, attempt: number): Promise<void> {
-  const path = ctx.store.readPath(c.key);
   try {
-    await verifyChunk(path, c.sha256, c.count);
+    await ctx.store.verify(c);
     ctx.journal.append({ ...c, attempt });
     ctx.events.emit({ kind: 'chunk-committed', attempt, rank: c.rank, start: c.start, count: c.count, committedFrames: ctx.journal.committedFrames() });
   } catch (e) {
-    const full = isNoSpace(e) || (freeBytes(ctx.store.dir) ?? Number.POSITIVE_INFINITY) < ctx.info.width * ctx.info.height * 3;
+    const full = isNoSpace(e) || (ctx.store.freeBytes() ?? Number.POSITIVE_INFINITY) < ctx.info.width * ctx.info.height * 3;
     await ctx.store.remove(c.key);
-    throw full ? new NoSpaceError(ctx.store.dir, undefined, { cause: e }) : e;
+    throw full ? new NoSpaceError(ctx.store.location, undefined, { cause: e }) : e;
   }
 }
 

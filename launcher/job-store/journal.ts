@@ -1,13 +1,10 @@
 // The job's record of committed chunks (JSON lines, appended after each chunk is verified). It is
 // what a rerun or `--resume` trusts; a chunk file with no journal line is never used.
+import type { ChunkRecord } from '../../common/storage/storage.js';
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 
-/** A verified, committed chunk. */
-export interface JournalEntry {
-  start: number;
-  count: number;
-  key: string;
-  sha256: string;
+/** A verified, committed chunk, with the attempt and rank that made it. */
+export interface JournalEntry extends ChunkRecord {
   attempt: number;
   rank: number;
 }

@@ -12,7 +12,8 @@ import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { probeVideo } from '../../common/ffmpeg/probe.js';
 import type { Logger } from '../../common/log.js';
-import { LocalChunkStore } from '../../common/storage/local-store.js';
+import { openChunkStore } from '../../common/storage/open-store.js';
+import type { ChunkStore } from '../../common/storage/storage.js';
 import { loadModelChecked } from '../../models/contract.js';
 import { ModelContractError } from '../../models/errors.js';
 import { runAttempts, type AttemptSummary } from '../coordinator/rerun-loop.js';
@@ -30,7 +31,7 @@ import { checkWorkRoot } from './work-dir.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';
-import { verifyChunk } from '../job-store/verify-chunk.js';
+import { keepVerifiedChunks } from '../job-store/keep-verified.js';
 import { JobEvents, type JobListener } from './events.js';
 import { JobStateMachine } from './job-state.js';
 import { logJobEvents } from './log-events.js';
@@ -106,9 +107,9 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   const jobId = start.kind === 'resume' ? start.jobId : randomBytes(4).toString('hex');
   const workDir = join(opts.workRoot, jobId);
   const journal = new Journal(join(workDir, 'journal.jsonl'));
-  let store: LocalChunkStore;
+  let store: ChunkStore;
   try {
-    store = new LocalChunkStore(join(workDir, 'chunks'));
+    store = openChunkStore(join(workDir, 'chunks'));
     if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: start.raw });
     else await keepVerifiedChunks(journal, store, log);
   } catch (e) {
@@ -161,28 +162,6 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   } finally {
     await server.close();
   }
-}
-
-/**
- * On resume: keep only journal entries whose chunk verifies, and delete chunk files the journal does
- * not vouch for (staged leftovers, chunks committed after the launcher died).
- */
-async function keepVerifiedChunks(journal: Journal, store: LocalChunkStore, log: Logger): Promise<void> {
-  const kept = [];
-  for (const e of journal.load()) {
-    try {
-      await verifyChunk(store.readPath(e.key), e.sha256, e.count);
-      kept.push(e);
-    } catch (err) {
-      log.warn(`dropping chunk ${e.key}: ${(err as Error).message}`);
-    }
-  }
-  journal.clear();
-  for (const e of kept) journal.append(e);
-  const vouched = new Set(kept.map((e) => e.key));
-  for (const key of await store.list()) if (!vouched.has(key)) await store.remove(key);
-  store.removeStaged();
-  log.info(`resuming: ${journal.committedFrames()} frames already committed in ${kept.length} chunks`);
 }
 
 /**

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoSpaceError } from '../../common/errors/no-space-error.js';
 import { LocalChunkStore } from '../../common/storage/local-store.js';
-import { ChunkWriter, type CommittedChunk } from '../../rank/chunk-writer.js';
+import { ChunkWriter } from '../../rank/chunk-writer.js';
+import type { ChunkRecord } from '../../common/storage/storage.js';
 
 // A 64 KB tmpfs cannot hold one 320x240 frame of noise, which FFV1 cannot compress.
 const asRoot = process.getuid?.() === 0;
@@ -27,7 +28,7 @@ afterAll(() => {
 describe.skipIf(!asRoot)('ChunkWriter on a full disk', () => {
   it('fails with NO_SPACE, commits nothing and leaves no staged file, rather than waiting forever on the dead encoder', async () => {
     const store = new LocalChunkStore(dir);
-    const committed: CommittedChunk[] = [];
+    const committed: ChunkRecord[] = [];
     const writer = new ChunkWriter({
       store, width, height, start: 0, end: 8, chunkFrames: 8, pts: [0, 1, 2, 3, 4, 5, 6, 7], timeBase: { num: 1, den: 25 }, onCommit: (c) => committed.push(c),
     });

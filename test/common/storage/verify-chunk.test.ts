@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../../common/checksums.js';
 import { ffmpegPath } from '../../../common/ffmpeg/binaries.js';
 import { runTool } from '../../../common/ffmpeg/run.js';
-import { ChunkRejectedError } from '../../../launcher/job-store/chunk-rejected-error.js';
-import { verifyChunk } from '../../../launcher/job-store/verify-chunk.js';
+import { ChunkRejectedError } from '../../../common/storage/chunk-rejected-error.js';
+import { verifyChunk } from '../../../common/storage/verify-chunk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-verify-'));
 const chunk = join(dir, 'chunk-000000000-3.nut');

@@ -1,6 +1,6 @@
 // A chunk counts only once its bytes hash to what the rank reported and it holds the frames it claims.
-import { countVideoPackets } from '../../common/ffmpeg/count-packets.js';
-import { sha256File } from '../../common/checksums.js';
+import { countVideoPackets } from '../ffmpeg/count-packets.js';
+import { sha256File } from '../checksums.js';
 import { ChunkRejectedError } from './chunk-rejected-error.js';
 
 /** Throws ChunkRejectedError (saying why) unless the chunk file at `path` has `sha256` and `count` frames. */

@@ -2,8 +2,8 @@
 // resume, drops the chunk), so it reaches the CLI only through a rerun decision, never as an exit code
 // of its own.
 import { basename } from 'node:path';
-import { ExitCode } from '../../common/exit-codes.js';
-import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { StylerunError } from '../errors/stylerun-error.js';
 
 /** Why a chunk was rejected: its file is gone, its bytes are not the ones reported, or it holds the wrong number of frames. */
 export type ChunkRejection = 'missing' | 'checksum' | 'frame-count';
