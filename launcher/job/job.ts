@@ -34,6 +34,7 @@ import type { RankSpawner } from '../spawn/spawner.js';
 import { keepVerifiedChunks } from '../job-store/keep-verified.js';
 import { JobEvents, type JobListener } from './events.js';
 import { JobStateMachine } from './job-state.js';
+import { applyJobEvent, type JobView } from './job-view.js';
 import { logJobEvents } from './log-events.js';
 
 /** What a finished job reports. */
@@ -124,13 +125,16 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   const jobToken = randomBytes(24).toString('hex');
   const tmpOutput = temporaryOutput(opts.output, jobId);
   let live: { attempt: number; current: Attempt } | undefined;
+  // the job's part of Status comes from its events; each rank's part from the live attempt
+  let view: JobView = { jobState: machine.state, attempt: 0, totalFrames: total, committedFrames: journal.committedFrames() };
+  events.on((e) => (view = applyJobEvent(view, e)));
   const server = new CoordinatorServer(jobToken, () => ({
     job_id: jobId,
-    job_state: machine.state,
+    job_state: view.jobState,
     state: live?.current.state ?? 'init',
-    attempt: live?.attempt ?? 0,
-    total_frames: total,
-    committed_frames: journal.committedFrames(),
+    attempt: view.attempt,
+    total_frames: view.totalFrames,
+    committed_frames: view.committedFrames,
     ranks: live?.current.rankStatuses() ?? [],
   }));
   const port = await server.listen('127.0.0.1', 0);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { canMove, JobStateMachine, type JobState } from '../../../launcher/job/job-state.js';
 import { logJobEvents } from '../../../launcher/job/log-events.js';
 import { createLogger } from '../../../common/log.js';
+import type { JobEvent } from '../../../launcher/job/events.js';
+import { applyJobEvent, type JobView } from '../../../launcher/job/job-view.js';
 
 describe('the job state', () => {
   it('moves checking -> styling -> gathering -> succeeded, and to failed from any unfinished state', () => {
@@ -49,5 +51,20 @@ describe('the job log, read from events', () => {
       '[stylerun] warn: left out slot(s) 1 after consecutive failures',
       '[stylerun] warn: attempt 2 failed; root cause: rank 0 on host: process exited with code 3',
     ]);
+  });
+});
+
+describe('the job view the Status call reports', () => {
+  it('follows the state, the attempt and the committed frames from the events alone', () => {
+    let view: JobView = { jobState: 'checking', attempt: 0, totalFrames: 0, committedFrames: 0 };
+    const events: JobEvent[] = [
+      { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 100, committedFrames: 20, resumed: true },
+      { kind: 'state', from: 'checking', to: 'styling', why: '80 frames to style' },
+      { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 80, totalFrames: 100, framesRedone: 0, leftOutSlots: [] },
+      { kind: 'chunk-committed', attempt: 1, rank: 0, start: 20, count: 32, committedFrames: 52 },
+      { kind: 'progress', doneFrames: 60, totalFrames: 100 },
+    ];
+    for (const e of events) view = applyJobEvent(view, e);
+    expect(view).toEqual({ jobState: 'styling', attempt: 1, totalFrames: 100, committedFrames: 52 });
   });
 });
