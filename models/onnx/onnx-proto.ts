@@ -1,4 +1,5 @@
-// The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) that the graph builder writes.
+// The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) that stylerun writes: the graph builder in
+// scripts/onnx and the model wrapper the ranks build at load time.
 // Declared as a protobufjs JSON descriptor rather than a .proto read at run time, so the built code in dist/
 // needs no asset next to it. Field numbers are copied from onnx.proto; fields we never write are left out,
 // which is harmless because protobuf readers skip what they do not know.
