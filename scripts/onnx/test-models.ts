@@ -1,6 +1,6 @@
 // Tiny ONNX models for tests: one that keeps the model contract, and one per way of breaking it.
 // Each returns the serialized model; tests write it to a temp file and load it with onnxruntime.
-import { GraphBuilder } from './graph-builder.js';
+import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 
 const dynamicImage = ['N', 3, 'H', 'W'] as const;
 

@@ -2,7 +2,7 @@
 // its four corner windows is most uniform. Flat regions flatten into strokes while edges stay sharp, because
 // the window that straddles an edge has a high variance and loses. "Soft": a Softmax over -variance picks
 // the window, so there is no argmax and no branch, only AveragePool, Conv, Concat, Softmax and arithmetic.
-import type { GraphBuilder } from '../onnx/graph-builder.js';
+import type { GraphBuilder } from '../../models/onnx/graph-builder.js';
 
 /** How decisively the most uniform window wins; variance is summed over RGB in 0..1 units. */
 const selectivity = 400;

@@ -2,7 +2,7 @@
 // softly onto a painting's palette, and ink dark contours along strong luminance edges.
 // Only Conv, AveragePool, Pad, Concat, Softmax and elementwise ops, all shape-preserving, so any N, H and W
 // run (down to 1x1). Checked on onnxruntime's CPU provider; the ops were chosen to exist on WebGPU too.
-import { GraphBuilder } from '../onnx/graph-builder.js';
+import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 import { luma, type Rgb } from './kmeans.js';
 import { kuwahara } from './kuwahara.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadModelChecked, type CheckedModel } from '../../models/contract.js';
 import { ModelContractError } from '../../models/errors.js';
-import { GraphBuilder } from '../../scripts/onnx/graph-builder.js';
+import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 import {
   fixedSizeModel,
   int64InputModel,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../scripts/onnx/graph-builder.js';
+import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 
 function writeModel(bytes: Uint8Array): string {

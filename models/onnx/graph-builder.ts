@@ -1,9 +1,9 @@
 // A small builder for ONNX graphs: values are named by strings, nodes are added in order, and the result is
-// a serialized ModelProto that onnxruntime loads. Enough for test fixtures and procedural styles, not a
+// a serialized ModelProto that onnxruntime loads. Enough for test fixtures, procedural styles and importers, not a
 // general exporter: no subgraphs, no shape inference, no checks beyond what onnxruntime does at load.
-import { attributeMessages, type Attributes } from '../../models/onnx/attributes.js';
-import { ModelProto, type Dim, type ElementType, type NodeMessage, type TensorMessage, type ValueInfoMessage } from '../../models/onnx/onnx-proto.js';
-import { tensorMessage, valueInfoMessage, type TensorData } from '../../models/onnx/tensors.js';
+import { attributeMessages, type Attributes } from './attributes.js';
+import { ModelProto, type Dim, type ElementType, type NodeMessage, type TensorMessage, type ValueInfoMessage } from './onnx-proto.js';
+import { tensorMessage, valueInfoMessage, type TensorData } from './tensors.js';
 
 /** What `toModel` writes into the ModelProto around the graph; every field has a default. */
 export interface ModelOptions {
