@@ -8,6 +8,7 @@ import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger } from '../../common/log.js';
 import { makeSampleClip } from './demo.js';
+import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
@@ -54,6 +55,17 @@ async function main(argv: string[]): Promise<number> {
         await makeSampleClip(input);
         await run({ n: a.n, input, output: resolve('demo-styled.mp4'), model: a.model });
       })
+    .command('models', 'convert models (import-ml5)', (y) =>
+      y.command('import-ml5 <dir>', 'convert an ml5 fast-style checkpoint folder (manifest.json + Variable files) to an ONNX model', (c) =>
+        c.positional('dir', { type: 'string', describe: 'the checkpoint folder' })
+          .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the .onnx file to write' }),
+        (a) => {
+          const output = resolve(a.output);
+          const bytes = importMl5Command(resolve(a.dir!), output);
+          process.stdout.write(`${output}: ${bytes} bytes\n`);
+        })
+        .demandCommand(1, 'name a models subcommand: import-ml5')
+        .strictCommands())
     .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
       y.positional('hostfile', { type: 'string', describe: 'Open MPI / MPICH hostfile (this machine only, for now)' }),
       async (a) => run({
