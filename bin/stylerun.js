@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The `stylerun` bin. `.npmrc` sets ignore-scripts, so `npm ci` builds nothing and dist/ may
-// be missing on a fresh clone; this shim builds it (the same two steps as `npm run build`) when it is missing
-// or older than a source, then runs the CLI. Plain JavaScript, committed, because it must run before any build.
+// be missing on a fresh clone; this shim builds it (the same three steps as `npm run build`: tsc, the assets, the
+// built-in styles made from ml5 checkpoints) when it is missing or older than a source, then runs the CLI.
+// Plain JavaScript, committed, because it must run before any build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildMl5Styles, staleMl5Styles } from '../scripts/build-ml5-styles.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist/launcher/cli/cli.js');
@@ -37,6 +39,11 @@ function run(args) {
   return r.status === 0;
 }
 
+function buildFailed() {
+  process.stderr.write('stylerun: error: the build failed (see above); fix it and run again\n');
+  process.exit(1);
+}
+
 if (!existsSync(tsc)) {
   // dev dependencies omitted: an existing build is used as it is
   if (!existsSync(cli)) {
@@ -45,9 +52,11 @@ if (!existsSync(tsc)) {
   }
 } else if (isStale()) {
   process.stderr.write('stylerun: building dist/ from the TypeScript sources\n');
-  if (!run([tsc, '-p', 'tsconfig.json']) || !run(['scripts/copy-assets.mjs'])) {
-    process.stderr.write('stylerun: error: the build failed (see above); fix it and run again\n');
-    process.exit(1);
-  }
+  if (!run([tsc, '-p', 'tsconfig.json']) || !run(['scripts/copy-assets.mjs']) || !run(['scripts/build-ml5-styles.mjs'])) buildFailed();
+}
+// compiled code up to date (or no TypeScript to rebuild it) but a style model missing or older than its checkpoint
+if (staleMl5Styles(root).length > 0) {
+  process.stderr.write('stylerun: building the built-in styles from their ml5 checkpoints\n');
+  if (!run(['scripts/build-ml5-styles.mjs'])) buildFailed();
 }
 await import(pathToFileURL(cli).href);

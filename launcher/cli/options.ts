@@ -56,10 +56,19 @@ export interface RawOptions {
   minRanks?: number;
 }
 
-/** The bundled model names (models/*.onnx). */
+// Committed models (the procedural styles) are in models/; the build makes models/ml5-NAME/ checkpoints into
+// dist/models/NAME.onnx (scripts/build-ml5-styles.mjs).
+function bundledModelFolders(): string[] {
+  const root = packageRoot();
+  return [join(root, 'models'), join(root, 'dist', 'models')];
+}
+
+/** The bundled model names: models/*.onnx and the styles the build made into dist/models/. */
 export function bundledModels(): string[] {
-  const dir = join(packageRoot(), 'models');
-  return readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
+  const names = bundledModelFolders()
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)));
+  return [...new Set(names)].sort();
 }
 
 /** A bundled model name, or a path to an .onnx file. Existence of a path is checked with the model. */
@@ -67,9 +76,12 @@ export function resolveModel(value: string | undefined): string {
   const v = value ?? defaultModel;
   // anything that looks like a file is a file (and gets the model checks), not a bundled name
   if (v.endsWith('.onnx') || v.includes('/') || v.includes('.') || existsSync(v)) return resolve(v);
-  const bundled = join(packageRoot(), 'models', `${v}.onnx`);
-  if (!existsSync(bundled)) throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
-  return bundled;
+  const bundled = bundledModelFolders().map((dir) => join(dir, `${v}.onnx`)).find((path) => existsSync(path));
+  if (bundled) return bundled;
+  if (existsSync(join(packageRoot(), 'models', `ml5-${v}`))) {
+    throw new UsageError(`built-in style "${v}" is not built yet (no dist/models/${v}.onnx); run \`npm run build\` or use --model painterly-starry`);
+  }
+  throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
 }
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../../common/paths.js';
+import { bundledModels, resolveModel } from '../../../launcher/cli/options.js';
+
+// needs `npm run build`, as the whole suite does: matta is made by the build
+describe('bundled model names', () => {
+  it('resolve matta to the model the build made from its ml5 checkpoint', () => {
+    expect(resolveModel('matta')).toBe(join(packageRoot(), 'dist', 'models', 'matta.onnx'));
+  });
+
+  it('resolve the procedural styles to the committed models', () => {
+    expect(resolveModel('painterly-wave')).toBe(join(packageRoot(), 'models', 'painterly-wave.onnx'));
+  });
+
+  it('list the built and the committed styles together', () => {
+    expect(bundledModels()).toEqual(['matta', 'painterly-starry', 'painterly-wave']);
+  });
+});
