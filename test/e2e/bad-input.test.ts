@@ -33,10 +33,13 @@ afterAll(() => {
   if (asRoot) execFileSync('umount', [readOnly]);
 });
 
-/** Runs stylerun with the given arguments (an output to outDir unless they name one). */
+// the light bundled style unless a test names a model: these checks must not wait for the default (matta) to load
+const lightModel = ['--model', 'painterly-starry'];
+
+/** Runs stylerun with the given arguments (an output to outDir and the light model unless they name them). */
 function stylerun(args: string[]): Promise<CliResult> {
   const withOutput = args.includes('--output') ? args : [...args, '--output', output];
-  return runCli(withOutput, { cwd: dir });
+  return runCli(withOutput.includes('--model') ? withOutput : [...withOutput, ...lightModel], { cwd: dir });
 }
 
 function expectCleanFailure(r: CliResult, code: number, message: RegExp): void {
@@ -66,7 +69,7 @@ describe('bad input gets one clear line, a documented exit code and no output', 
       chmodSync(dir, 0o755);
       chmodSync(outDir, 0o777);
     }
-    const r = await runCli(['-n', '1', '--input', locked, '--output', output], { cwd: outDir, uid: asRoot ? 65534 : undefined });
+    const r = await runCli(['-n', '1', '--input', locked, '--output', output, ...lightModel], { cwd: outDir, uid: asRoot ? 65534 : undefined });
     expectCleanFailure(r, 3, /locked\.mp4 cannot be read \(EACCES\)/);
   });
 
@@ -107,7 +110,7 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     mkdirSync(locked, { mode: 0o555 });
     // root writes anywhere: run as "nobody" there, so the permission really bites
     if (asRoot) chmodSync(dir, 0o755);
-    const r = await runCli(['-n', '1', '--input', video, '--output', join(locked, 'out.mp4')], { cwd: locked, uid: asRoot ? 65534 : undefined });
+    const r = await runCli(['-n', '1', '--input', video, '--output', join(locked, 'out.mp4'), ...lightModel], { cwd: locked, uid: asRoot ? 65534 : undefined });
     expect(r.code).toBe(5);
     expect(r.stderr.trim()).toMatch(/^stylerun: error: cannot write .*locked-out\/out\.mp4: folder .*locked-out is not writable$/);
     expect(readdirSync(locked)).toEqual([]);
