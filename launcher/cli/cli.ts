@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     .option('hostfile-flag', { type: 'string', hidden: true })
     .option('input', { alias: 'i', type: 'string', describe: 'input video' })
     .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })
-    .option('model', { alias: 'm', type: 'string', describe: 'bundled model name or path to an .onnx file [painterly-starry]' })
+    .option('model', { alias: 'm', type: 'string', describe: 'bundled model name (matta, painterly-starry, painterly-wave) or path to an .onnx file [matta]' })
     .option('device', { type: 'string', describe: 'auto | cpu | webgpu | cuda [auto]' })
     .option('batch-size', { type: 'number', describe: 'frames per inference call [1]' })
     .option('barrier-timeout', { type: 'number', describe: 'seconds for all ranks to join and load the model [120]' })

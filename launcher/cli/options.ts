@@ -7,8 +7,8 @@ import { packageRoot } from '../../common/paths.js';
 import { deviceChoices, type DeviceChoice } from '../../common/device.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
 
-/** The built-in style used when --model is not given. */
-export const defaultModel = 'painterly-starry';
+/** The built-in style used when --model is not given: the trained ml5 "matta" network (seconds a frame on a CPU). */
+export const defaultModel = 'matta';
 
 /** What a job runs with, every field decided. */
 export interface JobOptions {
