@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildMl5Styles, staleMl5Styles } from '../scripts/build-ml5-styles.mjs';
+import { staleMl5Styles } from '../scripts/build-ml5-styles.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist/launcher/cli/cli.js');

@@ -3,8 +3,8 @@ import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 
 // Small on purpose: the default style (matta, a trained TransformerNet) costs about 0.8 s a 320x240 frame on one
-// CPU core, so 2 s at 15 fps is 30 frames, styled in seconds on a laptop. Both sides are multiples of 4, as the
-// network wants, so no frame is padded.
+// CPU core, so 2 s at 15 fps is 30 frames, and the demo stays well under a minute on a 2-core CPU. Both sides are
+// multiples of 4, as the network wants, so no frame is padded.
 const width = 320;
 const height = 240;
 const framesPerSecond = 15;

@@ -73,7 +73,7 @@ export function checkpointFrom(
   };
   const expectShape = (e: NamedEntry, expected: readonly number[], what: string): void => {
     if (e.shape.length !== expected.length || e.shape.some((d, i) => d !== expected[i])) {
-      throw new Ml5CheckpointError('wrong-shape', dir, `ml5 checkpoint ${dir}: ${e.variable} has shape [${e.shape.join(',')}] in manifest.json, but ${what} needs [${expected.join(',')}]`, { variable: e.variable });
+      throw new Ml5CheckpointError('wrong-shape', dir, `ml5 checkpoint ${dir}: ${e.variable} has shape [${e.shape.join(',')}] in manifest.json, but ${what} needs [${expected.map((d) => (Number.isNaN(d) ? '*' : d)).join(',')}]`, { variable: e.variable });
     }
   };
 
@@ -85,6 +85,7 @@ export function checkpointFrom(
   transformerNet.forEach((layer, i) => {
     const weight = entry(3 * i);
     const what = `layer ${i + 1} (${layer.kind === 'conv' ? 'conv' : 'transposed conv'} ${layer.kernel}x${layer.kernel} stride ${layer.stride})`;
+    // NaN (printed as *) when the weight is not even rank 4: any width would do, the rank is what is wrong
     const declaredOut = weight.shape.length === 4 ? weight.shape[layer.kind === 'conv' ? 3 : 2]! : NaN;
     const out = i === transformerNet.length - 1 ? 3 : layer.addInputOf !== undefined ? inputChannels[layer.addInputOf]! : declaredOut;
     const k = layer.kernel;
