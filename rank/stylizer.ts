@@ -28,7 +28,8 @@ function providerOption(name: string): ort.InferenceSession.ExecutionProviderCon
 /** A style model ready to run. */
 export class Stylizer {
   private constructor(
-    private readonly model: ort.InferenceSession,
+    /** The unwrapped model's session, when the path runs it (the in-graph path has a session of its own). */
+    private readonly model: ort.InferenceSession | undefined,
     private readonly path: FramePath,
     private readonly shape: ModelShape,
     readonly executionProvider: string,
@@ -60,8 +61,9 @@ export class Stylizer {
       const { session, shape } = checked;
       const batch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : Math.max(1, opts.batchSize);
       const path = await firstWorkingPath(framePaths(checked, opts, sessionOptions), opts, log);
-      if (path instanceof InGraphPath) await session.release();
-      return new Stylizer(session, path, shape, provider, batch);
+      const runsModel = !(path instanceof InGraphPath);
+      if (!runsModel) await session.release();
+      return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch);
     }
     throw new ProviderError(candidates, lastError);
   }
@@ -84,7 +86,7 @@ export class Stylizer {
 
   async release(): Promise<void> {
     await this.path.release();
-    if (!(this.path instanceof InGraphPath)) await this.model.release();
+    await this.model?.release();
   }
 }
 
