@@ -4,7 +4,10 @@ import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/
 import { machineFacts, providerCandidates, type DeviceChoice } from '../common/device.js';
 import type { Logger } from '../common/log.js';
 import { ProviderError } from './provider-error.js';
-import { framesToNchw, nchwToFrame, resizeRgb } from './tensor.js';
+import type { FramePath } from './frame-path.js';
+import { InGraphPath } from './in-graph-path.js';
+import { JsPath } from './js-path.js';
+import { SideSessionPath } from './side-session-path.js';
 
 /** What a Stylizer needs to load. */
 export interface StylizerOptions {
@@ -25,12 +28,12 @@ function providerOption(name: string): ort.InferenceSession.ExecutionProviderCon
 /** A style model ready to run. */
 export class Stylizer {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    /** The unwrapped model's session, when the path runs it (the in-graph path has a session of its own). */
+    private readonly model: ort.InferenceSession | undefined,
+    private readonly path: FramePath,
     private readonly shape: ModelShape,
     readonly executionProvider: string,
     readonly batchSize: number,
-    private readonly width: number,
-    private readonly height: number,
   ) {}
 
   /** Loads the model on the best provider `device` allows, checks the contract and warms it up. */
@@ -38,14 +41,15 @@ export class Stylizer {
     const candidates = providerCandidates(opts.device, machineFacts());
     let lastError: unknown;
     for (const provider of candidates) {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
+        executionProviders: [providerOption(provider)],
+        intraOpNumThreads: opts.intraOpThreads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      };
       let checked: CheckedModel;
       try {
-        checked = await loadModelChecked(opts.modelPath, {
-          executionProviders: [providerOption(provider)],
-          intraOpNumThreads: opts.intraOpThreads,
-          interOpNumThreads: 1,
-          graphOptimizationLevel: 'all',
-        });
+        checked = await loadModelChecked(opts.modelPath, sessionOptions);
       } catch (e) {
         // The launcher checked the model on the CPU before any rank started, so a failure on another
         // provider is the provider's (no adapter, no driver), not the model's.
@@ -56,52 +60,65 @@ export class Stylizer {
       }
       const { session, shape } = checked;
       const batch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : Math.max(1, opts.batchSize);
-      const stylizer = new Stylizer(session, shape, provider, batch, opts.width, opts.height);
-      await stylizer.run([Buffer.alloc(opts.width * opts.height * 3)]);
-      return stylizer;
+      const path = await firstWorkingPath(framePaths(checked, opts, sessionOptions), opts, log);
+      const runsModel = !(path instanceof InGraphPath);
+      if (!runsModel) await session.release();
+      return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch);
     }
     throw new ProviderError(candidates, lastError);
   }
 
   /** A one-line note on how frames meet the model, e.g. that a fixed-size model gets resized frames. */
   get note(): string {
-    if (this.shape.kind === 'fixed') return `fixed ${this.shape.width}x${this.shape.height} input: frames are resized in and out`;
-    return this.shape.multiple > 1 ? `dynamic input, padded to a multiple of ${this.shape.multiple}` : 'dynamic input at native size';
+    const shape =
+      this.shape.kind === 'fixed'
+        ? `fixed ${this.shape.width}x${this.shape.height} input: frames are resized in and out`
+        : this.shape.multiple > 1
+          ? `dynamic input, padded to a multiple of ${this.shape.multiple}`
+          : 'dynamic input at native size';
+    return `${shape}; ${this.path.note}`;
   }
 
   /** Styles up to batchSize frames (RGB24, width x height); returns them in the same order. */
-  async run(frames: readonly Buffer[]): Promise<Buffer[]> {
-    const { width: w, height: h } = this;
-    let inW: number, inH: number, input: Float32Array;
-    if (this.shape.kind === 'fixed') {
-      inW = this.shape.width;
-      inH = this.shape.height;
-      input = framesToNchw(frames.map((f) => resizeRgb(f, w, h, inW, inH)), inW, inH);
-    } else {
-      const m = this.shape.multiple;
-      inW = Math.ceil(w / m) * m;
-      inH = Math.ceil(h / m) * m;
-      input = framesToNchw(frames, w, h, inW, inH);
-    }
-    const feeds = { [this.shape.inputName]: new ort.Tensor('float32', input, [frames.length, 3, inH, inW]) };
-    const result = await this.session.run(feeds);
-    const output = result[this.shape.outputName];
-    const data = output.data as Float32Array;
-    // Trust the output's own size: some models pad internally to their stride (a 53x37 frame comes
-    // back 56x40) or trim; a larger output is cropped top-left, anything else is resized back.
-    const outH = Number(output.dims[2]);
-    const outW = Number(output.dims[3]);
-    const crop = this.shape.kind === 'dynamic' && outW >= w && outH >= h;
-    const out: Buffer[] = [];
-    for (let b = 0; b < frames.length; b++) {
-      if (crop) out.push(nchwToFrame(data, b, w, h, outW, outH));
-      else out.push(resizeRgb(nchwToFrame(data, b, outW, outH), outW, outH, w, h));
-    }
-    output.dispose?.();
-    return out;
+  run(frames: readonly Buffer[]): Promise<Buffer[]> {
+    return this.path.run(frames);
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await this.path.release();
+    await this.model?.release();
   }
+}
+
+type PathMaker = readonly [name: string, make: () => Promise<FramePath>];
+
+// Fastest first. Fixed-size models need a resize in and out, which only the JavaScript path does.
+function framePaths({ session, shape }: CheckedModel, opts: StylizerOptions, sessionOptions: ort.InferenceSession.SessionOptions): PathMaker[] {
+  const { width, height } = opts;
+  const js: PathMaker = ['javascript', async () => new JsPath(session, shape, width, height)];
+  if (shape.kind === 'fixed') return [js];
+  return [
+    ['in-graph', () => InGraphPath.create(opts.modelPath, { ...shape, width, height }, sessionOptions)],
+    ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads)],
+    js,
+  ];
+}
+
+// A path counts once it has styled a blank frame to the right size; the JavaScript path always can.
+async function firstWorkingPath(makers: readonly PathMaker[], opts: StylizerOptions, log: Logger): Promise<FramePath> {
+  const blank = Buffer.alloc(opts.width * opts.height * 3);
+  for (const [i, [name, make]] of makers.entries()) {
+    let path: FramePath | undefined;
+    try {
+      path = await make();
+      const [out] = await path.run([blank]);
+      if (out?.length !== blank.length) throw new Error(`a warm-up frame came back ${out?.length} bytes, not ${blank.length}`);
+      return path;
+    } catch (e) {
+      await path?.release();
+      if (i === makers.length - 1) throw e;
+      log.info(`frame path ${name} unavailable, trying ${makers[i + 1]![0]}`, { reason: (e as Error).message.split('\n')[0] });
+    }
+  }
+  throw new Error('no frame path');
 }

@@ -113,6 +113,12 @@ const root = protobuf.Root.fromJSON(descriptor);
 /** The protobufjs type that encodes a whole ONNX model. */
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
+/** The protobufjs type of one node, for editing a model's graph at the wire level (models/onnx/wrap-model.ts). */
+export const NodeProto = root.lookupType('onnx.NodeProto');
+
+/** The protobufjs type of a graph input or output declaration. */
+export const ValueInfoProto = root.lookupType('onnx.ValueInfoProto');
+
 /** TensorProto.DataType codes for the element types the builder supports. */
 export const OnnxDataType = { float32: 1, uint8: 2, int32: 6, int64: 7 } as const;
 

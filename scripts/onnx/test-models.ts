@@ -5,10 +5,48 @@ import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 const dynamicImage = ['N', 3, 'H', 'W'] as const;
 
 /** output = 255 - input, float32 [N,3,H,W] with every dim but the channels dynamic: keeps the contract. */
-export function invertModel(): Uint8Array {
+export function invertModel(opset = 17): Uint8Array {
   const g = new GraphBuilder();
   const x = g.input('input', dynamicImage);
   g.output(g.node('Sub', [g.scalar(255), x]), 'output', dynamicImage);
+  return g.toModel({ opset });
+}
+
+/**
+ * A 3x3 box blur (AveragePool, edges averaged over the pixels inside) that declares `stylerun.multiple`:
+ * every output pixel on the right and bottom edge depends on how the frame was padded.
+ */
+export function blurModel(multiple: number, opset = 17): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage);
+  const blurred = g.node('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 0 });
+  g.output(blurred, 'output', dynamicImage);
+  return g.toModel({ opset, metadata: { 'stylerun.multiple': String(multiple) } });
+}
+
+/** output = input * `factor` + `offset`: with (0.5, 0) odd inputs land on exact halves; large factors leave 0..255. */
+export function affineModel(factor: number, offset: number, opset = 17): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage);
+  g.output(g.node('Add', [g.node('Mul', [x, g.scalar(factor)]), g.scalar(offset)]), 'output', dynamicImage);
+  return g.toModel({ opset });
+}
+
+/** output = (x - x) / (x - x): NaN everywhere, like a model that breaks. */
+export function nanModel(opset = 17): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage);
+  const zero = g.node('Sub', [x, x]);
+  g.output(g.node('Div', [zero, zero]), 'output', dynamicImage);
+  return g.toModel({ opset });
+}
+
+/** Drops the bottom row and right column: the output is smaller than the input, so it must be resized back. */
+export function trimmingModel(): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('input', dynamicImage);
+  const trimmed = g.node('Slice', [x, g.int64s([0, 0]), g.int64s([-1, -1]), g.int64s([2, 3])]);
+  g.output(trimmed, 'output', ['N', 3, 'H2', 'W2']);
   return g.toModel();
 }
 

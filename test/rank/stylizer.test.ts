@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
 import { Stylizer } from '../../rank/stylizer.js';
-import { fixedSizeModel, invertModel, paddingInvertModel } from '../../scripts/onnx/test-models.js';
+import { fixedSizeModel, invertModel, paddingInvertModel, trimmingModel } from '../../scripts/onnx/test-models.js';
 import { dataDir } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-stylizer-'));
@@ -20,6 +20,40 @@ describe('the stylizer', () => {
     const out = await s.run(frames);
     expect(out.map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
     expect(s.executionProvider).toBe('cpu');
+    expect(s.note).toBe('dynamic input at native size; uint8 frames converted inside the graph');
+    await s.release();
+  });
+
+  it('reads frames that are views into a larger buffer at odd offsets and gives views of one output back', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 3, width: 7, height: 5 }, log);
+    const pool = frame(7 * 3 + 1, 5);
+    const frames = [1, 106, 211].map((at) => pool.subarray(at, at + 7 * 5 * 3));
+    const out = await s.run(frames);
+    expect(out.map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
+    expect(out[1]!.buffer).toBe(out[0]!.buffer);
+    await s.release();
+  });
+
+  it('converts frames in a CPU side session when the model cannot be wrapped (opset 8) and says so', async () => {
+    const model = join(dir, 'invert-8.onnx');
+    writeFileSync(model, invertModel(8));
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 2, width: 7, height: 5 }, log);
+    expect(s.note).toBe('dynamic input at native size; frames converted by a CPU side session');
+    const frames = [frame(7, 5), frame(7, 5).reverse()];
+    expect((await s.run(frames)).map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
+    await s.release();
+  });
+
+  it('falls back to JavaScript for a model whose output is smaller than the frame, and says so', async () => {
+    const model = join(dir, 'trimming.onnx');
+    writeFileSync(model, trimmingModel());
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 40, height: 30 }, log);
+    expect(s.note).toBe('dynamic input at native size; frames converted in JavaScript');
+    const [out] = await s.run([Buffer.alloc(40 * 30 * 3, 90)]);
+    expect(out).toHaveLength(40 * 30 * 3);
+    expect(out!.every((v) => v === 90)).toBe(true);
     await s.release();
   });
 

@@ -1,0 +1,91 @@
+// Wraps a model that keeps the contract so that it takes and gives frames as ffmpeg does: uint8 [N,H,W,3].
+// The layout and type conversion then runs inside onnxruntime, on the model's provider, instead of in
+// JavaScript loops. The model is edited at the protobuf wire level: the image input's and output's
+// declarations are dropped, the conversion nodes and the new declarations appended, and every other field
+// of the model and its graph is copied byte for byte, so nothing our onnx.proto subset lacks is lost.
+import { FrameNodes, MIN_FRAME_NODES_OPSET, type FrameGeometry } from './frame-nodes.js';
+import { NodeProto, ValueInfoProto } from './onnx-proto.js';
+import { valueInfoMessage } from './tensors.js';
+import { concat, lenField, splitFields, stringField, varintValue, WireType, type WireField } from './wire.js';
+
+/** The wrapped model's input: uint8 [N,H,W,3] packed RGB frames. */
+export const WRAPPED_INPUT = 'frames_u8';
+/** The wrapped model's output: uint8 [N,H,W,3] packed RGB frames. */
+export const WRAPPED_OUTPUT = 'styled_u8';
+/** Every value the wrapper adds is named with this prefix. */
+const PREFIX = 'stylerun_wrap/';
+
+/** What the wrapper needs to know: the model's image input and output, the job's frame size, the batch dim. */
+export interface WrapSpec extends FrameGeometry {
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly batch: number | 'dynamic';
+}
+
+/** The wrapped model's bytes, or why this model cannot be wrapped (the caller falls back to another path). */
+export type WrapResult = { readonly ok: true; readonly model: Uint8Array } | { readonly ok: false; readonly reason: string };
+
+// Field numbers from onnx.proto.
+const MODEL = { graph: 7, opsetImport: 8 } as const;
+const GRAPH = { node: 1, input: 11, output: 12 } as const;
+const OPSET = { domain: 1, version: 2 } as const;
+const VALUE_INFO_NAME = 1;
+
+/** Wraps `model` (a serialized ModelProto that keeps the contract) for frames of spec.width x spec.height. */
+export function wrapModel(model: Uint8Array, spec: WrapSpec): WrapResult {
+  let fields: WireField[];
+  let graph: Uint8Array;
+  let graphFields: WireField[];
+  let opset: number | undefined;
+  try {
+    fields = splitFields(model);
+    const graphs = fields.filter((f) => f.number === MODEL.graph);
+    if (graphs.length !== 1) return { ok: false, reason: `the model has ${graphs.length} graphs` };
+    graph = graphs[0]!.payload;
+    graphFields = splitFields(graph);
+    opset = defaultOpset(fields);
+  } catch (e) {
+    return { ok: false, reason: `the model is not a readable ModelProto (${(e as Error).message})` };
+  }
+  if (opset === undefined) return { ok: false, reason: 'the model imports no ai.onnx opset' };
+  if (opset < MIN_FRAME_NODES_OPSET) return { ok: false, reason: `opset ${opset} has no IsNaN/Where to turn NaN into 0` };
+  const text = Buffer.from(graph.buffer, graph.byteOffset, graph.byteLength);
+  for (const name of [PREFIX, WRAPPED_INPUT, WRAPPED_OUTPUT]) {
+    if (text.includes(name)) return { ok: false, reason: `the graph already uses the name "${name}"` };
+  }
+  const isImage = (f: WireField, number: number, name: string) => f.number === number && stringField(f.payload, VALUE_INFO_NAME) === name;
+  const kept = graphFields.filter((f) => !isImage(f, GRAPH.input, spec.inputName) && !isImage(f, GRAPH.output, spec.outputName));
+  if (kept.length !== graphFields.length - 2) {
+    return { ok: false, reason: `the graph does not declare input "${spec.inputName}" and output "${spec.outputName}" once each` };
+  }
+
+  const pre = new FrameNodes(opset, `${PREFIX}in/`);
+  pre.unpack(WRAPPED_INPUT, spec.inputName, spec);
+  const post = new FrameNodes(opset, `${PREFIX}out/`);
+  post.pack(spec.outputName, WRAPPED_OUTPUT, spec);
+  const frames = [spec.batch === 'dynamic' ? 'N' : spec.batch, spec.height, spec.width, 3];
+  const newGraph = concat([
+    // onnxruntime sorts nodes itself, but a graph that reads in order is easier to inspect.
+    ...pre.nodes.map((n) => lenField(GRAPH.node, NodeProto.encode(NodeProto.fromObject(n)).finish())),
+    ...kept.map((f) => f.raw),
+    ...post.nodes.map((n) => lenField(GRAPH.node, NodeProto.encode(NodeProto.fromObject(n)).finish())),
+    lenField(GRAPH.input, encodeValueInfo(WRAPPED_INPUT, frames)),
+    lenField(GRAPH.output, encodeValueInfo(WRAPPED_OUTPUT, frames)),
+  ]);
+  return { ok: true, model: concat(fields.map((f) => (f.number === MODEL.graph ? lenField(MODEL.graph, newGraph) : f.raw))) };
+}
+
+/** The version of the default (ai.onnx) domain in ModelProto.opset_import. */
+function defaultOpset(fields: readonly WireField[]): number | undefined {
+  for (const f of fields) {
+    if (f.number !== MODEL.opsetImport || f.wireType !== WireType.LEN) continue;
+    const domain = stringField(f.payload, OPSET.domain) ?? '';
+    const version = splitFields(f.payload).find((e) => e.number === OPSET.version && e.wireType === WireType.VARINT);
+    if ((domain === '' || domain === 'ai.onnx') && version) return varintValue(version);
+  }
+  return undefined;
+}
+
+function encodeValueInfo(name: string, dims: ReadonlyArray<number | string>): Uint8Array {
+  return ValueInfoProto.encode(ValueInfoProto.fromObject(valueInfoMessage(name, 'uint8', dims))).finish();
+}
