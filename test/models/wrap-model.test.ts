@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { NodeProto } from '../../models/onnx/onnx-proto.js';
 import { splitFields, stringField, type WireField } from '../../models/onnx/wire.js';
 import { wrapModel, WRAPPED_INPUT, WRAPPED_OUTPUT, type WrapSpec } from '../../models/onnx/wrap-model.js';
-import { GraphBuilder } from '../../scripts/onnx/graph-builder.js';
+import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 import { affineModel, blurModel, invertModel, nanModel } from '../../scripts/onnx/test-models.js';
 import { dataDir } from '../support/cli.js';
 
