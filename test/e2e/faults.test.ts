@@ -111,7 +111,7 @@ describe('a killed launcher', () => {
     const fresh = await runCli([...args.slice(0, 4), '--output', join(dir, 'bottle-reference.mp4'), ...args.slice(6)], { cwd: dir });
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(await frameHashes(output)).toEqual(await frameHashes(join(dir, 'bottle-reference.mp4')));
-  });
+  }, 400_000); // three jobs over 1189 frames: minutes on a busy 2-core machine
 });
 
 describe('resuming a job that had committed every frame', () => {
