@@ -41,7 +41,7 @@ interface Batch {
 /** Runs the assignment; `done` resolves when every frame is styled and committed, rejects with the first failure. */
 export function runAssignment(
   a: Assignment__Output,
-  stylizer: Stylizer,
+  stylizer: Pick<Stylizer, 'batchSize' | 'run'>,
   store: ChunkStore,
   events: WorkEvents,
 ): { done: Promise<WorkStats>; handle: Cancellable } {
