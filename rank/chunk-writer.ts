@@ -63,7 +63,6 @@ const encoderStopGraceMs = 500;
 export class ChunkWriter {
   private open: OpenChunk | undefined;
   private next: number;
-  encodeMs = 0;
 
   constructor(private readonly o: ChunkWriterOptions) {
     if (o.pts.length !== o.end - o.start) throw new Error(`range ${o.start}..${o.end} came with ${o.pts.length} timestamps`);
@@ -72,7 +71,6 @@ export class ChunkWriter {
 
   /** Appends the next frame of the range; commits the chunk when it is full. */
   async write(frame: Buffer): Promise<void> {
-    const t = performance.now();
     if (!this.open) this.open = this.startChunk(this.next, Math.min(this.o.chunkFrames, this.o.end - this.next));
     const chunk = this.open;
     if (!chunk.encoder.stdin.write(frame)) await waitDrainOrExit(chunk);
@@ -86,7 +84,6 @@ export class ChunkWriter {
       this.open = undefined;
       await this.commit(chunk);
     }
-    this.encodeMs += performance.now() - t;
   }
 
   private startChunk(start: number, count: number): OpenChunk {

@@ -10,6 +10,7 @@ import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/open-store.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
 import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
+import { CancelledError } from './cancelled-error.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { CoordinatorLink } from './link.js';
 import { Stylizer } from './stylizer.js';
@@ -74,10 +75,9 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
         },
       });
       work = run.handle;
-      const started = performance.now();
       const stats = await run.done;
       link.send({
-        done: { frames: stats.frames, checksum: combinedChecksum(committed), decode_ms: stats.decodeMs, inference_ms: stats.inferenceMs, encode_ms: stats.encodeMs, wall_ms: performance.now() - started },
+        done: { frames: stats.frames, checksum: combinedChecksum(committed), decode_ms: stats.decodeMs, inference_ms: stats.inferenceMs, encode_ms: stats.encodeMs, wall_ms: stats.wallMs },
       });
       return;
     }
@@ -101,6 +101,8 @@ async function welcome(w: Welcome__Output): Promise<void> {
 }
 
 function fail(e: Error): void {
+  // work cancelled by a shutdown already under way: that shutdown says why
+  if (e instanceof CancelledError) return;
   link.send({ failed: { reason: e.message.split('\n')[0], code: (e as { code?: string }).code ?? e.name } });
   void shutdown(1, e.message.split('\n')[0]);
 }

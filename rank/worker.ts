@@ -1,22 +1,22 @@
-// Does one assignment: for each frame range, decode -> style in batches -> encode into committed chunks.
+// Does one assignment: for each frame range, decode -> style in batches -> encode into committed chunks,
+// the three stages at once (rank/pipeline.ts), so the model never waits for ffmpeg while frames are there.
 import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import type { Assignment__Output } from '../proto/generated/stylerun/v1/Assignment.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { FrameReader } from './frame-reader.js';
+import { runPipeline, type StageTimes } from './pipeline.js';
 import type { Stylizer } from './stylizer.js';
 
-/** Time split of a rank's work. */
-export interface WorkStats {
+/** Frames done so far, each stage's busy time and the rank's wall time (see StageTimes: the stages overlap). */
+export interface WorkStats extends StageTimes {
+  /** Frames styled and written to the encoder. */
   frames: number;
-  decodeMs: number;
-  inferenceMs: number;
-  encodeMs: number;
 }
 
 /** Callbacks the worker reports through. */
 export interface WorkEvents {
   onChunk(c: ChunkRecord): void;
-  /** After every batch; may fire an injected fault. */
+  /** After every batch is written to the encoder; may fire an injected fault. */
   onFrames(stats: WorkStats): void;
 }
 
@@ -25,60 +25,86 @@ export interface Cancellable {
   cancel(): Promise<void>;
 }
 
-/** Runs the assignment; resolves when every frame is styled and committed. */
+/**
+ * Batches in each queue between stages. One is enough for the overlap (the next batch waits while this
+ * one is styled) and keeps memory bounded: besides the batch each stage holds, at most two batches wait
+ * between stages, and the decoder reads at most `max(4, batchSize)` frames ahead.
+ */
+const queueBatches = 1;
+
+/** Frames of one assigned range, in order; a batch never spans two ranges, which have their own chunks. */
+interface Batch {
+  range: number;
+  frames: Buffer[];
+}
+
+/** Runs the assignment; `done` resolves when every frame is styled and committed, rejects with the first failure. */
 export function runAssignment(
   a: Assignment__Output,
-  stylizer: Stylizer,
+  stylizer: Pick<Stylizer, 'batchSize' | 'run'>,
   store: ChunkStore,
   events: WorkEvents,
 ): { done: Promise<WorkStats>; handle: Cancellable } {
-  const stats: WorkStats = { frames: 0, decodeMs: 0, inferenceMs: 0, encodeMs: 0 };
-  let reader: FrameReader | undefined;
-  let writer: ChunkWriter | undefined;
-  let cancelled = false;
-  const handle: Cancellable = {
-    async cancel() {
-      cancelled = true;
-      reader?.close();
-      await writer?.discard();
-    },
+  const ranges = a.ranges.map((r) => ({
+    start: Number(r.start), count: Number(r.count), seekSeconds: r.seek_seconds, trimSeconds: r.trim_seconds, pts: r.pts.map(Number),
+  }));
+  const { width, height } = a;
+  const writerFor = (range: number) => {
+    const r = ranges[range]!;
+    return new ChunkWriter({
+      store, width, height, start: r.start, end: r.start + r.count, chunkFrames: a.chunk_frames,
+      pts: r.pts, timeBase: { num: a.time_base_num, den: a.time_base_den }, onCommit: (c) => events.onChunk(c),
+    });
   };
-  const done = (async () => {
-    for (const range of a.ranges) {
-      const start = Number(range.start);
-      const count = Number(range.count);
-      reader = new FrameReader({
-        input: a.input, start, count, seekSeconds: range.seek_seconds, trimSeconds: range.trim_seconds,
-        width: a.width, height: a.height,
-      }, Math.max(4, stylizer.batchSize * 2));
-      writer = new ChunkWriter({
-        store, width: a.width, height: a.height, start, end: start + count, chunkFrames: a.chunk_frames,
-        pts: range.pts.map(Number), timeBase: { num: a.time_base_num, den: a.time_base_den }, onCommit: (c) => events.onChunk(c),
-      });
-      let left = count;
-      while (left > 0 && !cancelled) {
-        const batch: Buffer[] = [];
-        const t0 = performance.now();
-        while (batch.length < Math.min(stylizer.batchSize, left)) {
-          const frame = await reader.next();
-          if (!frame) break;
-          batch.push(frame);
+  let reader: FrameReader | undefined;
+  let writing: { range: number; writer: ChunkWriter } | undefined;
+  let frames = 0;
+
+  const pipeline = runPipeline<Batch, Batch>({
+    async decode(push, signal) {
+      for (const [range, r] of ranges.entries()) {
+        if (signal.aborted) return;
+        const decodeRange = { input: a.input, start: r.start, count: r.count, seekSeconds: r.seekSeconds, trimSeconds: r.trimSeconds, width, height };
+        reader = new FrameReader(decodeRange, Math.max(4, stylizer.batchSize));
+        try {
+          for (let left = r.count; left > 0; ) {
+            const batch: Buffer[] = [];
+            while (batch.length < Math.min(stylizer.batchSize, left)) {
+              // undefined only after the range's last frame; a short decode throws instead
+              const frame = await reader.next();
+              if (!frame) break;
+              batch.push(frame);
+            }
+            if (batch.length === 0) break;
+            left -= batch.length;
+            await push({ range, frames: batch });
+          }
+        } finally {
+          reader.close();
         }
-        const t1 = performance.now();
-        const styled = await stylizer.run(batch);
-        const t2 = performance.now();
-        for (const f of styled) await writer.write(f);
-        stats.decodeMs += t1 - t0;
-        stats.inferenceMs += t2 - t1;
-        left -= batch.length;
-        stats.frames += batch.length;
-        events.onFrames(stats);
       }
-      stats.encodeMs += writer.encodeMs;
-      reader.close();
-      if (cancelled) break;
-    }
-    return stats;
-  })();
-  return { done, handle };
+    },
+    infer: async (b) => ({ range: b.range, frames: await stylizer.run(b.frames) }),
+    async encode(b, signal) {
+      // a range's writer commits its last chunk with its last frame, so the one before is finished
+      if (writing?.range !== b.range) writing = { range: b.range, writer: writerFor(b.range) };
+      for (const frame of b.frames) {
+        // once the pipeline has failed, no frame may open a new chunk
+        signal.throwIfAborted();
+        await writing.writer.write(frame);
+      }
+    },
+    async stop() {
+      reader?.close();
+      await writing?.writer.discard();
+    },
+  }, {
+    queueBatches,
+    onEncoded: (b, times) => {
+      frames += b.frames.length;
+      events.onFrames({ frames, ...times });
+    },
+  });
+  const done = pipeline.done.then((times) => ({ frames, ...times }));
+  return { done, handle: { cancel: () => pipeline.cancel() } };
 }

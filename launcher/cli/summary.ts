@@ -11,13 +11,15 @@ export function formatSummary(j: JobSummary): string {
   const decode = avg((t) => t.decodeMs);
   const inference = avg((t) => t.inferenceMs);
   const encode = avg((t) => t.encodeMs);
+  const rankWall = avg((t) => t.wallMs);
   const providers = [...new Set(times.map((t) => t.executionProvider))].join(', ');
   const shrunk = j.ranksAtStart !== j.ranks ? `; ${j.ranksAtStart} at start` : '';
   const lines = [
     `done: ${j.output}`,
     `  frames ${j.frames}, ranks ${j.ranks} (${providers || 'n/a'}${shrunk}), attempts ${j.attempts.length}, wall ${s(j.wallMs)}`,
     `  time to barrier ${s(j.barrierMs)} (last attempt)`,
-    `  styling step ${s(j.stylingMs)}; per rank on average: decode ${s(decode)}, inference ${s(inference)} (${pct(inference, j.wallMs)} of wall), encode ${s(encode)}`,
+    // a rank's stages overlap: each figure is that stage's busy time, and together they may exceed the rank's wall
+    `  styling step ${s(j.stylingMs)}; per rank on average: decode ${s(decode)}, inference ${s(inference)} (${pct(inference, j.wallMs)} of wall), encode ${s(encode)} busy, overlapping in ${s(rankWall)} of rank wall`,
     `  gather ${s(j.gatherMs)} (${pct(j.gatherMs, j.wallMs)} of wall)`,
   ];
   for (const a of j.attempts) {

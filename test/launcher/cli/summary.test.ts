@@ -16,6 +16,15 @@ describe('formatSummary', () => {
     expect(formatSummary(summary({}))).toContain('  frames 90, ranks 2 (cpu), attempts 1, wall 4.00 s\n');
   });
 
+  it('gives each stage\'s busy time per rank, and the rank wall time they overlap in', () => {
+    const times = [
+      { rank: 0, host: 'vm', executionProvider: 'cpu', frames: 45, decodeMs: 500, inferenceMs: 2000, encodeMs: 1500, wallMs: 2500 },
+      { rank: 1, host: 'vm', executionProvider: 'cpu', frames: 45, decodeMs: 700, inferenceMs: 2200, encodeMs: 1300, wallMs: 2700 },
+    ];
+    const text = formatSummary(summary({ result: { state: 'succeeded', failures: [], times, framesDoneByRank: [45, 45] } }));
+    expect(text).toContain('per rank on average: decode 0.60 s, inference 2.10 s (53% of wall), encode 1.40 s busy, overlapping in 2.60 s of rank wall\n');
+  });
+
   it('gives the ranks of the last attempt, and how many there were at start, after an elastic shrink', () => {
     const attempts = [
       { attempt: 1, ranks: 3, framesScattered: 90, framesRedone: 0, state: 'failed' as const, rootCause: 'rank 2 on vm: process exited with code 3' },
