@@ -97,11 +97,14 @@ function framePaths({ session, shape }: CheckedModel, opts: StylizerOptions, ses
   const { width, height } = opts;
   const js: PathMaker = ['javascript', async () => new JsPath(session, shape, width, height)];
   if (shape.kind === 'fixed') return [js];
-  return [
+  const all: PathMaker[] = [
     ['in-graph', () => InGraphPath.create(opts.modelPath, { ...shape, width, height }, sessionOptions)],
     ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads)],
     js,
   ];
+  // STYLERUN_FRAME_PATH=in-graph|side-session|javascript starts the search at that path (for measurements)
+  const first = all.findIndex(([name]) => name === process.env.STYLERUN_FRAME_PATH);
+  return first > 0 ? all.slice(first) : all;
 }
 
 // A path counts once it has styled a blank frame to the right size; the JavaScript path always can.
