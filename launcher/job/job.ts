@@ -32,6 +32,7 @@ import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { keepVerifiedChunks } from '../job-store/keep-verified.js';
+import { checkDevice } from './device-check.js';
 import { JobEvents, type JobListener } from './events.js';
 import { JobStateMachine } from './job-state.js';
 import { applyJobEvent, type JobView } from './job-view.js';
@@ -104,6 +105,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', opts.input, `-n ${opts.ranks} is more than the ${total} frames of ${opts.input}`);
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await checkModel(opts.modelPath);
+  checkDevice(opts.device);
 
   const jobId = start.kind === 'resume' ? start.jobId : randomBytes(4).toString('hex');
   const workDir = join(opts.workRoot, jobId);

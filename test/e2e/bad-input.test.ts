@@ -147,6 +147,10 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'no-such-style']), 2, /unknown model "no-such-style"/);
   });
 
+  it('refuses --device cuda where the CUDA provider is not installed with exit code 2, before any rank starts', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--device', 'cuda']), 2, /CUDA provider is not installed; either run .*cuda12.* or copy libonnxruntime_providers_cuda\.so/);
+  });
+
   it('refuses a hostfile naming another machine with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '4', join(dir, 'hosts.txt'), '--input', video]), 2, /node-b\.example.*not supported yet/);
   });
