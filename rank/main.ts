@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { combinedChecksum } from '../common/checksums.js';
 import type { DeviceChoice } from '../common/device.js';
+import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
 import { identityFromEnv } from '../common/identity.js';
 import { readJobToken } from '../common/job-token.js';
 import { createLogger } from '../common/log.js';
@@ -23,6 +24,7 @@ if (!identity?.coordinator) {
   process.exit(2);
 }
 const rank = identity.rank;
+const localRank = identity.localRank;
 const attempt = Number(env.STYLERUN_ATTEMPT ?? 1);
 const log = createLogger(`rank ${rank}`);
 const faults = parseFaults(env.STYLERUN_FAULT);
@@ -92,7 +94,10 @@ async function welcome(w: Welcome__Output): Promise<void> {
   const started = performance.now();
   heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
   stylizer = await Stylizer.load(
-    { modelPath: w.model_path, device: w.device as DeviceChoice, intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height },
+    {
+      modelPath: w.model_path, device: w.device as DeviceChoice, intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
+      gpu: gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1),
+    },
     log,
   );
   const fault = dueFault(faults, rank, attempt, beforeReady);

@@ -17,11 +17,14 @@ export interface StylizerOptions {
   batchSize: number;
   width: number;
   height: number;
+  /** The GPU this rank takes (common/gpu-assignment.ts); CUDA runs on it. */
+  gpu?: number;
 }
 
-function providerOption(name: string): ort.InferenceSession.ExecutionProviderConfig {
+function providerOption(name: string, gpu?: number): ort.InferenceSession.ExecutionProviderConfig {
   // NHWC was the fastest layout for the WebGPU provider on an H100 (../shared/gpu/README.md)
   if (name === 'webgpu') return { name: 'webgpu', preferredLayout: 'NHWC' } as ort.InferenceSession.ExecutionProviderConfig;
+  if (name === 'cuda' && gpu !== undefined) return { name: 'cuda', deviceId: gpu };
   return name;
 }
 
@@ -42,7 +45,7 @@ export class Stylizer {
     let lastError: unknown;
     for (const provider of candidates) {
       const sessionOptions: ort.InferenceSession.SessionOptions = {
-        executionProviders: [providerOption(provider)],
+        executionProviders: [providerOption(provider, opts.gpu)],
         intraOpNumThreads: opts.intraOpThreads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',

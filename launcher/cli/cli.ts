@@ -74,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
         batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
         heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number,
         keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
+        gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
       }, a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
@@ -90,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
     .option('rerun', { type: 'string', describe: 'resume: keep committed chunks | whole: redo every frame [resume]' })
     .option('min-ranks', { type: 'number', describe: 'fewest ranks a rerun may shrink to, leaving out slots that keep failing [-n]' })
     .option('chunk-frames', { type: 'number', describe: 'frames per committed chunk [32]' })
+    .option('gpus', { type: 'string', describe: 'GPU indices the ranks of each host may take, e.g. 0,1 [all]' })
+    .option('ranks-per-gpu', { type: 'number', describe: 'consecutive local ranks sharing one GPU [1]' })
     .option('keep-frames', { type: 'string', describe: 'also write the styled frames as numbered PNGs into this folder' })
     .option('work-dir', { type: 'string', describe: 'where job folders go [./.stylerun/jobs]' })
     .option('keep-work', { type: 'boolean', describe: 'keep the job folder (chunks, journal) after success' })

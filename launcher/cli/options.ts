@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { packageRoot } from '../../common/paths.js';
 import { deviceChoices, type DeviceChoice } from '../../common/device.js';
+import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
 
 /** The built-in style used when --model is not given: the trained ml5 "matta" network (seconds a frame on a CPU). */
@@ -33,6 +34,10 @@ export interface JobOptions {
   rerun: RerunMode;
   /** Fewest ranks an attempt may shrink to when slots keep failing. */
   minRanks: number;
+  /** GPU indices ranks may take (each host's own, when not given). */
+  gpus?: number[];
+  /** Consecutive local ranks that share one GPU. */
+  ranksPerGpu: number;
 }
 
 /** Raw options as the CLI parsed them. */
@@ -54,6 +59,8 @@ export interface RawOptions {
   keepWork?: boolean;
   rerun?: string;
   minRanks?: number;
+  gpus?: string;
+  ranksPerGpu?: number;
 }
 
 // Committed models (the procedural styles) are in models/; the build makes models/ml5-NAME/ checkpoints into
@@ -138,6 +145,8 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     keepWork: raw.keepWork ?? false,
     // N local ranks share the cores: one onnxruntime thread pool each must not oversubscribe them
     intraOpThreads: Math.max(1, Math.floor(cpus().length / Math.max(1, localRanks))),
+    gpus: gpuList(raw.gpus),
+    ranksPerGpu: positiveInt('--ranks-per-gpu', raw.ranksPerGpu, 1),
   };
 }
 
@@ -150,4 +159,12 @@ export function workRoot(raw: RawOptions): string {
 /** The raw options with every path absolute, as job.json keeps them for a resume from anywhere. */
 export function recordable(raw: RawOptions, opts: JobOptions): RawOptions {
   return { ...raw, input: opts.input, output: opts.output, model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames, workDir: opts.workRoot };
+}
+
+function gpuList(text: string | undefined): number[] | undefined {
+  try {
+    return parseGpuList(text);
+  } catch (e) {
+    throw new UsageError(`--gpus: ${(e as Error).message}`);
+  }
 }

@@ -97,6 +97,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         rankEnv: (rank) => ({
           STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), STYLERUN_LOCAL_RANK: String(rank), STYLERUN_LOCAL_WORLD_SIZE: String(world),
           STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
+          ...(opts.gpus ? { STYLERUN_GPUS: opts.gpus.join(',') } : {}), STYLERUN_RANKS_PER_GPU: String(opts.ranksPerGpu),
         }),
         jobToken: ctx.jobToken,
         onProgress: (byRank) => events.emit({ kind: 'progress', doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total }),

@@ -151,6 +151,10 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--device', 'cuda']), 2, /CUDA provider is not installed; either run .*cuda12.* or copy libonnxruntime_providers_cuda\.so/);
   });
 
+  it('refuses a --gpus list that is not indices with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--gpus', 'first']), 2, /--gpus: a GPU list is indices separated by commas/);
+  });
+
   it('refuses a hostfile naming another machine with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '4', join(dir, 'hosts.txt'), '--input', video]), 2, /node-b\.example.*not supported yet/);
   });
