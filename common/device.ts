@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { nvidiaGpuIndices } from './gpu-assignment.js';
 
 /** The devices a user can ask for. */
 export type DeviceChoice = 'auto' | 'cpu' | 'webgpu' | 'cuda';
@@ -51,7 +52,7 @@ export function gpuNodes(dev = '/dev', sys = '/sys/class/drm'): Pick<MachineFact
       return [];
     }
   };
-  const nvidiaGpu = list(dev).some((n) => /^nvidia\d+$/.test(n));
+  const nvidiaGpu = nvidiaGpuIndices(dev).length > 0;
   const renderGpu = list(join(dev, 'dri')).some((n) => {
     if (!n.startsWith('renderD')) return false;
     try {
