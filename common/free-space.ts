@@ -14,3 +14,11 @@ export function freeBytes(path: string): number | undefined {
     }
   }
 }
+
+/**
+ * Whether a disk with `free` bytes left (undefined: unknown) is too full to hold one more raw frame of
+ * width x height: the sign that a chunk failed because the disk filled, whatever the tool said.
+ */
+export function fullForFrame(free: number | undefined, width: number, height: number): boolean {
+  return free !== undefined && free < width * height * 3;
+}

@@ -10,7 +10,7 @@ import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
 import type { Rational } from '../common/ffmpeg/video-info.js';
 import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-error.js';
 import { EncodeError } from './encode-error.js';
-import { freeBytes } from '../common/free-space.js';
+import { freeBytes, fullForFrame } from '../common/free-space.js';
 import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 
@@ -118,7 +118,7 @@ export class ChunkWriter {
     const dir = dirname(chunk.staged);
     // less room left than one raw frame (measured before the staged file is freed): the disk filled,
     // whatever ffmpeg said
-    const full = (freeBytes(dir) ?? Number.POSITIVE_INFINITY) < this.o.width * this.o.height * 3;
+    const full = fullForFrame(freeBytes(dir), this.o.width, this.o.height);
     await rm(chunk.staged, { force: true }).catch(() => {});
     if (isNoSpace(e) || saysNoSpace(chunk.encoder.stderrTail()) || full) throw new NoSpaceError(dir, undefined, { cause: e });
     throw e;

@@ -5,6 +5,7 @@ import type { Logger } from '../../common/log.js';
 import type { JobEvents } from '../job/events.js';
 import type { ChunkStore } from '../../common/storage/storage.js';
 import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
+import { fullForFrame } from '../../common/free-space.js';
 import { Attempt, type AttemptResult, type ChunkReport } from './attempt.js';
 import { describeFailure, restartDecision } from './decisions.js';
 import type { CoordinatorServer } from './server.js';
@@ -154,7 +155,7 @@ async function acceptChunk(ctx: AttemptsContext, c: ChunkReport, attempt: number
     ctx.journal.append({ ...c, attempt });
     ctx.events.emit({ kind: 'chunk-committed', attempt, rank: c.rank, start: c.start, count: c.count, committedFrames: ctx.journal.committedFrames() });
   } catch (e) {
-    const full = isNoSpace(e) || (ctx.store.freeBytes() ?? Number.POSITIVE_INFINITY) < ctx.info.width * ctx.info.height * 3;
+    const full = isNoSpace(e) || fullForFrame(ctx.store.freeBytes(), ctx.info.width, ctx.info.height);
     await ctx.store.remove(c.key);
     throw full ? new NoSpaceError(ctx.store.location, undefined, { cause: e }) : e;
   }
