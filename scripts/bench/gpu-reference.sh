@@ -4,11 +4,12 @@
 #   stylerun matta (TransformerNet) WebGPU -n 1 and -n 4; the data plane alone (invert model) -n 4;
 #   the PyTorch script (scripts/bench/pytorch_style.py, CUDA fp32, same weights); ffmpeg decode+encode alone.
 set -u
+. scripts/bench/workload.sh
 out=${OUT:-/tmp/out}; mkdir -p "$out"; r="$out/reference.txt"; w=/tmp/ref; mkdir -p $w
 { nvidia-smi -L; nproc; date -u +%FT%TZ; } > "$r" 2>&1
-ffmpeg -v error -y -stream_loop 4 -i .gpudata/friday.mp4 -vf scale=720:720,setsar=1 -frames:v 823 -c:v libx264 -preset veryfast -crf 18 -c:a aac -shortest $w/ref.mp4
+reference_workload ffmpeg .gpudata/friday.mp4 $w/ref.mp4
 [ -f dist/models/matta.onnx ] || node scripts/build-ml5-styles.mjs >> "$r" 2>&1
-node --input-type=module -e "import {invertModel} from './dist/scripts/onnx/test-models.js'; import {writeFileSync} from 'node:fs'; writeFileSync('$w/invert.onnx', invertModel())"
+invert_model $w/invert.onnx
 t() { local name=$1; shift; local t0=$(date +%s.%N); "$@" > "$out/$name.log" 2>&1; local rc=$?
   echo "$name rc=$rc wall_s=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $t0}")" >> "$r"; grep -E "frames [0-9]+, ranks|inference|gather|pytorch" "$out/$name.log" | head -4 >> "$r"; }
 sr() { node dist/launcher/cli/cli.js "$@" --input $w/ref.mp4 --work-dir $w/jobs; }

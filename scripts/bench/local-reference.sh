@@ -5,10 +5,11 @@
 # against stylerun -n 2 with a model that only inverts pixels (the data plane alone).
 # Usage: [REPEAT=3] bash scripts/bench/local-reference.sh   (project root, after npm ci && npm run build)
 set -u
+. scripts/bench/workload.sh
 w=$(mktemp -d); ff=$(node -e "import('./dist/common/ffmpeg/binaries.js').then((m) => console.log(m.ffmpegPath()))")
 echo "# machine: $(nproc) cores, $(uname -m); node $(node -v); $($ff -version | head -1 | cut -c1-40); $(date -u +%Y-%m-%dT%H:%MZ)"
-$ff -v error -y -stream_loop 4 -i ../shared/data/video/friday.mp4 -vf scale=720:720,setsar=1 -frames:v 823 -c:v libx264 -preset veryfast -crf 18 -c:a aac -shortest $w/ref.mp4
-node --input-type=module -e "import {invertModel} from './dist/scripts/onnx/test-models.js'; import {writeFileSync} from 'node:fs'; writeFileSync('$w/invert.onnx', invertModel())"
+reference_workload "$ff" ../shared/data/video/friday.mp4 $w/ref.mp4
+invert_model $w/invert.onnx
 reference() {
   rm -rf $w/frames; mkdir -p $w/frames
   $ff -v error -y -i $w/ref.mp4 -vn -c:a copy $w/audio.m4a &&

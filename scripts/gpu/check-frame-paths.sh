@@ -3,10 +3,11 @@
 # through each frame path (in-graph uint8 conversion, side session, JavaScript loops), with the invert model
 # (the data plane alone) and matta, -n 4 WebGPU. Same machine, same run.
 set -u
+. scripts/bench/workload.sh
 out=${OUT:-/tmp/out}; mkdir -p "$out"; r="$out/paths.txt"; w=/tmp/ref; mkdir -p $w
-ffmpeg -v error -y -stream_loop 4 -i .gpudata/friday.mp4 -vf scale=720:720,setsar=1 -frames:v 823 -c:v libx264 -preset veryfast -crf 18 -c:a aac -shortest $w/ref.mp4
+reference_workload ffmpeg .gpudata/friday.mp4 $w/ref.mp4
 [ -f dist/models/matta.onnx ] || node scripts/build-ml5-styles.mjs > /dev/null 2>&1
-node --input-type=module -e "import {invertModel} from './dist/scripts/onnx/test-models.js'; import {writeFileSync} from 'node:fs'; writeFileSync('$w/invert.onnx', invertModel())"
+invert_model $w/invert.onnx
 for model in $w/invert.onnx matta; do
   for path in in-graph side-session javascript; do
     name="$(basename $model .onnx)-$path"; t0=$(date +%s.%N)
