@@ -1,6 +1,7 @@
 // The one state set of an attempt's worker group (after torchelastic's WorkerState). The whole group
 // changes state as a unit, only along the moves in `allowed`; every move is logged.
 import type { Logger } from '../../common/log.js';
+import { StateMachine, type Moves } from '../../common/state-machine.js';
 
 /** State of the rank group of one attempt. */
 export type GroupState =
@@ -17,7 +18,7 @@ export type GroupState =
   /** the attempt ended by a failure; all its ranks are gone */
   | 'failed';
 
-const allowed: Readonly<Record<GroupState, readonly GroupState[]>> = {
+const allowed: Moves<GroupState> = {
   init: ['rendezvous', 'stopping'],
   rendezvous: ['running', 'stopping'],
   running: ['succeeded', 'stopping'],
@@ -32,17 +33,8 @@ export function canTransition(from: GroupState, to: GroupState): boolean {
 }
 
 /** Holds the group's state; throws on an illegal move. */
-export class GroupStateMachine {
-  private current: GroupState = 'init';
-  constructor(private readonly log: Logger) {}
-
-  get state(): GroupState {
-    return this.current;
-  }
-
-  transition(to: GroupState, why?: string): void {
-    if (!canTransition(this.current, to)) throw new Error(`illegal group state move ${this.current} -> ${to}`);
-    this.log.debug(`group ${this.current} -> ${to}`, { why });
-    this.current = to;
+export class GroupStateMachine extends StateMachine<GroupState> {
+  constructor(log: Logger) {
+    super('group', 'init', allowed, log);
   }
 }

@@ -1,5 +1,6 @@
 // The job's one state at a time, changed only along the moves below (as the attempt's group state is).
 import type { Logger } from '../../common/log.js';
+import { StateMachine, type Moves } from '../../common/state-machine.js';
 
 /** Where a job stands. */
 export type JobState =
@@ -14,7 +15,7 @@ export type JobState =
   /** bad input, gave up, barrier timeout, interrupted or an internal error; nothing at --output */
   | 'failed';
 
-const allowed: Record<JobState, readonly JobState[]> = {
+const allowed: Moves<JobState> = {
   checking: ['styling', 'failed'],
   styling: ['gathering', 'failed'],
   gathering: ['succeeded', 'failed'],
@@ -28,20 +29,8 @@ export function canMove(from: JobState, to: JobState): boolean {
 }
 
 /** Holds the job's state; `transition` checks the move, tells `onMove` and logs it at debug. */
-export class JobStateMachine {
-  private current: JobState = 'checking';
-
-  constructor(private readonly onMove: (from: JobState, to: JobState, why: string) => void, private readonly log?: Logger) {}
-
-  get state(): JobState {
-    return this.current;
-  }
-
-  transition(to: JobState, why: string): void {
-    const from = this.current;
-    if (!canMove(from, to)) throw new Error(`job state: illegal move ${from} -> ${to} (${why})`);
-    this.current = to;
-    this.log?.debug(`job ${from} -> ${to}`, { why });
-    this.onMove(from, to, why);
+export class JobStateMachine extends StateMachine<JobState> {
+  constructor(onMove: (from: JobState, to: JobState, why: string) => void, log?: Logger) {
+    super('job', 'checking', allowed, log, onMove);
   }
 }

@@ -23,7 +23,7 @@ describe('the job state', () => {
     const moves: string[] = [];
     const m = new JobStateMachine((from, to, why) => moves.push(`${from}->${to}: ${why}`));
     m.transition('styling', '10 frames to style');
-    expect(() => m.transition('succeeded', 'too soon')).toThrow('illegal move styling -> succeeded');
+    expect(() => m.transition('succeeded', 'too soon')).toThrow('illegal job state move styling -> succeeded (too soon)');
     expect(m.state).toBe('styling');
     expect(moves).toEqual(['checking->styling: 10 frames to style']);
   });
