@@ -1,6 +1,6 @@
-// Encodes styled frames into lossless chunks of at most `chunkFrames` frames and commits each one
-// atomically (staged file, fsync'd by ffmpeg's close, hashed, renamed). A chunk is the unit of work a
-// rerun keeps.
+// Encodes styled frames into chunks of at most `chunkFrames` frames, as the assignment's encoding says
+// (the output's H.264, or lossless FFV1), and commits each one atomically (staged file, fsync'd by
+// ffmpeg's close, hashed, renamed). A chunk is the unit of work a rerun keeps.
 import { rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sha256File } from '../common/checksums.js';
@@ -13,24 +13,45 @@ import { EncodeError } from './encode-error.js';
 import { freeBytes, fullForFrame } from '../common/free-space.js';
 import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
+import type { ChunkEncoding__Output } from '../proto/generated/stylerun/v1/ChunkEncoding.js';
 
 /** The file name of the chunk holding frames [start, start+count). */
 export function chunkKey(start: number, count: number): string {
   return `chunk-${String(start).padStart(9, '0')}-${count}.nut`;
 }
 
+/** Threads of each chunk's x264 (frame threads; 720x720 veryfast runs at several hundred frames/s). */
+export const x264Threads = 4;
+
+/** The encoder options of one chunk: the output's H.264 (a new encoder per chunk: a closed GOP from an IDR frame) or FFV1. */
+export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' | 'preset' | 'pix_fmt' | 'max_b_frames'>): string[] {
+  if (encoding.codec === 'ffv1') return ['-c:v', 'ffv1', '-level', '3', '-g', '1', '-threads', '1'];
+  if (encoding.codec !== 'h264') throw new Error(`unknown chunk codec "${encoding.codec}"`);
+  return [
+    '-c:v', 'libx264', '-preset', encoding.preset, '-crf', String(encoding.crf), '-pix_fmt', encoding.pix_fmt,
+    '-bf', String(encoding.max_b_frames), '-x264-params', 'open-gop=0',
+    // x264's output depends on its thread count: a fixed one makes a chunk the same bytes on any machine,
+    // so a rerun or a resume gives exactly a fault-free run's output
+    '-threads', String(x264Threads),
+  ];
+}
+
 /**
- * FFV1 in NUT: lossless, fast, one self-contained file per chunk, and NUT keeps any time base exactly
- * (Matroska rounds to milliseconds). The raw frames arrive without timestamps; the setpts chain gives
- * frame i the source's pts[i] in the source's time base, so the chunk carries its own timestamps.
+ * One chunk in NUT, which keeps any time base exactly (Matroska rounds to milliseconds) and holds
+ * FFV1 and H.264 alike. The raw frames arrive without timestamps; the setpts chain gives frame i the
+ * source's pts[i] - pts[0] in the source's time base: the chunk's timestamps count from its first frame
+ * and the gather's concat list puts that frame at pts[0].
  */
-export function encodeArgs(width: number, height: number, pts: readonly number[], timeBase: Rational, out: string): string[] {
+export function encodeArgs(
+  width: number, height: number, pts: readonly number[], timeBase: Rational, encoding: Parameters<typeof codecArgs>[0], out: string,
+): string[] {
   const tb = `${timeBase.num}/${timeBase.den}`;
-  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(pts))].join(',');
+  const relative = pts.map((p) => p - pts[0]);
+  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(relative))].join(',');
   return [
     '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', '25',
     '-i', 'pipe:0', '-vf', filter, ...passthroughTiming(), '-enc_time_base', tb,
-    '-c:v', 'ffv1', '-level', '3', '-g', '1', '-threads', '1', '-f', 'nut', out,
+    ...codecArgs(encoding), '-f', 'nut', out,
   ];
 }
 
@@ -45,6 +66,7 @@ export interface ChunkWriterOptions {
   /** Source pts of frames start..end-1, in `timeBase` units. */
   pts: readonly number[];
   timeBase: Rational;
+  encoding: Parameters<typeof codecArgs>[0];
   onCommit: (c: ChunkRecord) => void;
 }
 
@@ -71,7 +93,8 @@ export class ChunkWriter {
 
   /** Appends the next frame of the range; commits the chunk when it is full. */
   async write(frame: Buffer): Promise<void> {
-    if (!this.open) this.open = this.startChunk(this.next, Math.min(this.o.chunkFrames, this.o.end - this.next));
+    // chunks end on the job's chunk grid (multiples of chunkFrames), so each holds the same frames on any rank
+    if (!this.open) this.open = this.startChunk(this.next, Math.min(this.o.chunkFrames - (this.next % this.o.chunkFrames), this.o.end - this.next));
     const chunk = this.open;
     if (!chunk.encoder.stdin.write(frame)) await waitDrainOrExit(chunk);
     // an encoder gone before its last frame (a full disk makes ffmpeg stop, at times with exit code 0)
@@ -89,7 +112,7 @@ export class ChunkWriter {
   private startChunk(start: number, count: number): OpenChunk {
     const staged = this.o.store.stagingPath(chunkKey(start, count));
     const pts = this.o.pts.slice(start - this.o.start, start - this.o.start + count);
-    const args = encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, staged);
+    const args = encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, this.o.encoding, staged);
     // an EPIPE on stdin (the encoder gone) surfaces through its exit, in `done`
     const encoder = startTool(ffmpegPath(), args, { stdin: 'pipe', stdout: 'ignore', name: 'ffmpeg (encode)' });
     return { start, count, staged, encoder };

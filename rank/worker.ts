@@ -49,11 +49,14 @@ export function runAssignment(
     start: Number(r.start), count: Number(r.count), seekSeconds: r.seek_seconds, trimSeconds: r.trim_seconds, pts: r.pts.map(Number),
   }));
   const { width, height } = a;
+  const encoding = a.encoding;
+  // the launcher always sends one: a rank of another version than its launcher is not worth guessing for
+  if (!encoding) throw new Error('the assignment names no chunk encoding (launcher and rank of different stylerun versions?)');
   const writerFor = (range: number) => {
     const r = ranges[range]!;
     return new ChunkWriter({
       store, width, height, start: r.start, end: r.start + r.count, chunkFrames: a.chunk_frames,
-      pts: r.pts, timeBase: { num: a.time_base_num, den: a.time_base_den }, onCommit: (c) => events.onChunk(c),
+      pts: r.pts, timeBase: { num: a.time_base_num, den: a.time_base_den }, encoding, onCommit: (c) => events.onChunk(c),
     });
   };
   let reader: FrameReader | undefined;

@@ -12,7 +12,7 @@ import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
-import { recordable, resolveOptions, workRoot, type RawOptions } from './options.js';
+import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from '../spawn/local.js';
 import { formatSummary } from './summary.js';
 
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   const run = async (given: RawOptions, resume?: string) => {
     const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as RawOptions;
     // on --resume the job's recorded options apply, and flags given now override them
-    const raw = resume ? { ...readJobRecord(workRoot(defined), resume).options, ...defined } : defined;
+    const raw = resume ? resumedOptions(readJobRecord(workRoot(defined), resume).options, defined, resume) : defined;
     const opts = resolveOptions(raw);
     const printSummary: JobListener = (e) => {
       if (e.kind === 'done') process.stdout.write(`${formatSummary(e.summary)}\n`);
@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
         n: a.n as number | undefined, rerun: a.rerun as string | undefined, minRanks: a['min-ranks'] as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
         input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string,
         batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
-        heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number,
+        heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number, chunkCodec: a['chunk-codec'] as string | undefined,
         keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
         gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
       }, a.resume as string | undefined))
@@ -90,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
     .option('max-restarts', { type: 'number', describe: 'reruns of the styling step after a failure [3]' })
     .option('rerun', { type: 'string', describe: 'resume: keep committed chunks | whole: redo every frame [resume]' })
     .option('min-ranks', { type: 'number', describe: 'fewest ranks a rerun may shrink to, leaving out slots that keep failing [-n]' })
-    .option('chunk-frames', { type: 'number', describe: 'frames per committed chunk [32]' })
+    .option('chunk-frames', { type: 'number', describe: 'frames per committed chunk [about 2 s of video with h264 chunks, 32 with ffv1]' })
+    .option('chunk-codec', { type: 'string', describe: 'how ranks encode chunks: h264 (the output\'s own encoding; the gather copies) or ffv1 (lossless; the gather encodes) [h264]' })
     .option('gpus', { type: 'string', describe: 'GPU indices the ranks of each host may take, e.g. 0,1 [all]' })
     .option('ranks-per-gpu', { type: 'number', describe: 'consecutive local ranks sharing one GPU [1]' })
     .option('keep-frames', { type: 'string', describe: 'also write the styled frames as numbered PNGs into this folder' })

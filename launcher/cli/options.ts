@@ -7,6 +7,7 @@ import { packageRoot } from '../../common/paths.js';
 import { deviceChoices, type DeviceChoice } from '../../common/device.js';
 import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
+import { chunkCodecs, type ChunkCodec } from '../job/output-encoding.js';
 
 /** The built-in style used when --model is not given: the trained ml5 "matta" network (seconds a frame on a CPU). */
 export const defaultModel = 'matta';
@@ -26,7 +27,9 @@ export interface JobOptions {
   heartbeatTimeoutMs: number;
   stopGraceMs: number;
   maxRestarts: number;
-  chunkFrames: number;
+  /** Frames per chunk; undefined: chosen from the source's frame rate (defaultChunkFrames). */
+  chunkFrames?: number;
+  chunkCodec: ChunkCodec;
   keepFrames?: string;
   workRoot: string;
   keepWork: boolean;
@@ -54,6 +57,7 @@ export interface RawOptions {
   heartbeatTimeout?: number;
   maxRestarts?: number;
   chunkFrames?: number;
+  chunkCodec?: string;
   keepFrames?: string;
   workDir?: string;
   keepWork?: boolean;
@@ -89,6 +93,12 @@ export function resolveModel(value: string | undefined): string {
     throw new UsageError(`built-in style "${v}" is not built yet (no dist/models/${v}.onnx); run \`npm run build\` or use --model painterly-starry`);
   }
   throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
+}
+
+function chunkCodec(v: string | undefined): ChunkCodec {
+  const c = (v ?? 'h264') as ChunkCodec;
+  if (!chunkCodecs.includes(c)) throw new UsageError(`--chunk-codec must be one of ${chunkCodecs.join(', ')}, got ${v}`);
+  return c;
 }
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {
@@ -139,7 +149,8 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     heartbeatTimeoutMs,
     stopGraceMs: 3000,
     maxRestarts,
-    chunkFrames: positiveInt('--chunk-frames', raw.chunkFrames, 32),
+    chunkFrames: raw.chunkFrames === undefined ? undefined : positiveInt('--chunk-frames', raw.chunkFrames, 1),
+    chunkCodec: chunkCodec(raw.chunkCodec),
     keepFrames: raw.keepFrames ? resolve(raw.keepFrames) : undefined,
     workRoot: workRoot(raw),
     keepWork: raw.keepWork ?? false,
@@ -158,7 +169,23 @@ export function workRoot(raw: RawOptions): string {
 
 /** The raw options with every path absolute, as job.json keeps them for a resume from anywhere. */
 export function recordable(raw: RawOptions, opts: JobOptions): RawOptions {
-  return { ...raw, input: opts.input, output: opts.output, model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames, workDir: opts.workRoot };
+  return {
+    ...raw, input: opts.input, output: opts.output, model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames,
+    workDir: opts.workRoot, chunkCodec: opts.chunkCodec,
+  };
+}
+
+/**
+ * The options a resumed job runs with: its recorded ones, overridden by flags given now. Its committed
+ * chunks fix the chunk codec: a record from before --chunk-codec has FFV1 chunks, and another codec now
+ * would leave chunks the gather cannot join.
+ */
+export function resumedOptions(recorded: RawOptions, given: RawOptions, jobId: string): RawOptions {
+  const chunkCodec = recorded.chunkCodec ?? 'ffv1';
+  if (given.chunkCodec !== undefined && given.chunkCodec !== chunkCodec) {
+    throw new UsageError(`job ${jobId} has ${chunkCodec} chunks; it cannot resume with --chunk-codec ${given.chunkCodec}`);
+  }
+  return { ...recorded, ...given, chunkCodec };
 }
 
 function gpuList(text: string | undefined): number[] | undefined {

@@ -15,9 +15,10 @@ import { abortSignalName, InterruptedError } from '../job/interrupted-error.js';
 import type { Journal } from '../job-store/journal.js';
 import type { JobOptions } from '../cli/options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
-import { scatterSpans, type FrameSpan } from './scatter.js';
+import { gridUnits, scatterUnits, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
+import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import { resumeCommand } from '../job-store/resume-command.js';
 
 /** One attempt as the summary reports it. */
@@ -35,6 +36,9 @@ export interface AttemptSummary {
 export interface AttemptsContext {
   opts: JobOptions;
   info: VideoInfo;
+  /** How every rank encodes its chunks, and how many frames each chunk holds. */
+  encoding: ChunkEncoding;
+  chunkFrames: number;
   hosts: string[];
   journal: Journal;
   store: ChunkStore;
@@ -72,8 +76,9 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       return { result: { state: 'succeeded', failures: [], times: [], framesDoneByRank: [] }, attempts };
     }
     const checks: Promise<void>[] = [];
-    const world = Math.min(slots.length, pendingCount);
-    const shares = scatterSpans(pending, world);
+    // whole chunks of the grid go to ranks: a rank without one has nothing to do
+    const world = Math.min(slots.length, gridUnits(pending, ctx.chunkFrames).length);
+    const shares = scatterUnits(pending, world, ctx.chunkFrames);
     const redone = redoneFrames(pending, processed);
     events.emit({
       kind: 'attempt-started', attempt, maxAttempts: opts.maxRestarts + 1, ranks: world, framesToStyle: pendingCount, totalFrames: total, framesRedone: redone,
@@ -91,8 +96,8 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
             const p = seekPoints(info, s.start);
             return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds, pts: info.pts.slice(s.start, s.start + s.count) };
           }),
-          input: info.path, chunk_store: store.location, chunk_frames: opts.chunkFrames, width: info.width, height: info.height,
-          time_base_num: info.timeBase.num, time_base_den: info.timeBase.den,
+          input: info.path, chunk_store: store.location, chunk_frames: ctx.chunkFrames, width: info.width, height: info.height,
+          time_base_num: info.timeBase.num, time_base_den: info.timeBase.den, encoding: ctx.encoding,
         })),
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
         rankEnv: (rank) => ({

@@ -1,4 +1,4 @@
-// Which frames go to which rank: pure functions of (frames still to do, number of ranks).
+// Which frames go to which rank: pure functions of (frames still to do, number of ranks, chunk grid).
 
 /** A contiguous run of frames: [start, start + count). */
 export interface FrameSpan {
@@ -7,41 +7,56 @@ export interface FrameSpan {
 }
 
 /**
- * Splits the frames of `pending` (in order) over `ranks` ranks so that every frame goes to exactly one
- * rank, each rank's share is contiguous within `pending`, and shares differ by at most one frame
- * (the first `total mod ranks` ranks take one more). With one pending span each rank gets one span.
+ * The pending frames cut at the chunk grid: chunk k holds frames [k * cellFrames, (k+1) * cellFrames), and
+ * no unit crosses a grid line. Every chunk is then the same frames whichever rank encodes it, on whichever
+ * attempt, so a lossy chunk encoder gives the output of a fault-free run.
  */
-export function scatterSpans(pending: readonly FrameSpan[], ranks: number): FrameSpan[][] {
-  if (!Number.isInteger(ranks) || ranks < 1) throw new RangeError(`ranks must be a positive integer, got ${ranks}`);
-  const total = pending.reduce((sum, s) => sum + s.count, 0);
-  if (total < ranks) throw new RangeError(`${ranks} ranks need at least ${ranks} frames, but there are ${total}`);
-  const base = Math.floor(total / ranks);
-  const extra = total % ranks;
-  const shares: FrameSpan[][] = [];
-  let spanIndex = 0;
-  let offset = 0; // frames of pending[spanIndex] already given out
-  for (let r = 0; r < ranks; r++) {
-    let want = base + (r < extra ? 1 : 0);
-    const share: FrameSpan[] = [];
-    while (want > 0) {
-      const span = pending[spanIndex];
-      const take = Math.min(want, span.count - offset);
-      share.push({ start: span.start + offset, count: take });
-      want -= take;
-      offset += take;
-      if (offset === span.count) {
-        spanIndex++;
-        offset = 0;
-      }
+export function gridUnits(pending: readonly FrameSpan[], cellFrames: number): FrameSpan[] {
+  if (!Number.isInteger(cellFrames) || cellFrames < 1) throw new RangeError(`cellFrames must be a positive integer, got ${cellFrames}`);
+  const units: FrameSpan[] = [];
+  for (const span of pending) {
+    for (let start = span.start; start < span.start + span.count; ) {
+      const end = Math.min(span.start + span.count, (Math.floor(start / cellFrames) + 1) * cellFrames);
+      units.push({ start, count: end - start });
+      start = end;
     }
-    shares.push(share);
   }
-  return shares;
+  return units;
 }
 
-/** The even contiguous split of frames 0..totalFrames-1 over `ranks` ranks. */
-export function scatter(totalFrames: number, ranks: number): FrameSpan[] {
-  return scatterSpans([{ start: 0, count: totalFrames }], ranks).map((share) => share[0]);
+/**
+ * Splits the pending frames over `ranks` ranks in whole grid units (see gridUnits): each rank gets a
+ * contiguous run of units, at least one, and its share ends at the unit boundary nearest to where an even
+ * split by frames would end it. Needs at least `ranks` units. Contiguous units come back merged.
+ */
+export function scatterUnits(pending: readonly FrameSpan[], ranks: number, cellFrames: number): FrameSpan[][] {
+  const units = gridUnits(pending, cellFrames);
+  if (!Number.isInteger(ranks) || ranks < 1) throw new RangeError(`ranks must be a positive integer, got ${ranks}`);
+  if (units.length < ranks) throw new RangeError(`${ranks} ranks need at least ${ranks} chunks, but there are ${units.length}`);
+  const total = units.reduce((sum, u) => sum + u.count, 0);
+  // before[i]: frames in units 0..i-1
+  const before = [0];
+  for (const u of units) before.push(before.at(-1)! + u.count);
+  const cuts = [0];
+  for (let r = 1; r < ranks; r++) {
+    const target = (total * r) / ranks;
+    let cut = cuts[r - 1] + 1;
+    // the boundary nearest the even split, leaving a unit for each later rank
+    while (cut < units.length - (ranks - r) && Math.abs(before[cut + 1] - target) < Math.abs(before[cut] - target)) cut++;
+    cuts.push(cut);
+  }
+  cuts.push(units.length);
+  return cuts.slice(0, -1).map((from, r) => mergeAdjacent(units.slice(from, cuts[r + 1])));
+}
+
+function mergeAdjacent(spans: readonly FrameSpan[]): FrameSpan[] {
+  const out: FrameSpan[] = [];
+  for (const s of spans) {
+    const last = out.at(-1);
+    if (last && last.start + last.count === s.start) last.count += s.count;
+    else out.push({ ...s });
+  }
+  return out;
 }
 
 /** The spans of [0, totalFrames) not covered by `done` (which may overlap and come in any order). */

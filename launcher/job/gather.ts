@@ -1,14 +1,16 @@
 // The postprocessing step: the committed chunks, in frame order, become one H.264 video with the
 // source's timestamps, frame rate and size, and the source's audio (stream copy where the container
-// allows it). Optionally also one PNG per frame.
+// allows it). H.264 chunks are copied as they are; FFV1 chunks are encoded once. Optionally also one PNG
+// per frame.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { keepsLastFrameInMp4, passthroughTiming } from '../../common/ffmpeg/features.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
-import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
+import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import { GatherError, type GatherStep } from './gather-error.js';
+import { chooseChroma, irregularSpacing, maxBFrames, outputCrf, outputPreset, type ChromaChoice } from './output-encoding.js';
 import { concatDurations, encoderTimeBase } from './timestamps.js';
 
 /** Audio codecs an MP4/MOV file can carry as they are. */
@@ -26,6 +28,8 @@ export interface GatherPlan {
   info: VideoInfo;
   output: string;
   workDir: string;
+  /** How the ranks encoded the chunks: H.264 chunks are copied, FFV1 ones encoded. */
+  encoding: ChunkEncoding;
   /** Told what the encode chose where the source leaves a choice (e.g. the chroma format). */
   onNote?: (note: string) => void;
 }
@@ -37,39 +41,30 @@ export function audioCopyAllowed(outputPath: string, codec: string): boolean {
   return mp4AudioCopy.has(codec);
 }
 
-/** The output's pixel format and why: 4:2:0 where the size allows, else the source's chroma or 4:4:4. */
-export interface ChromaChoice {
-  pixFmt: 'yuv420p' | 'yuv422p' | 'yuv444p';
-  note?: string;
-}
-
-/**
- * yuv420p (what every player takes) when both sides are even; an odd side cannot be held by 4:2:0,
- * so then 4:2:2 where the source is 4:2:2 and the width is even, else 4:4:4 (H.264 High 4:4:4) —
- * the size is kept, never padded.
- */
-export function chooseChroma(width: number, height: number, sourcePixFmt = ''): ChromaChoice {
-  if (width % 2 === 0 && height % 2 === 0) return { pixFmt: 'yuv420p' };
-  const pixFmt = /^yuvj?422p/.test(sourcePixFmt) && width % 2 === 0 ? 'yuv422p' : 'yuv444p';
-  const profile = pixFmt === 'yuv422p' ? 'High 4:2:2' : 'High 4:4:4';
-  return { pixFmt, note: `output ${pixFmt} (H.264 ${profile}): ${width}x${height} has an odd side, which 4:2:0 cannot hold` };
-}
-
 /** The source pts that becomes the output's zero (the container's start time). */
 function ptsOrigin(info: VideoInfo): number {
   return Math.round((info.startSeconds * info.timeBase.den) / info.timeBase.num);
 }
 
-/**
- * The video filter: the chunks already carry every source timestamp, so it only moves the first
- * frame to where it sits after the container's start.
- */
-export function videoFilter(info: VideoInfo): string {
-  const offset = info.pts[0] - ptsOrigin(info);
-  return `settb=${info.timeBase.num}/${info.timeBase.den},setpts=PTS-STARTPTS+${offset}`;
+/** Where the first frame sits after the container's start, in time base units. */
+function firstFrameOffset(info: VideoInfo): number {
+  return info.pts[0] - ptsOrigin(info);
 }
 
-/** An ffconcat list of the chunks; each duration is the gap to the next chunk's first timestamp. */
+/**
+ * The video filter of an encoding gather: the concatenated chunks already carry every source timestamp
+ * counted from the first frame, so it only moves that frame to where it sits after the container's start.
+ */
+export function videoFilter(info: VideoInfo): string {
+  return `settb=${info.timeBase.num}/${info.timeBase.den},setpts=PTS-STARTPTS+${firstFrameOffset(info)}`;
+}
+
+/**
+ * An ffconcat list of the chunks. Each chunk's timestamps count from its own first frame, and each
+ * duration is the gap to the next chunk's first source timestamp, so the concat demuxer puts every frame
+ * at its source time (counted from the first frame). A chunk's start time is 0 whether or not the demuxer
+ * can tell it (a few-frame H.264 chunk leaves it unknown, which counts as 0).
+ */
 export function concatList(chunks: readonly GatherChunk[], info: VideoInfo): string {
   const durations = concatDurations(chunks.map((c) => info.pts[c.start]), info.timeBase);
   const lines = ['ffconcat version 1.0'];
@@ -106,25 +101,47 @@ async function run(step: GatherStep, target: string, args: string[], signal?: Ab
  */
 export function outputArgs(list: string, plan: GatherPlan, chroma: ChromaChoice): string[] {
   const { info } = plan;
-  const audio = info.audio ? (audioCopyAllowed(plan.output, info.audio.codec) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']) : [];
   const encTb = encoderTimeBase(info.pts, ptsOrigin(info), info.timeBase);
-  const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
-  const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
-  // With variable spacing, B-frames make the MP4 edit list end before the last frames' timestamps (the
-  // muxer sizes it from the last dts plus one tick), hiding them; without B-frames pts = dts.
-  const irregular = ptsRuns(info.pts).length > 1;
-  const bframes = irregular ? ['-bf', '0'] : [];
-  // ffmpeg 4.x leaves such an MP4's last frame without a duration, so its edit list hides that frame;
-  // where the video starts at the file's start and has no B-frames the edit list is an identity: drop it
-  const editList = mp4.length && irregular && info.pts[0] === ptsOrigin(info) && !keepsLastFrameInMp4() ? ['-use_editlist', '0'] : [];
+  const bframes = maxBFrames(info) === 0 ? ['-bf', '0'] : [];
   return [
     '-f', 'concat', '-safe', '0', '-i', list,
     '-i', info.path,
     '-y',
     '-map', '0:v:0', '-map', '1:a?', '-vf', videoFilter(info),
     ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', chroma.pixFmt, ...bframes,
-    ...timescale, ...audio, ...mp4, ...editList, '-y',
+    '-c:v', 'libx264', '-preset', outputPreset, '-crf', String(outputCrf), '-pix_fmt', chroma.pixFmt, ...bframes,
+    ...muxArgs(plan), '-y',
+    plan.output,
+  ];
+}
+
+/** What the output's muxer is told, whether the video is encoded or copied: track time scale, audio, MP4 flags. */
+function muxArgs(plan: GatherPlan): string[] {
+  const { info } = plan;
+  const audio = info.audio ? (audioCopyAllowed(plan.output, info.audio.codec) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']) : [];
+  const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
+  const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
+  // ffmpeg 4.x leaves an irregularly spaced MP4's last frame without a duration, so its edit list hides
+  // that frame; where the video starts at the file's start and has no B-frames the edit list is an
+  // identity: drop it
+  const editList = mp4.length && irregularSpacing(info) && info.pts[0] === ptsOrigin(info) && !keepsLastFrameInMp4() ? ['-use_editlist', '0'] : [];
+  return [...timescale, ...audio, ...mp4, ...editList];
+}
+
+/**
+ * A copying gather's arguments: the H.264 chunks go into the output as they are, shifted (as the
+ * encoding gather's filter does) to where the first frame sits after the container's start.
+ */
+export function copyArgs(list: string, plan: GatherPlan): string[] {
+  const { info } = plan;
+  const offset = firstFrameOffset(info);
+  const shift = offset === 0 ? [] : ['-itsoffset', ((offset * info.timeBase.num) / info.timeBase.den).toFixed(6)];
+  return [
+    ...shift, '-f', 'concat', '-safe', '0', '-i', list,
+    '-i', info.path,
+    '-y',
+    '-map', '0:v:0', '-map', '1:a?', '-c:v', 'copy',
+    ...muxArgs(plan), '-y',
     plan.output,
   ];
 }
@@ -134,12 +151,13 @@ export function framesArgs(list: string, dir: string): string[] {
   return ['-f', 'concat', '-safe', '0', '-i', list, '-y', ...passthroughTiming(), '-start_number', '0', '-y', join(dir, 'frame-%06d.png')];
 }
 
-/** Encodes the chunks into `plan.output` (the caller's temporary name). */
+/** Makes the chunks into `plan.output` (the caller's temporary name): copies H.264 chunks, encodes FFV1 ones. */
 export async function encodeOutput(plan: GatherPlan, signal?: AbortSignal): Promise<void> {
   const list = writeConcatList(plan.workDir, plan.chunks, plan.info);
   const chroma = chooseChroma(plan.info.width, plan.info.height, plan.info.pixFmt);
   if (chroma.note) plan.onNote?.(chroma.note);
-  await run('encode', plan.output, outputArgs(list, plan, chroma), signal);
+  const args = plan.encoding.codec === 'h264' ? copyArgs(list, plan) : outputArgs(list, plan, chroma);
+  await run('encode', plan.output, args, signal);
 }
 
 /** Writes each styled frame as frame-NNNNNN.png (numbered by frame index, from 0) into `dir`. */

@@ -21,6 +21,7 @@ import type { Attempt, AttemptResult } from '../coordinator/attempt.js';
 import { CoordinatorServer } from '../coordinator/server.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
+import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { isLocalHost, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
 import { resumeCommand } from '../job-store/resume-command.js';
@@ -106,6 +107,9 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await checkModel(opts.modelPath);
   checkDevice(opts.device);
+  const encoding = chunkEncoding(opts.chunkCodec, info);
+  const chunkFrames = opts.chunkFrames ?? defaultChunkFrames(opts.chunkCodec, info, hosts.length);
+  log.info(describeChunks(encoding, chunkFrames));
 
   const jobId = start.kind === 'resume' ? start.jobId : randomBytes(4).toString('hex');
   const workDir = join(opts.workRoot, jobId);
@@ -113,7 +117,8 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   let store: ChunkStore;
   try {
     store = openChunkStore(join(workDir, 'chunks'));
-    if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: start.raw });
+    // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
+    if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: { ...start.raw, chunkFrames } });
     else await keepVerifiedChunks(journal, store, log);
   } catch (e) {
     if (start.kind === 'new') rmSync(workDir, { recursive: true, force: true }); // a job that never started leaves nothing
@@ -121,7 +126,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     throw e;
   }
   events.emit({ kind: 'job-started', jobId, workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
-  const short = spaceWarning(opts.workRoot, freeBytes(workDir), chunkBytesEstimate(info.width, info.height, total - journal.committedFrames()));
+  const short = spaceWarning(opts.workRoot, freeBytes(workDir), chunkBytesEstimate(opts.chunkCodec, info.width, info.height, total - journal.committedFrames()), opts.chunkCodec);
   if (short) log.warn(short);
 
   const jobToken = randomBytes(24).toString('hex');
@@ -144,13 +149,13 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
     const gatherStarted = Date.now();
     const chunks = planGather(journal.load(), total).map((e) => ({ path: store.readPath(e.key), start: e.start }));
-    await encodeOutput({ chunks, info, output: tmpOutput, workDir, onNote: (n) => log.info(n) }, signal);
+    await encodeOutput({ chunks, info, output: tmpOutput, workDir, encoding, onNote: (n) => log.info(n) }, signal);
     if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
     if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
     renameSync(tmpOutput, opts.output);

@@ -9,7 +9,8 @@ import { invertModel } from '../../scripts/onnx/test-models.js';
 import { processesMentioning, runCli } from '../support/cli.js';
 import { streamFacts } from '../support/media.js';
 
-// A 160 KB tmpfs as --work-dir holds the first few 8-frame chunks of a 160x120 clip, not all six.
+// A 160 KB tmpfs as --work-dir holds the first few 8-frame lossless chunks of a 160x120 clip, not all six.
+// (H.264 chunks of the clip would all fit; a rank's H.264 encoder on a full disk is test/rank/chunk-writer.test.ts.)
 const asRoot = process.getuid?.() === 0;
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-nospace-'));
 const work = join(dir, 'work');
@@ -33,7 +34,7 @@ describe.skipIf(!asRoot)('a --work-dir that fills up', () => {
   let resume: string[] = [];
 
   it('stops at once with exit code 8 and one line, leaving no rejected chunk, no output and no rank', async () => {
-    const r = await runCli(['-n', '2', '--input', input, '--output', output, '--model', model, '--device', 'cpu', '--chunk-frames', '8', '--work-dir', work], { cwd: dir });
+    const r = await runCli(['-n', '2', '--input', input, '--output', output, '--model', model, '--device', 'cpu', '--chunk-codec', 'ffv1', '--chunk-frames', '8', '--work-dir', work], { cwd: dir });
     expect(r.code, r.stderr).toBe(8);
     const last = r.stderr.trim().split('\n').pop()!;
     expect(last).toMatch(new RegExp(`^stylerun: error: no space left on device under ${work}: free some space, then finish it with stylerun --resume [0-9a-f]{8} --work-dir ${work}; or choose another --work-dir$`));

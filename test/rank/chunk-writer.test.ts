@@ -25,12 +25,17 @@ afterAll(() => {
   if (asRoot) execFileSync('umount', [dir]);
 });
 
+const encodings = [
+  { codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3 },
+  { codec: 'ffv1', crf: 0, preset: '', pix_fmt: '', max_b_frames: 0 },
+];
+
 describe.skipIf(!asRoot)('ChunkWriter on a full disk', () => {
-  it('fails with NO_SPACE, commits nothing and leaves no staged file, rather than waiting forever on the dead encoder', async () => {
+  it.each(encodings)('fails with NO_SPACE, commits nothing and leaves no staged file, rather than waiting forever on the dead $codec encoder', async (encoding) => {
     const store = new LocalChunkStore(dir);
     const committed: ChunkRecord[] = [];
     const writer = new ChunkWriter({
-      store, width, height, start: 0, end: 8, chunkFrames: 8, pts: [0, 1, 2, 3, 4, 5, 6, 7], timeBase: { num: 1, den: 25 }, onCommit: (c) => committed.push(c),
+      store, width, height, start: 0, end: 8, chunkFrames: 8, pts: [0, 1, 2, 3, 4, 5, 6, 7], timeBase: { num: 1, den: 25 }, encoding, onCommit: (c) => committed.push(c),
     });
     const writeAll = async () => {
       for (let i = 0; i < 8; i++) await writer.write(randomBytes(width * height * 3));

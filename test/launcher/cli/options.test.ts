@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../../common/paths.js';
-import { bundledModels, defaultModel, resolveModel } from '../../../launcher/cli/options.js';
+import { bundledModels, defaultModel, resolveModel, resolveOptions, resumedOptions } from '../../../launcher/cli/options.js';
 
 // needs `npm run build`, as the whole suite does: matta is made by the build
 describe('bundled model names', () => {
@@ -16,5 +16,22 @@ describe('bundled model names', () => {
 
   it('list the built and the committed styles together', () => {
     expect(bundledModels()).toEqual(['matta', 'painterly-starry', 'painterly-wave']);
+  });
+});
+
+describe('the chunk codec', () => {
+  it('is h264 by default, with the chunk length left to the source’s frame rate', () => {
+    const o = resolveOptions({ input: 'a.mp4', output: 'b.mp4' });
+    expect(o.chunkCodec).toBe('h264');
+    expect(o.chunkFrames).toBeUndefined();
+  });
+
+  it('stays what a resumed job’s chunks were written with', () => {
+    expect(resumedOptions({ input: 'a.mp4', chunkCodec: 'h264' }, {}, '1a2b3c4d').chunkCodec).toBe('h264');
+    // a record from before chunk codecs has FFV1 chunks
+    expect(resumedOptions({ input: 'a.mp4' }, { n: 2 }, '1a2b3c4d')).toEqual({ input: 'a.mp4', n: 2, chunkCodec: 'ffv1' });
+    expect(() => resumedOptions({ input: 'a.mp4', chunkCodec: 'ffv1' }, { chunkCodec: 'h264' }, '1a2b3c4d')).toThrow(
+      'job 1a2b3c4d has ffv1 chunks; it cannot resume with --chunk-codec h264',
+    );
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProcessError } from '../../../common/errors/process-error.js';
 import { passthroughTiming } from '../../../common/ffmpeg/features.js';
-import { chooseChroma, concatList, encodeOutput, framesArgs, outputArgs } from '../../../launcher/job/gather.js';
+import { concatList, copyArgs, encodeOutput, framesArgs, outputArgs } from '../../../launcher/job/gather.js';
+import { chooseChroma } from '../../../launcher/job/output-encoding.js';
 import { GatherError } from '../../../launcher/job/gather-error.js';
 import type { VideoInfo } from '../../../common/ffmpeg/video-info.js';
 
@@ -43,13 +44,28 @@ describe('the gather ffmpeg arguments', () => {
   const timing = passthroughTiming();
 
   it('lists the inputs, a global -y, the output options and the output in the order fluent-ffmpeg gave them', () => {
-    const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w' };
+    const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'ffv1' } };
     expect(outputArgs('/w/chunks.ffconcat', plan, { pixFmt: 'yuv420p' })).toEqual([
       '-f', 'concat', '-safe', '0', '-i', '/w/chunks.ffconcat', '-i', '/in/a b.mp4', '-y',
       '-map', '0:v:0', '-map', '1:a?', '-vf', 'settb=1/12800,setpts=PTS-STARTPTS+0', ...timing, '-enc_time_base', '1/25',
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-video_track_timescale', '12800',
       '-c:a', 'copy', '-movflags', '+faststart', '-y', '/o/x.mp4',
     ]);
+  });
+
+  it('copies H.264 chunks and the audio without encoding, with the track time scale the source has', () => {
+    const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'h264' } };
+    expect(copyArgs('/w/chunks.ffconcat', plan)).toEqual([
+      '-f', 'concat', '-safe', '0', '-i', '/w/chunks.ffconcat', '-i', '/in/a b.mp4', '-y',
+      '-map', '0:v:0', '-map', '1:a?', '-c:v', 'copy', '-video_track_timescale', '12800',
+      '-c:a', 'copy', '-movflags', '+faststart', '-y', '/o/x.mp4',
+    ]);
+  });
+
+  it('shifts copied chunks to where the first frame sits after the container start (video starting after the audio)', () => {
+    const late = { ...info, startSeconds: 0, pts: [1024, 1536, 2048] } as VideoInfo;
+    const args = copyArgs('/w/l', { chunks: [], info: late, output: '/o/x.mkv', workDir: '/w', encoding: { codec: 'h264' } });
+    expect(args.slice(0, 3)).toEqual(['-itsoffset', '0.080000', '-f']);
   });
 
   it('writes the frames of --keep-frames numbered from 0', () => {
@@ -62,7 +78,7 @@ describe('encodeOutput', () => {
     const workDir = mkdtempSync(join(tmpdir(), 'stylerun-gather-'));
     const missing = join(workDir, 'chunk-000000000-2.nut');
     const info = { path: missing, width: 32, height: 32, pixFmt: 'yuv420p', startSeconds: 0, timeBase: { num: 1, den: 25 }, pts: [0, 1] } as VideoInfo;
-    const error = await encodeOutput({ chunks: [{ path: missing, start: 0 }], info, output: join(workDir, 'out.mp4'), workDir }).catch((e: unknown) => e);
+    const error = await encodeOutput({ chunks: [{ path: missing, start: 0 }], info, output: join(workDir, 'out.mp4'), workDir, encoding: { codec: 'h264' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatherError);
     expect(error).toMatchObject({ code: 'GATHER_FAILED', exitCode: 1, step: 'encode', target: join(workDir, 'out.mp4') });
     const cause = (error as GatherError).cause as ProcessError;

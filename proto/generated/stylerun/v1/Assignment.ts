@@ -1,6 +1,7 @@
 // Original file: proto/stylerun.proto
 
 import type { FrameRange as _stylerun_v1_FrameRange, FrameRange__Output as _stylerun_v1_FrameRange__Output } from '../../stylerun/v1/FrameRange.js';
+import type { ChunkEncoding as _stylerun_v1_ChunkEncoding, ChunkEncoding__Output as _stylerun_v1_ChunkEncoding__Output } from '../../stylerun/v1/ChunkEncoding.js';
 
 export interface Assignment {
   'ranges'?: (_stylerun_v1_FrameRange)[];
@@ -11,6 +12,7 @@ export interface Assignment {
   'height'?: (number);
   'time_base_num'?: (number);
   'time_base_den'?: (number);
+  'encoding'?: (_stylerun_v1_ChunkEncoding | null);
 }
 
 export interface Assignment__Output {
@@ -22,4 +24,5 @@ export interface Assignment__Output {
   'height': (number);
   'time_base_num': (number);
   'time_base_den': (number);
+  'encoding': (_stylerun_v1_ChunkEncoding__Output | null);
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { chunkEncoding, defaultChunkFrames } from '../../../launcher/job/output-encoding.js';
+
+describe('the chunk encoding', () => {
+  const regular = { width: 720, height: 720, pixFmt: 'yuv420p', pts: [0, 1, 2, 3] };
+
+  it('gives H.264 chunks the output’s settings, with B-frames only where frames are evenly spaced', () => {
+    expect(chunkEncoding('h264', regular)).toEqual({ codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3 });
+    expect(chunkEncoding('h264', { ...regular, pts: [0, 40, 105, 145] }).max_b_frames).toBe(0);
+  });
+
+  it('gives an odd-sized source’s H.264 chunks the output’s 4:4:4', () => {
+    expect(chunkEncoding('h264', { ...regular, width: 321 }).pix_fmt).toBe('yuv444p');
+  });
+
+  it('leaves FFV1 chunks without output settings (the gather encodes)', () => {
+    expect(chunkEncoding('ffv1', regular)).toEqual({ codec: 'ffv1' });
+  });
+
+  const frames = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const fps30 = { num: 30, den: 1 };
+
+  it('makes H.264 chunks about 2 s long and FFV1 chunks about 32 frames, a whole number of them per rank', () => {
+    // 823 frames at 30 fps over 4 ranks: 3 chunks of 69 frames each (the last rank's last one shorter)
+    expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(823) }, 4)).toBe(69);
+    expect(defaultChunkFrames('h264', { avgFrameRate: { num: 25, den: 1 }, pts: frames(1000) }, 1)).toBe(50);
+    expect(defaultChunkFrames('h264', { avgFrameRate: { num: 0, den: 0 }, pts: frames(1000) }, 1)).toBe(50);
+    expect(defaultChunkFrames('ffv1', { avgFrameRate: fps30, pts: frames(640) }, 2)).toBe(32);
+  });
+
+  it('gives every rank a chunk of a video shorter than one chunk per rank', () => {
+    expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(9) }, 4)).toBe(2);
+    expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(90) }, 2)).toBe(45);
+  });
+});
