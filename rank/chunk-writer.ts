@@ -15,9 +15,9 @@ import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding__Output } from '../proto/generated/stylerun/v1/ChunkEncoding.js';
 
-/** The file name of the chunk holding frames [start, start+count). */
-export function chunkKey(start: number, count: number): string {
-  return `chunk-${String(start).padStart(9, '0')}-${count}.nut`;
+/** The file name of the chunk holding frames [start, start+count): .mp4 for H.264, .nut for FFV1 (see encodeArgs). */
+export function chunkKey(start: number, count: number, codec: string): string {
+  return `chunk-${String(start).padStart(9, '0')}-${count}.${codec === 'h264' ? 'mp4' : 'nut'}`;
 }
 
 /** Threads of each chunk's x264 (frame threads; 720x720 veryfast runs at several hundred frames/s). */
@@ -37,10 +37,12 @@ export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' 
 }
 
 /**
- * One chunk in NUT, which keeps any time base exactly (Matroska rounds to milliseconds) and holds
- * FFV1 and H.264 alike. The raw frames arrive without timestamps; the setpts chain gives frame i the
- * source's pts[i] - pts[0] in the source's time base: the chunk's timestamps count from its first frame
- * and the gather's concat list puts that frame at pts[0].
+ * One chunk, in a container that keeps any time base exactly (Matroska rounds to milliseconds): FFV1 in
+ * NUT; H.264 in MP4, which stores each frame's decode timestamp (NUT does not, and ffmpeg 4.x then
+ * guesses wrong ones for a short chunk's B-frames, and the output loses its last frame). The raw frames
+ * arrive without timestamps; the setpts chain gives frame i the source's pts[i] - pts[0] in the source's
+ * time base: the chunk's timestamps count from its first frame and the gather's concat list puts that
+ * frame at pts[0].
  */
 export function encodeArgs(
   width: number, height: number, pts: readonly number[], timeBase: Rational, encoding: Parameters<typeof codecArgs>[0], out: string,
@@ -51,8 +53,16 @@ export function encodeArgs(
   return [
     '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', '25',
     '-i', 'pipe:0', '-vf', filter, ...passthroughTiming(), '-enc_time_base', tb,
-    ...codecArgs(encoding), '-f', 'nut', out,
+    ...codecArgs(encoding), ...containerArgs(encoding.codec, timeBase), out,
   ];
+}
+
+function containerArgs(codec: string, timeBase: Rational): string[] {
+  if (codec !== 'h264') return ['-f', 'nut'];
+  // MP4's track time scale is the time base's denominator: exact for a time base of 1/den. No edit list:
+  // ffmpeg 4.x's would hide a chunk's last frame from a reader of the chunk alone (the concat demuxer
+  // places the chunk by its start time either way)
+  return ['-f', 'mp4', '-use_editlist', '0', ...(timeBase.num === 1 ? ['-video_track_timescale', String(timeBase.den)] : [])];
 }
 
 /** What a ChunkWriter writes: frames [start, end) of the source, whose timestamps are `pts`. */
@@ -99,7 +109,7 @@ export class ChunkWriter {
     if (!chunk.encoder.stdin.write(frame)) await waitDrainOrExit(chunk);
     // an encoder gone before its last frame (a full disk makes ffmpeg stop, at times with exit code 0)
     if (chunk.encoder.exited) {
-      const early = () => new EncodeError(chunkKey(chunk.start, chunk.count), `ffmpeg (encode) ended before the last frame of ${chunkKey(chunk.start, chunk.count)}`);
+      const early = () => new EncodeError(this.key(chunk), `ffmpeg (encode) ended before the last frame of ${this.key(chunk)}`);
       await this.fail(chunk, await chunk.encoder.done.then(early, (e: unknown) => e));
     }
     this.next++;
@@ -109,8 +119,12 @@ export class ChunkWriter {
     }
   }
 
+  private key(chunk: { start: number; count: number }): string {
+    return chunkKey(chunk.start, chunk.count, this.o.encoding.codec);
+  }
+
   private startChunk(start: number, count: number): OpenChunk {
-    const staged = this.o.store.stagingPath(chunkKey(start, count));
+    const staged = this.o.store.stagingPath(chunkKey(start, count, this.o.encoding.codec));
     const pts = this.o.pts.slice(start - this.o.start, start - this.o.start + count);
     const args = encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, this.o.encoding, staged);
     // an EPIPE on stdin (the encoder gone) surfaces through its exit, in `done`
@@ -120,7 +134,7 @@ export class ChunkWriter {
 
   private async commit(chunk: OpenChunk): Promise<void> {
     chunk.encoder.stdin.end();
-    const key = chunkKey(chunk.start, chunk.count);
+    const key = this.key(chunk);
     let sha256: string;
     try {
       await chunk.encoder.done;

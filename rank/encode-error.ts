@@ -8,7 +8,7 @@ export const encodeFailedCode = 'ENCODE_FAILED';
 
 /** ffmpeg (encode) ended before the chunk's last frame, or left the chunk empty. */
 export class EncodeError extends StylerunError {
-  /** The chunk's key, e.g. chunk-000000032-32.nut. */
+  /** The chunk's key, e.g. chunk-000000032-32.mp4. */
   readonly key: string;
 
   constructor(key: string, message: string, options?: { cause?: unknown }) {

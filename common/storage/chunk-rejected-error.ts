@@ -10,7 +10,7 @@ export type ChunkRejection = 'missing' | 'checksum' | 'frame-count';
 
 /** A chunk file failed verification. */
 export class ChunkRejectedError extends StylerunError {
-  /** The chunk's key (its file name), e.g. chunk-000000032-32.nut. */
+  /** The chunk's key (its file name), e.g. chunk-000000032-32.mp4. */
   readonly key: string;
   /** Where the launcher looked for it. */
   readonly path: string;

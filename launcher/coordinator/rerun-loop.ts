@@ -39,6 +39,8 @@ export interface AttemptsContext {
   /** How every rank encodes its chunks, and how many frames each chunk holds. */
   encoding: ChunkEncoding;
   chunkFrames: number;
+  /** Variables every rank gets besides its identity (e.g. the library path CUDA needs). */
+  rankEnv: Record<string, string>;
   hosts: string[];
   journal: Journal;
   store: ChunkStore;
@@ -101,6 +103,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         })),
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
         rankEnv: (rank) => ({
+          ...ctx.rankEnv,
           STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), STYLERUN_LOCAL_RANK: String(rank), STYLERUN_LOCAL_WORLD_SIZE: String(world),
           STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
           ...(opts.gpus ? { STYLERUN_GPUS: opts.gpus.join(',') } : {}), STYLERUN_RANKS_PER_GPU: String(opts.ranksPerGpu),

@@ -33,7 +33,9 @@ import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner } from '../spawn/local.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { keepVerifiedChunks } from '../job-store/keep-verified.js';
-import { checkDevice } from './device-check.js';
+import { checkDevice, cudaEnvironment } from './device-check.js';
+import { cudaSearchFolders, findCudaLibraries } from '../../common/cuda-libraries.js';
+import { machineFacts } from '../../common/device.js';
 import { JobEvents, type JobListener } from './events.js';
 import { JobStateMachine } from './job-state.js';
 import { applyJobEvent, type JobView } from './job-view.js';
@@ -107,6 +109,9 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await checkModel(opts.modelPath);
   checkDevice(opts.device);
+  const cuda = cudaEnvironment(opts.device, machineFacts(), findCudaLibraries(cudaSearchFolders()), process.env.LD_LIBRARY_PATH);
+  if (cuda.warning) log.warn(cuda.warning);
+  if (cuda.env.LD_LIBRARY_PATH) log.debug(`ranks' LD_LIBRARY_PATH: ${cuda.env.LD_LIBRARY_PATH}`);
   const encoding = chunkEncoding(opts.chunkCodec, info);
   const chunkFrames = opts.chunkFrames ?? defaultChunkFrames(opts.chunkCodec, info, hosts.length);
   log.info(describeChunks(encoding, chunkFrames));
@@ -149,7 +154,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: cuda.env, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');

@@ -46,7 +46,7 @@ describe('chunk codecs', () => {
     expect(r.stderr).toContain('the gather copies them');
     const [job] = readdirSync(work);
     const chunkDir = join(work, job, 'chunks');
-    const chunks = readdirSync(chunkDir).filter((f) => f.endsWith('.nut')).sort();
+    const chunks = readdirSync(chunkDir).filter((f) => f.endsWith('.mp4')).sort();
     expect(chunks.length).toBe(8); // 61 frames on a grid of 8-frame chunks, whichever rank encodes each
     const chunkPictures: string[] = [];
     for (const c of chunks) {

@@ -46,7 +46,8 @@ describe('a root cause', () => {
 
 describe('the summary after an elastic shrink', () => {
   it('gives the ranks of the last attempt and how many there were at start', async () => {
-    const r = await stylerun('shrink', ['-n', '2', '--min-ranks', '1', '--max-restarts', '3'], 'rank=1,after=1,action=exit');
+    // one-frame chunks: attempt 2 still has work for both ranks, and slot 1 fails again
+    const r = await stylerun('shrink', ['-n', '2', '--chunk-frames', '1', '--min-ranks', '1', '--max-restarts', '3'], 'rank=1,after=1,action=exit');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/attempt 3: succeeded, 1 ranks/);
     expect(r.stdout).toMatch(/frames 6, ranks 1 \(cpu; 2 at start\), attempts 3,/);

@@ -1,0 +1,65 @@
+// Where the CUDA and cuDNN libraries that onnxruntime's CUDA provider loads live on this machine. The
+// provider names them by soname only, and the dynamic loader reads LD_LIBRARY_PATH once, when a process
+// starts, so the launcher finds them and gives the ranks a library path that holds them.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The libraries onnxruntime 1.29's CUDA provider (CUDA 13, cuDNN 9) needs, by soname. */
+export const cudaSonames = ['libcudart.so.13', 'libcublas.so.13', 'libcublasLt.so.13', 'libcurand.so.10', 'libcufft.so.12', 'libcudnn.so.9'] as const;
+
+/** The environment variable that names extra folders to search first (colon-separated, like LD_LIBRARY_PATH). */
+export const cudaLibsVariable = 'STYLERUN_CUDA_LIBS';
+
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(dir, d.name)).sort().reverse();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Folders to search, in order: $STYLERUN_CUDA_LIBS, $CUDA_HOME / $CUDA_PATH, /usr/local/cuda and its
+ * versioned siblings (newest name first), the distribution's library folders, then the NVIDIA pip wheels
+ * of any Python (site-packages/nvidia/PACKAGE/lib, where PyTorch's CUDA lives).
+ */
+export function cudaSearchFolders(env: NodeJS.ProcessEnv = process.env, root = '/'): string[] {
+  const given = (env[cudaLibsVariable] ?? '').split(':').filter(Boolean);
+  const homes = [env.CUDA_HOME, env.CUDA_PATH].filter((h): h is string => !!h).flatMap((h) => [join(h, 'lib64'), join(h, 'lib')]);
+  const local = join(root, 'usr', 'local');
+  const cudas = [join(local, 'cuda'), ...subfolders(local).filter((d) => /\/cuda-[\d.]+$/.test(d))].map((d) => join(d, 'lib64'));
+  const system = ['usr/lib/x86_64-linux-gnu', 'usr/lib64', 'usr/lib'].map((d) => join(root, d));
+  const wheels = ['usr/local/lib', 'usr/lib', 'opt/conda/lib']
+    .flatMap((d) => subfolders(join(root, d)).filter((p) => /\/python3[\d.]*$/.test(p)))
+    .flatMap((py) => ['site-packages', 'dist-packages'].map((s) => join(py, s, 'nvidia')))
+    .flatMap((nvidia) => subfolders(nvidia).map((pkg) => join(pkg, 'lib')));
+  return [...new Set([...given, ...homes, ...cudas, ...system, ...wheels])];
+}
+
+/** What a search found: the folders that hold the libraries (in search order) and the sonames not found. */
+export interface CudaLibraries {
+  folders: string[];
+  missing: string[];
+}
+
+/** For each soname, the first folder that holds it (the soname itself or a versioned file such as .so.13.0.1). */
+export function findCudaLibraries(folders: readonly string[], sonames: readonly string[] = cudaSonames): CudaLibraries {
+  const found = new Map<string, string>();
+  for (const dir of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const so of sonames) if (!found.has(so) && names.some((n) => n === so || n.startsWith(`${so}.`))) found.set(so, dir);
+  }
+  const folderSet = new Set(found.values());
+  return { folders: folders.filter((f) => folderSet.has(f)), missing: sonames.filter((so) => !found.has(so)) };
+}
+
+/** LD_LIBRARY_PATH for a rank: the found folders first, then what the launcher had. */
+export function rankLibraryPath(found: readonly string[], current: string | undefined): string {
+  const rest = (current ?? '').split(':').filter((p) => p && !found.includes(p));
+  return [...found, ...rest].join(':');
+}

@@ -1,0 +1,47 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cudaSearchFolders, cudaSonames, findCudaLibraries } from '../../common/cuda-libraries.js';
+
+/** A machine's file tree under a temporary root: each path gets an empty file. */
+function tree(files: string[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'stylerun-cuda-'));
+  for (const f of files) {
+    mkdirSync(join(root, f, '..'), { recursive: true });
+    writeFileSync(join(root, f), '');
+  }
+  return root;
+}
+
+describe('finding the CUDA libraries', () => {
+  it('searches STYLERUN_CUDA_LIBS first, then CUDA_HOME, /usr/local/cuda*, the system folders and Python’s NVIDIA wheels', () => {
+    const root = tree([
+      'usr/local/cuda-13.0/lib64/libcudart.so.13',
+      'usr/local/cuda-12.4/lib64/libcudart.so.12',
+      'usr/local/lib/python3.11/dist-packages/nvidia/cudnn/lib/libcudnn.so.9',
+      'usr/lib/x86_64-linux-gnu/libc.so.6',
+    ]);
+    const folders = cudaSearchFolders({ STYLERUN_CUDA_LIBS: '/mine:/also', CUDA_HOME: '/cuda' }, root);
+    expect(folders.slice(0, 4)).toEqual(['/mine', '/also', '/cuda/lib64', '/cuda/lib']);
+    expect(folders).toContain(join(root, 'usr/local/cuda-13.0/lib64'));
+    expect(folders.indexOf(join(root, 'usr/local/cuda-13.0/lib64'))).toBeLessThan(folders.indexOf(join(root, 'usr/local/cuda-12.4/lib64')));
+    expect(folders).toContain(join(root, 'usr/lib/x86_64-linux-gnu'));
+    expect(folders.at(-1)).toBe(join(root, 'usr/local/lib/python3.11/dist-packages/nvidia/cudnn/lib'));
+  });
+
+  it('finds each library by soname or a versioned file, in the first folder that has it, and names the missing ones', () => {
+    const root = tree([
+      'a/libcudart.so.13.0.96',
+      'a/libcublas.so.13',
+      'b/libcublas.so.13', // a later copy is not needed
+      'b/libcublasLt.so.13.1.0.3',
+      'c/libcudnn.so.9',
+      'c/libcudnn.so.8', // another major version does not count
+    ]);
+    const found = findCudaLibraries([join(root, 'missing'), join(root, 'a'), join(root, 'b'), join(root, 'c')]);
+    expect(found.folders).toEqual([join(root, 'a'), join(root, 'b'), join(root, 'c')]);
+    expect(found.missing).toEqual(['libcurand.so.10', 'libcufft.so.12']);
+    expect(cudaSonames).toContain('libcudnn.so.9');
+  });
+});
