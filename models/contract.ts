@@ -153,7 +153,7 @@ function loadError(modelPath: string, cause: unknown): ModelContractError {
 
 // onnxruntime prefixes its reasons with "Load model from <path> failed:" and often a C++ source location and
 // signature; the user needs only the sentence at the end, on one line.
-function onnxruntimeReason(cause: unknown): string {
+export function onnxruntimeReason(cause: unknown): string {
   let text = cause instanceof Error ? cause.message : String(cause);
   text = text.replace(/^Load model from .*? failed:/s, '');
   const location = /^\/\S+:\d+ .*?\) /s.exec(text);
