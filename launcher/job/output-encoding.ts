@@ -61,7 +61,9 @@ export function defaultChunkFrames(codec: ChunkCodec, info: Pick<VideoInfo, 'avg
   const fps = info.avgFrameRate.den > 0 ? info.avgFrameRate.num / info.avgFrameRate.den : 0;
   const target = codec === 'ffv1' ? 32 : Number.isFinite(fps) && fps > 0 ? Math.max(16, Math.round(2 * fps)) : 50;
   const perRank = Math.max(1, Math.round(total / (ranks * target)));
-  return Math.max(1, Math.min(Math.ceil(total / (ranks * perRank)), Math.floor(total / ranks)));
+  const frames = Math.ceil(total / (ranks * perRank));
+  // so few frames that rounding up leaves a rank without a chunk: chunks of an even split, and a remainder
+  return Math.ceil(total / frames) >= ranks ? frames : Math.max(1, Math.floor(total / ranks));
 }
 
 /** One log line: how the chunks are encoded and what the gather then does. */

@@ -31,5 +31,8 @@ describe('the chunk encoding', () => {
   it('gives every rank a chunk of a video shorter than one chunk per rank', () => {
     expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(9) }, 4)).toBe(2);
     expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(90) }, 2)).toBe(45);
+    // 185 frames over 3 ranks: 62, 62 and 61, not three of 61 and a 2-frame remainder
+    expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(185) }, 3)).toBe(62);
+    expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(10) }, 4)).toBe(3);
   });
 });
