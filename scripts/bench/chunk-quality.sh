@@ -20,7 +20,7 @@ styl() { node dist/launcher/cli/cli.js -n $ranks --device cpu --model $model --i
 t() { local t0=$(date +%s.%N); "$@"; local rc=$?; awk "BEGIN{printf \"rc=%d wall_s=%.2f\", $rc, $(date +%s.%N) - $t0}"; }
 fp=$(node -e "import('./dist/common/ffmpeg/binaries.js').then((m) => console.log(m.ffprobePath()))")
 video_bytes() { $fp -v error -select_streams v:0 -show_entries packet=size -of csv=p=0 "$1" 2>/dev/null | awk '{s+=$1} END{print s}'; }
-psnr() { $ff -i "$1" -i $w/lossless.nut -lavfi '[0:v]setpts=N[a];[1:v]setpts=N[b];[a][b]psnr' -f null - 2>&1 | grep -o 'average:[0-9.inf]*' | cut -d: -f2; }
+psnr() { $ff -i "$1" -i $w/lossless.nut -lavfi '[0:v]settb=1/1000,setpts=N[a];[1:v]settb=1/1000,setpts=N[b];[a][b]psnr' -f null - 2>&1 | grep -o 'average:[0-9.inf]*' | cut -d: -f2; }
 
 echo "ffv1 chunks (lossless reference): $(t styl --chunk-codec ffv1 --output $w/ffv1.mp4 --work-dir $w/jobs --keep-work)"
 job=$(ls $w/jobs); $ff -v error -f concat -safe 0 -i $w/jobs/$job/chunks.ffconcat -c copy $w/lossless.nut
