@@ -24,7 +24,7 @@ psnr() { $ff -i "$1" -i $w/lossless.nut -lavfi '[0:v]settb=1/1000,setpts=N[a];[1
 
 echo "ffv1 chunks (lossless reference): $(t styl --chunk-codec ffv1 --output $w/ffv1.mp4 --work-dir $w/jobs --keep-work)"
 job=$(ls $w/jobs); $ff -v error -f concat -safe 0 -i $w/jobs/$job/chunks.ffconcat -c copy $w/lossless.nut
-$ff -v error -y -i $w/lossless.nut -c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p $w/single.mp4
+$ff -v error -y -i $w/lossless.nut -vsync passthrough -c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p $w/single.mp4
 sb=$(video_bytes $w/single.mp4); sp=$(psnr $w/single.mp4)
 echo "single pass x264 crf 18 veryfast: video_bytes=$sb psnr_db=$sp"
 for c in ${CHUNKS:-auto 30 120}; do
