@@ -12,6 +12,7 @@ import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
+import { engineIdentity, runUnderEngine } from './engine-run.js';
 import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from '../spawn/local.js';
 import { formatSummary } from './summary.js';
@@ -36,13 +37,16 @@ async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
   const run = async (given: RawOptions, resume?: string) => {
     const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as RawOptions;
+    const engine = engineIdentity(process.env);
+    if (engine && !resume) {
+      const memberCode = await runUnderEngine(engine, defined, { log, signal: controller.signal, listeners: [summaryPrinter()] });
+      if (memberCode !== undefined) code = memberCode;
+      return;
+    }
     // on --resume the job's recorded options apply, and flags given now override them
     const raw = resume ? resumedOptions(readJobRecord(workRoot(defined), resume).options, defined, resume) : defined;
     const opts = resolveOptions(raw);
-    const printSummary: JobListener = (e) => {
-      if (e.kind === 'done') process.stdout.write(`${formatSummary(e.summary)}\n`);
-    };
-    await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: [printSummary] });
+    await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: [summaryPrinter()] });
   };
   const parser = yargs(argv)
     .scriptName('stylerun')
@@ -113,6 +117,12 @@ async function main(argv: string[]): Promise<number> {
     code = report(e);
   }
   return code;
+}
+
+function summaryPrinter(): JobListener {
+  return (e) => {
+    if (e.kind === 'done') process.stdout.write(`${formatSummary(e.summary)}\n`);
+  };
 }
 
 function report(e: unknown): number {

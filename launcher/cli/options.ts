@@ -41,6 +41,8 @@ export interface JobOptions {
   gpus?: number[];
   /** Consecutive local ranks that share one GPU. */
   ranksPerGpu: number;
+  /** The engine that started every process (e.g. "mpirun"), when one did: it, not stylerun, reruns the job. */
+  engine?: string;
 }
 
 /** Raw options as the CLI parsed them. */

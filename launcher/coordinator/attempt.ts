@@ -130,7 +130,7 @@ export class Attempt {
         return;
       case 'ready':
         this.plan.onEvent?.({
-          kind: 'rank-ready', attempt: this.plan.attempt, rank: r.rank, host: r.host, pid: r.process?.pid,
+          kind: 'rank-ready', attempt: this.plan.attempt, rank: r.rank, host: r.host, pid: r.process?.remote ? undefined : r.process?.pid,
           executionProvider: r.executionProvider, loadMs: o.loadMs,
         });
         if (o.modelNote !== undefined) {
@@ -217,7 +217,7 @@ export class Attempt {
 
   private async waitForExits(): Promise<void> {
     const grace = new Promise((r) => setTimeout(r, this.plan.stopGraceMs));
-    await Promise.race([Promise.all(this.ranks.map((r) => r.process?.exited)), grace]);
+    await Promise.race([Promise.all(this.ranks.filter((r) => !r.process?.remote).map((r) => r.process?.exited)), grace]);
     await Promise.all(this.ranks.map((r) => r.process?.stop(this.plan.stopGraceMs)));
   }
 

@@ -19,7 +19,7 @@ import { gridUnits, scatterUnits, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
-import { resumeCommand } from '../job-store/resume-command.js';
+import { finishCommand } from '../job-store/resume-command.js';
 
 /** One attempt as the summary reports it. */
 export interface AttemptSummary {
@@ -137,7 +137,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     attempts.push({ attempt, ranks: world, framesScattered: pendingCount, framesRedone: redone, state: result.state, rootCause: cause && describeFailure(cause) });
     if (result.state === 'succeeded') return { result, attempts };
     if (signal?.aborted || cause?.reason === 'interrupted') {
-      throw new InterruptedError(abortSignalName(signal), `; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
+      throw new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(ctx.jobId, opts)}`);
     }
     if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
     history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
@@ -146,9 +146,9 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     if (decision.kind === 'give-up') {
       if (cause?.reason === 'no-space') {
         await store.removeStaged();
-        throw new NoSpaceError(opts.workRoot, `free some space, then finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}; or choose another --work-dir`);
+        throw new NoSpaceError(opts.workRoot, `free some space, then finish it with ${finishCommand(ctx.jobId, opts)}; or choose another --work-dir`);
       }
-      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with ${resumeCommand(ctx.jobId, opts.workRoot)}`);
+      throw new GaveUpError(attempt, cause, `gave up after ${attempt} attempts (${decision.why}); root cause: ${cause ? describeFailure(cause) : 'unknown'}; finish it with ${finishCommand(ctx.jobId, opts)}`);
     }
   }
 }

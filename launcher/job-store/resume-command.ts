@@ -1,6 +1,6 @@
 // The command that finishes an unfinished job, printed when a job is interrupted or gives up. A job is
 // found by its id under its work folder, so the command must name that folder unless it is the default.
-import { workRoot } from '../cli/options.js';
+import { workRoot, type JobOptions } from '../cli/options.js';
 
 /** `stylerun --resume ID [--work-dir DIR]`, ready to paste into a shell. */
 export function resumeCommand(jobId: string, jobsRoot: string): string {
@@ -11,4 +11,12 @@ export function resumeCommand(jobId: string, jobsRoot: string): string {
 /** A path as one shell word: bare when it holds only safe characters, else in single quotes. */
 function shellQuote(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * What finishes the job: the resume command, or under an engine (whose job id is a hash of the job), the
+ * same command run again.
+ */
+export function finishCommand(jobId: string, opts: Pick<JobOptions, 'workRoot' | 'engine'>): string {
+  return opts.engine ? `the same ${opts.engine} command run again` : resumeCommand(jobId, opts.workRoot);
 }

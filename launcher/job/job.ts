@@ -24,7 +24,7 @@ import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { isLocalHost, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
-import { resumeCommand } from '../job-store/resume-command.js';
+import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
@@ -59,7 +59,8 @@ export interface JobSummary {
 }
 
 /** How to start: a new job (with the raw options to record), or the resumption of an earlier one. */
-export type JobStart = { kind: 'new'; raw: RawOptions } | { kind: 'resume'; jobId: string };
+/** A new job (its id made at random, or given: an engine job's id is a hash of what it is), or a resumed one. */
+export type JobStart = { kind: 'new'; raw: RawOptions; jobId?: string } | { kind: 'resume'; jobId: string };
 
 /** What runs a job besides its options: where it logs, what stops it, how ranks start, who listens. */
 export interface JobRuntime {
@@ -116,7 +117,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   const chunkFrames = opts.chunkFrames ?? defaultChunkFrames(opts.chunkCodec, info, hosts.length);
   log.info(describeChunks(encoding, chunkFrames));
 
-  const jobId = start.kind === 'resume' ? start.jobId : randomBytes(4).toString('hex');
+  const jobId = start.jobId ?? randomBytes(4).toString('hex');
   const workDir = join(opts.workRoot, jobId);
   const journal = new Journal(join(workDir, 'journal.jsonl'));
   let store: ChunkStore;
@@ -173,7 +174,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     };
   } catch (e) {
     removeTemporary(tmpOutput);
-    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${resumeCommand(jobId, opts.workRoot)}`);
+    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(jobId, opts)}`);
     throw e;
   } finally {
     await server.close();

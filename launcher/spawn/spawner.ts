@@ -11,6 +11,11 @@ export interface RankProcess {
   readonly rank: number;
   readonly host: string;
   readonly pid: number;
+  /**
+   * Set where the launcher cannot see the process end (an engine's process): `exited` then never
+   * resolves, and the rank's stream is its only sign of life.
+   */
+  readonly remote?: boolean;
   /** Resolves when the process (and, for local ranks, its process group) has exited. */
   readonly exited: Promise<RankExit>;
   /** SIGTERM, then SIGKILL after graceMs; resolves once it is gone. */

@@ -1,0 +1,65 @@
+// The same command under an engine (`mpirun -n 4 stylerun --input a.mp4 --output b.mp4`): the engine has
+// started every process, so stylerun starts none of its own. Rank 0 runs the job (probe, coordinator, gather)
+// and its own rank; each other process starts its rank on rank 0's order. The job id comes from what the job
+// is, so the same command run again, by hand or by the engine's retry, resumes from the committed chunks.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RankIdentity } from '../../common/identity.js';
+import { identityFromEnv } from '../../common/identity.js';
+import { UsageError } from '../../common/errors/usage-error.js';
+import type { Logger } from '../../common/log.js';
+import type { JobListener } from '../job/events.js';
+import { runJob } from '../job/job.js';
+import { clearStartOrders } from '../job-store/start-orders.js';
+import { EngineSpawner } from '../spawn/engine-spawner.js';
+import { runEngineMember } from '../spawn/engine-member.js';
+import { LocalSpawner } from '../spawn/local.js';
+import { recordable, resolveOptions, type JobOptions, type RawOptions } from './options.js';
+
+/** The engine that started this process, if any (stylerun's own rank variables are not an engine). */
+export function engineIdentity(env: NodeJS.ProcessEnv): RankIdentity | undefined {
+  const id = identityFromEnv(env);
+  return id && id.source !== 'stylerun' ? id : undefined;
+}
+
+/** The job id every process of one engine job computes alike: a hash of what the job is. */
+export function engineJobId(opts: Pick<JobOptions, 'input' | 'output' | 'modelPath' | 'chunkCodec'>): string {
+  return createHash('sha256').update(JSON.stringify([opts.input, opts.output, opts.modelPath, opts.chunkCodec])).digest('hex').slice(0, 8);
+}
+
+function engineCommand(engine: RankIdentity): string {
+  const names: Record<RankIdentity['source'], string> = { openmpi: 'mpirun', mpich: 'mpiexec', torchrun: 'torchrun', azureml: 'Azure ML job', kubernetes: 'Kubernetes Job', stylerun: 'stylerun' };
+  return names[engine.source];
+}
+
+/** Runs this process's part of an engine job; resolves with the exit code for a member rank, or undefined for rank 0. */
+export async function runUnderEngine(
+  engine: RankIdentity, given: RawOptions, rt: { log: Logger; signal?: AbortSignal; listeners: JobListener[] },
+): Promise<number | undefined> {
+  if (engine.localWorldSize !== engine.worldSize) {
+    throw new UsageError(
+      `started by ${engine.source} with ${engine.worldSize} processes over several machines; stylerun runs under an engine on one machine only, for now (ranks on other hosts need the control plane's TLS)`,
+      'ENGINE_MULTI_HOST',
+    );
+  }
+  const { log } = rt;
+  if (given.n !== undefined && given.n !== engine.worldSize && engine.rank === 0) log.warn(`-n ${given.n} ignored: ${engine.source} started ${engine.worldSize} processes, one rank each`);
+  if (given.maxRestarts && engine.rank === 0) log.warn(`--max-restarts ignored: under ${engine.source} a failed rank ends the job, and the same command run again resumes it`);
+  const raw: RawOptions = { ...given, n: engine.worldSize, maxRestarts: 0 };
+  const opts = { ...resolveOptions(raw), engine: engineCommand(engine) };
+  const jobId = engineJobId(opts);
+  const jobDir = join(opts.workRoot, jobId);
+  if (engine.rank !== 0) return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, log, rt.signal);
+  clearStartOrders(jobDir);
+  const resume = existsSync(join(jobDir, 'job.json'));
+  log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);
+  try {
+    await runJob(opts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
+      log, signal: rt.signal, listeners: rt.listeners, spawner: new EngineSpawner(new LocalSpawner(log), jobDir),
+    });
+  } finally {
+    clearStartOrders(jobDir);
+  }
+  return undefined;
+}

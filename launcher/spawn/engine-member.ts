@@ -1,0 +1,58 @@
+// The engine's process of a rank other than 0 (mpirun, torchrun, ... started it): it waits for rank 0's
+// start order in the job folder, starts the rank as its own child, and ends as the rank ends.
+import { connect } from 'node:net';
+import { hostname } from 'node:os';
+import { ExitCode } from '../../common/exit-codes.js';
+import { StylerunError } from '../../common/errors/stylerun-error.js';
+import type { Logger } from '../../common/log.js';
+import { readStartOrder, type StartOrder } from '../job-store/start-orders.js';
+import { LocalSpawner } from './local.js';
+
+const pollMs = 200;
+
+/** Whether something listens at "host:port" (an order left by an earlier run points at a closed port). */
+function listening(address: string | undefined): Promise<boolean> {
+  const m = address ? /^(.*):(\d+)$/.exec(address) : null;
+  if (!m) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = connect({ host: m[1], port: Number(m[2]) });
+    socket.setTimeout(1000);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+/** Waits for a live start order of `rank`; throws after `timeoutMs` (the barrier timeout) without one. */
+async function awaitOrder(jobDir: string, rank: number, timeoutMs: number, signal?: AbortSignal): Promise<StartOrder> {
+  const deadline = Date.now() + timeoutMs;
+  while (!signal?.aborted) {
+    const order = readStartOrder(jobDir, rank);
+    if (order && (await listening(order.env.STYLERUN_COORDINATOR))) return order;
+    if (Date.now() > deadline) {
+      throw new StylerunError(
+        'NO_START_ORDER', ExitCode.barrierTimeout,
+        `rank ${rank}: rank 0 gave no start order in ${jobDir} within ${Math.round(timeoutMs / 1000)} s; every process of the engine must run the same command (input, output, model, --work-dir)`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  throw new StylerunError('INTERRUPTED', ExitCode.interruptedSigterm, `rank ${rank}: interrupted while waiting for rank 0`);
+}
+
+/** Runs rank `rank` for the job in `jobDir`; resolves with the exit code this process should end with. */
+export async function runEngineMember(rank: number, jobDir: string, timeoutMs: number, log: Logger, signal?: AbortSignal): Promise<number> {
+  const order = await awaitOrder(jobDir, rank, timeoutMs, signal);
+  log.debug(`rank ${rank}: starting for the coordinator at ${order.env.STYLERUN_COORDINATOR}`);
+  const proc = new LocalSpawner(log).start(rank, hostname(), order.env, order.jobToken);
+  const stop = () => void proc.stop(3000);
+  signal?.addEventListener('abort', stop, { once: true });
+  const exit = await proc.exited;
+  signal?.removeEventListener('abort', stop);
+  if (exit.signal) return 128 + (exit.signal === 'SIGKILL' ? 9 : exit.signal === 'SIGINT' ? 2 : 15);
+  return exit.exitCode ?? ExitCode.internal;
+}
