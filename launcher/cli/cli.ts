@@ -79,10 +79,13 @@ async function main(argv: string[]): Promise<number> {
         heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number, chunkCodec: a['chunk-codec'] as string | undefined,
         keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
         gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
+        host: a.host as string | undefined, mapBy: a['map-by'] as string | undefined,
       }, a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
     .option('hostfile-flag', { type: 'string', hidden: true })
+    .option('host', { alias: 'H', type: 'string', describe: 'hosts and slots as mpirun takes them, e.g. node1:2,node2:2 (instead of a hostfile)' })
+    .option('map-by', { type: 'string', describe: 'slot: fill each host before the next | node: one rank per host in turn [slot]' })
     .option('input', { alias: 'i', type: 'string', describe: 'input video' })
     .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })
     .option('model', { alias: 'm', type: 'string', describe: 'bundled model name (matta, painterly-starry, painterly-wave) or path to an .onnx file [matta]' })

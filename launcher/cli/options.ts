@@ -8,6 +8,7 @@ import { deviceChoices, type DeviceChoice } from '../../common/device.js';
 import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
 import { chunkCodecs, type ChunkCodec } from '../job/output-encoding.js';
+import type { MapBy } from '../spawn/hostfile.js';
 
 /** The built-in style used when --model is not given: the trained ml5 "matta" network (seconds a frame on a CPU). */
 export const defaultModel = 'matta';
@@ -16,6 +17,10 @@ export const defaultModel = 'matta';
 export interface JobOptions {
   ranks: number;
   hostfile?: string;
+  /** mpirun's --host list ("h1:2,h2"), where no hostfile is given. */
+  hosts?: string;
+  /** How ranks fill the hosts' slots. */
+  mapBy: MapBy;
   input: string;
   output: string;
   /** Absolute path of the .onnx file. */
@@ -49,6 +54,8 @@ export interface JobOptions {
 export interface RawOptions {
   n?: number;
   hostfile?: string;
+  host?: string;
+  mapBy?: string;
   input?: string;
   output?: string;
   model?: string;
@@ -97,6 +104,12 @@ export function resolveModel(value: string | undefined): string {
   throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
 }
 
+function mapBy(v: string | undefined): MapBy {
+  const m = (v ?? 'slot') as MapBy;
+  if (m !== 'slot' && m !== 'node') throw new UsageError(`--map-by must be slot or node, got ${v}`);
+  return m;
+}
+
 function chunkCodec(v: string | undefined): ChunkCodec {
   const c = (v ?? 'h264') as ChunkCodec;
   if (!chunkCodecs.includes(c)) throw new UsageError(`--chunk-codec must be one of ${chunkCodecs.join(', ')}, got ${v}`);
@@ -130,6 +143,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
       `--heartbeat-timeout (${heartbeatTimeoutMs / 1000} s) must be greater than --heartbeat-interval (${heartbeatIntervalMs / 1000} s)`,
     );
   }
+  if (raw.hostfile && raw.host) throw new UsageError('give either a hostfile or --host, not both');
   const maxRestarts = raw.maxRestarts ?? 3;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);
   const rerun = (raw.rerun ?? 'resume') as RerunMode;
@@ -141,6 +155,8 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     rerun,
     minRanks,
     hostfile: raw.hostfile,
+    hosts: raw.host,
+    mapBy: mapBy(raw.mapBy),
     input: resolve(raw.input),
     output: resolve(raw.output),
     modelPath: resolveModel(raw.model),

@@ -22,7 +22,7 @@ import { CoordinatorServer } from '../coordinator/server.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
-import { isLocalHost, placeRanks, readHostfile } from '../spawn/hostfile.js';
+import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
@@ -186,11 +186,13 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
  * host is this machine's name, whatever the hostfile calls it, so that logs, Status and errors name it one way.
  */
 async function placement(opts: JobOptions): Promise<string[]> {
-  if (!opts.hostfile) return Array.from({ length: opts.ranks }, () => hostname());
-  const hosts = placeRanks(await readHostfile(opts.hostfile), opts.ranks, opts.hostfile);
+  if (!opts.hostfile && !opts.hosts) return Array.from({ length: opts.ranks }, () => hostname());
+  const source = opts.hostfile ?? '--host';
+  const entries = opts.hostfile ? await readHostfile(opts.hostfile) : parseHostList(opts.hosts!);
+  const hosts = placeRanks(entries, opts.ranks, source, opts.mapBy);
   const localNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
   const remote = hosts.find((h) => !isLocalHost(h, localNames));
-  if (remote) throw new UsageError(`${opts.hostfile}: host "${remote}" is not this machine; ranks on other hosts are not supported yet`, 'REMOTE_NOT_SUPPORTED');
+  if (remote) throw new UsageError(`${source}: host "${remote}" is not this machine; ranks on other hosts are not supported yet`, 'REMOTE_NOT_SUPPORTED');
   return hosts.map(() => hostname());
 }
 

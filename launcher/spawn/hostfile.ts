@@ -20,6 +20,16 @@ export function parseHostfile(text: string, fileName: string): HostEntry[] {
   return [...byHost.values()];
 }
 
+/**
+ * Parses mpirun's `--host h1:2,h2,h2`: entries split by commas, each `host` (one slot) or `host:N`; a host
+ * named twice gets the sum of its slots. A bad entry is reported as `--host:K` (its position).
+ */
+export function parseHostList(text: string): HostEntry[] {
+  if (text.trim() === '') throw new HostfileError({ code: 'HOSTFILE_INVALID', file: '--host', problem: 'names no host (expected e.g. --host node1:2,node2:2)' });
+  // one entry a line: a bad entry's "line" is then its position in the list
+  return parseHostfile(text.split(',').join('\n'), '--host');
+}
+
 /** Reads and parses a hostfile; an unreadable one is a HostfileError naming the path. */
 export async function readHostfile(path: string): Promise<HostEntry[]> {
   let text: string;
@@ -49,8 +59,14 @@ export function isLocalHost(host: string, localNames: string[]): boolean {
   return localNames.some((local) => local !== '' && normaliseHost(local) === name);
 }
 
-/** The host of each rank, in rank order, filling each host's slots before the next (mpirun --map-by slot). */
-export function placeRanks(hosts: HostEntry[], n: number, fileName = 'hostfile'): string[] {
+/** How ranks are laid over the hosts' slots, as mpirun's `--map-by`. */
+export type MapBy = 'slot' | 'node';
+
+/**
+ * The host of each rank, in rank order: `slot` fills each host's slots before the next (mpirun's default);
+ * `node` deals ranks round-robin over the hosts that have a slot left.
+ */
+export function placeRanks(hosts: HostEntry[], n: number, fileName = 'hostfile', mapBy: MapBy = 'slot'): string[] {
   if (!Number.isSafeInteger(n) || n < 1) {
     // The CLI validates -n first, so this is a caller's bug rather than the user's.
     throw new RangeError(`the number of ranks must be a whole number >= 1, not ${n}`);
@@ -73,6 +89,18 @@ export function placeRanks(hosts: HostEntry[], n: number, fileName = 'hostfile')
     });
   }
   const placement: string[] = [];
+  if (mapBy === 'node') {
+    const left = hosts.map((h) => h.slots);
+    while (placement.length < n) {
+      hosts.forEach((h, i) => {
+        if (placement.length < n && left[i] > 0) {
+          placement.push(h.host);
+          left[i]--;
+        }
+      });
+    }
+    return placement;
+  }
   for (const entry of hosts) {
     for (let slot = 0; slot < entry.slots && placement.length < n; slot++) placement.push(entry.host);
   }

@@ -10,6 +10,7 @@ describe('a hostfile that names only this machine', () => {
   it.each([
     ['Open MPI', 'localhost slots=2\n# this machine again, by address\n127.0.0.1 slots=1\n', ['hosts.txt']],
     ['MPICH', 'localhost:3\n', ['--hostfile', 'hosts.txt']],
+    ['mpirun --host, --map-by node', '', ['--host', 'localhost:2,127.0.0.1', '--map-by', 'node']],
   ])('runs every rank locally (%s syntax)', async (_name, text, hostArgs) => {
     const dir = mkdtempSync(join(tmpdir(), 'stylerun-hosts-'));
     writeFileSync(join(dir, 'invert.onnx'), invertModel());
@@ -21,5 +22,19 @@ describe('a hostfile that names only this machine', () => {
     expect(r.stdout).toMatch(/frames 90, ranks 3/);
     expect((await streamFacts(output)).frames).toBe(90);
     expect((await frameHashes(output)).length).toBeGreaterThan(90); // video and audio frames came through
+  });
+});
+
+describe('--host', () => {
+  it('refuses a bad entry in one line naming its position, with exit code 2', async () => {
+    const r = await runCli(['-n', '2', '--host', 'localhost:2,node2:x', '--input', 'a.mp4', '--output', 'b.mp4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe("stylerun: error: --host:2: bad slots value 'x' (expected a positive integer)");
+  });
+
+  it('refuses a hostfile and --host together', async () => {
+    const r = await runCli(['-n', '2', 'hosts.txt', '--host', 'localhost:2', '--input', 'a.mp4', '--output', 'b.mp4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give either a hostfile or --host, not both/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../common/exit-codes.js';
 import { HostfileError } from '../../../launcher/spawn/hostfile-error.js';
-import { isLocalHost, parseHostfile, placeRanks, readHostfile } from '../../../launcher/spawn/hostfile.js';
+import { isLocalHost, parseHostfile, parseHostList, placeRanks, readHostfile } from '../../../launcher/spawn/hostfile.js';
 
 function hostfileErrorFrom(action: () => unknown): HostfileError {
   try {
@@ -164,5 +164,27 @@ describe('readHostfile', () => {
       code: 'HOSTFILE_UNREADABLE',
       message: `${path}: cannot read the hostfile (no such file); check the path given to --hostfile`,
     });
+  });
+});
+
+describe('parseHostList (mpirun --host)', () => {
+  it('reads host:N and bare hosts (one slot each), summing a host named twice', () => {
+    expect(parseHostList('node1:2,node2,node2')).toEqual([
+      { host: 'node1', slots: 2, line: 1 },
+      { host: 'node2', slots: 2, line: 2 },
+    ]);
+  });
+
+  it('names the position of a bad entry', () => {
+    expect(() => parseHostList('node1:2,node2:0')).toThrow("--host:2: bad slots value '0' (expected a positive integer)");
+    expect(() => parseHostList(' ')).toThrow('--host: names no host');
+  });
+});
+
+describe('placeRanks --map-by node', () => {
+  it('deals ranks round-robin over the hosts with a slot left', () => {
+    const hosts = [{ host: 'a', slots: 3, line: 1 }, { host: 'b', slots: 1, line: 2 }, { host: 'c', slots: 2, line: 3 }];
+    expect(placeRanks(hosts, 6, 'h', 'node')).toEqual(['a', 'b', 'c', 'a', 'c', 'a']);
+    expect(placeRanks(hosts, 4, 'h', 'slot')).toEqual(['a', 'a', 'a', 'b']);
   });
 });
