@@ -17,6 +17,8 @@ export const ExitCode = {
   gaveUp: 7,
   /** The file system under --work-dir is full; a rerun would fail the same way, so none is tried. */
   noSpace: 8,
+  /** The job ran past --timeout; every rank was stopped, committed chunks are kept for --resume. */
+  timedOut: 9,
   /** Interrupted by SIGINT/SIGTERM (128 + signal number, as shells report it). */
   interruptedSigint: 130,
   interruptedSigterm: 143,

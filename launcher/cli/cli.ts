@@ -37,8 +37,17 @@ async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
   const run = async (given: RawOptions, resume?: string) => {
     const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as RawOptions;
+    // --timeout bounds the whole job: stopped like a SIGTERM, it exits with its own code
+    const armTimeout = (ms: number | undefined) => {
+      if (ms === undefined) return;
+      setTimeout(() => {
+        log.warn(`--timeout: the job ran past ${ms / 1000} s; stopping the ranks`);
+        controller.abort('TIMEOUT');
+      }, ms).unref();
+    };
     const engine = engineIdentity(process.env);
     if (engine && !resume) {
+      if (typeof defined.timeout === 'number' && defined.timeout > 0) armTimeout(defined.timeout * 1000);
       const memberCode = await runUnderEngine(engine, defined, { log, signal: controller.signal, listeners: [summaryPrinter()] });
       if (memberCode !== undefined) code = memberCode;
       return;
@@ -46,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     // on --resume the job's recorded options apply, and flags given now override them
     const raw = resume ? resumedOptions(readJobRecord(workRoot(defined), resume).options, defined, resume) : defined;
     const opts = resolveOptions(raw);
+    armTimeout(opts.timeoutMs);
     await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: [summaryPrinter()] });
   };
   const parser = yargs(argv)
@@ -80,11 +90,14 @@ async function main(argv: string[]): Promise<number> {
         keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
         gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
         host: a.host as string | undefined, mapBy: a['map-by'] as string | undefined,
+        export: a.x === undefined ? undefined : ([] as string[]).concat(a.x as string | string[]), timeout: a.timeout as number | undefined,
       }, a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
     .option('hostfile-flag', { type: 'string', hidden: true })
     .option('host', { alias: 'H', type: 'string', describe: 'hosts and slots as mpirun takes them, e.g. node1:2,node2:2 (instead of a hostfile)' })
+    .option('x', { type: 'string', describe: 'VAR or VAR=value: export the variable to every rank (repeatable, as mpirun -x)' })
+    .option('timeout', { type: 'number', describe: 'seconds the whole job may take; then every rank is stopped (exit code 9) [none]' })
     .option('map-by', { type: 'string', describe: 'slot: fill each host before the next | node: one rank per host in turn [slot]' })
     .option('input', { alias: 'i', type: 'string', describe: 'input video' })
     .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })

@@ -48,6 +48,10 @@ export interface JobOptions {
   ranksPerGpu: number;
   /** The engine that started every process (e.g. "mpirun"), when one did: it, not stylerun, reruns the job. */
   engine?: string;
+  /** Variables given to every rank (mpirun's -x). */
+  exportEnv: Record<string, string>;
+  /** The whole job's time limit (mpirun's --timeout); undefined: none. */
+  timeoutMs?: number;
 }
 
 /** Raw options as the CLI parsed them. */
@@ -56,6 +60,9 @@ export interface RawOptions {
   hostfile?: string;
   host?: string;
   mapBy?: string;
+  /** -x VAR or -x VAR=value, as given. */
+  export?: string[];
+  timeout?: number;
   input?: string;
   output?: string;
   model?: string;
@@ -102,6 +109,27 @@ export function resolveModel(value: string | undefined): string {
     throw new UsageError(`built-in style "${v}" is not built yet (no dist/models/${v}.onnx); run \`npm run build\` or use --model painterly-starry`);
   }
   throw new UsageError(`unknown model "${v}": give a path to an .onnx file or one of ${bundledModels().join(', ')}`);
+}
+
+/** Variables stylerun sets for each rank itself: -x must not move a rank's identity or its token. */
+const reservedVariables = new Set([
+  'STYLERUN_RANK', 'STYLERUN_WORLD_SIZE', 'STYLERUN_LOCAL_RANK', 'STYLERUN_LOCAL_WORLD_SIZE', 'STYLERUN_COORDINATOR',
+  'STYLERUN_ATTEMPT', 'STYLERUN_JOB_TOKEN_FD', 'STYLERUN_JOB_TOKEN_FILE', 'STYLERUN_PARENT_PID',
+]);
+
+/** mpirun's -x: `VAR=value` as given, `VAR` with this environment's value. */
+export function exportedVariables(specs: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = eq === -1 ? spec : spec.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`-x ${name}: not a variable name`);
+    if (reservedVariables.has(name)) throw new UsageError(`-x ${name}: stylerun sets ${name} for each rank itself`);
+    const value = eq === -1 ? env[name] : spec.slice(eq + 1);
+    if (value === undefined) throw new UsageError(`-x ${name}: ${name} is not set here (give -x ${name}=value)`);
+    out[name] = value;
+  }
+  return out;
 }
 
 function mapBy(v: string | undefined): MapBy {
@@ -157,6 +185,8 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     hostfile: raw.hostfile,
     hosts: raw.host,
     mapBy: mapBy(raw.mapBy),
+    exportEnv: exportedVariables(raw.export ?? [], process.env),
+    timeoutMs: raw.timeout === undefined ? undefined : seconds('--timeout', raw.timeout, 0),
     input: resolve(raw.input),
     output: resolve(raw.output),
     modelPath: resolveModel(raw.model),

@@ -1,15 +1,21 @@
-import { ExitCode } from '../../common/exit-codes.js';
+import { ExitCode, type ExitCodeValue } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 
-/** The signal that aborted a job, as a name (the CLI aborts with the signal's name as reason). */
-export function abortSignalName(signal?: AbortSignal): 'SIGINT' | 'SIGTERM' {
-  return signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+/** Why a job was stopped from outside: a signal, or its --timeout. */
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'TIMEOUT';
+
+/** What aborted a job (the CLI aborts with the signal's name, or TIMEOUT, as reason). */
+export function abortSignalName(signal?: AbortSignal): StopReason {
+  return signal?.reason === 'SIGTERM' || signal?.reason === 'TIMEOUT' ? signal.reason : 'SIGINT';
 }
 
-/** The user interrupted the job (Ctrl-C) or it was told to stop (SIGTERM). */
+const exitCodes: Record<StopReason, ExitCodeValue> = { SIGINT: ExitCode.interruptedSigint, SIGTERM: ExitCode.interruptedSigterm, TIMEOUT: ExitCode.timedOut };
+
+/** The user interrupted the job (Ctrl-C), it was told to stop (SIGTERM), or it ran past its --timeout. */
 export class InterruptedError extends StylerunError {
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM', resumeHint: string) {
-    super('INTERRUPTED', signal === 'SIGINT' ? ExitCode.interruptedSigint : ExitCode.interruptedSigterm, `interrupted by ${signal}${resumeHint}`);
+  constructor(readonly signal: StopReason, resumeHint: string) {
+    const what = signal === 'TIMEOUT' ? 'stopped: the job ran past its --timeout' : `interrupted by ${signal}`;
+    super(signal === 'TIMEOUT' ? 'TIMED_OUT' : 'INTERRUPTED', exitCodes[signal], `${what}${resumeHint}`);
     this.name = 'InterruptedError';
   }
 }

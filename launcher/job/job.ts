@@ -110,7 +110,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await checkModel(opts.modelPath);
   checkDevice(opts.device);
-  const cuda = cudaEnvironment(opts.device, machineFacts(), findCudaLibraries(cudaSearchFolders()), process.env.LD_LIBRARY_PATH);
+  const cuda = cudaEnvironment(opts.device, machineFacts(), findCudaLibraries(cudaSearchFolders()), opts.exportEnv.LD_LIBRARY_PATH ?? process.env.LD_LIBRARY_PATH);
   if (cuda.warning) log.warn(cuda.warning);
   if (cuda.env.LD_LIBRARY_PATH) log.debug(`ranks' LD_LIBRARY_PATH: ${cuda.env.LD_LIBRARY_PATH}`);
   const encoding = chunkEncoding(opts.chunkCodec, info);
@@ -155,7 +155,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: cuda.env, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env }, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
