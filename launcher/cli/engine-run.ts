@@ -50,13 +50,13 @@ export async function runUnderEngine(
   const opts = { ...resolveOptions(raw), engine: engineCommand(engine) };
   const jobId = engineJobId(opts);
   const jobDir = join(opts.workRoot, jobId);
-  if (engine.rank !== 0) return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, log, rt.signal);
+  if (engine.rank !== 0) return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, new LocalSpawner(log, undefined, opts.outputDir), log, rt.signal);
   clearStartOrders(jobDir);
   const resume = existsSync(join(jobDir, 'job.json'));
   log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);
   try {
     await runJob(opts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
-      log, signal: rt.signal, listeners: rt.listeners, spawner: new EngineSpawner(new LocalSpawner(log), jobDir),
+      log, signal: rt.signal, listeners: rt.listeners, spawner: new EngineSpawner(new LocalSpawner(log, undefined, opts.outputDir), jobDir),
     });
   } finally {
     clearStartOrders(jobDir);

@@ -52,6 +52,8 @@ export interface JobOptions {
   exportEnv: Record<string, string>;
   /** The whole job's time limit (mpirun's --timeout); undefined: none. */
   timeoutMs?: number;
+  /** Where each rank's stderr also goes, as rank.N.log; undefined: nowhere. */
+  outputDir?: string;
 }
 
 /** Raw options as the CLI parsed them. */
@@ -63,6 +65,7 @@ export interface RawOptions {
   /** -x VAR or -x VAR=value, as given. */
   export?: string[];
   timeout?: number;
+  outputDir?: string;
   input?: string;
   output?: string;
   model?: string;
@@ -187,6 +190,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     mapBy: mapBy(raw.mapBy),
     exportEnv: exportedVariables(raw.export ?? [], process.env),
     timeoutMs: raw.timeout === undefined ? undefined : seconds('--timeout', raw.timeout, 0),
+    outputDir: raw.outputDir ? resolve(raw.outputDir) : undefined,
     input: resolve(raw.input),
     output: resolve(raw.output),
     modelPath: resolveModel(raw.model),
@@ -219,7 +223,7 @@ export function workRoot(raw: RawOptions): string {
 export function recordable(raw: RawOptions, opts: JobOptions): RawOptions {
   return {
     ...raw, input: opts.input, output: opts.output, model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames,
-    workDir: opts.workRoot, chunkCodec: opts.chunkCodec,
+    workDir: opts.workRoot, chunkCodec: opts.chunkCodec, outputDir: opts.outputDir,
   };
 }
 

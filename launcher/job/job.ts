@@ -75,7 +75,7 @@ export interface JobRuntime {
 /** Runs a whole job, emitting JobEvents (logged through `rt.log`) as it goes. */
 export async function runJob(opts: JobOptions, start: JobStart, rt: JobRuntime): Promise<JobSummary> {
   const { log, signal } = rt;
-  const spawner = rt.spawner ?? new LocalSpawner(log);
+  const spawner = rt.spawner ?? new LocalSpawner(log, undefined, opts.outputDir);
   const events = new JobEvents();
   events.on(logJobEvents(log));
   for (const l of rt.listeners ?? []) events.on(l);

@@ -6,7 +6,7 @@ import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import type { Logger } from '../../common/log.js';
 import { readStartOrder, type StartOrder } from '../job-store/start-orders.js';
-import { LocalSpawner } from './local.js';
+import type { RankSpawner } from './spawner.js';
 
 const pollMs = 200;
 
@@ -45,10 +45,10 @@ async function awaitOrder(jobDir: string, rank: number, timeoutMs: number, signa
 }
 
 /** Runs rank `rank` for the job in `jobDir`; resolves with the exit code this process should end with. */
-export async function runEngineMember(rank: number, jobDir: string, timeoutMs: number, log: Logger, signal?: AbortSignal): Promise<number> {
+export async function runEngineMember(rank: number, jobDir: string, timeoutMs: number, spawner: RankSpawner, log: Logger, signal?: AbortSignal): Promise<number> {
   const order = await awaitOrder(jobDir, rank, timeoutMs, signal);
   log.debug(`rank ${rank}: starting for the coordinator at ${order.env.STYLERUN_COORDINATOR}`);
-  const proc = new LocalSpawner(log).start(rank, hostname(), order.env, order.jobToken);
+  const proc = spawner.start(rank, hostname(), order.env, order.jobToken);
   const stop = () => void proc.stop(3000);
   signal?.addEventListener('abort', stop, { once: true });
   const exit = await proc.exited;

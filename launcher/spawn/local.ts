@@ -1,6 +1,8 @@
 // Rank processes on this machine. Each runs in its own process group (so Ctrl-C reaches only the
 // launcher, which stops them in order) and is killed with its whole group (its ffmpeg children too).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -25,7 +27,28 @@ export function killAllGroups(): void {
 
 /** Starts ranks as child processes of the launcher. */
 export class LocalSpawner implements RankSpawner {
-  constructor(private readonly log: Logger, private readonly entry: string = resolveEntry()) {}
+  /** `outputDir`: where each rank's stderr also goes, whole, as rank.N.log (mpirun's --output-filename). */
+  constructor(private readonly log: Logger, private readonly entry: string = resolveEntry(), private readonly outputDir?: string) {}
+
+  /** Rank `rank`'s log file, written synchronously: the launcher may exit right after the rank does. */
+  private rankLog(rank: number): { write(line: string): void; end(): void } | undefined {
+    if (!this.outputDir) return undefined;
+    let fd: number | undefined;
+    try {
+      mkdirSync(this.outputDir, { recursive: true });
+      fd = openSync(join(this.outputDir, `rank.${rank}.log`), 'a');
+    } catch (e) {
+      this.log.warn(`--output-dir: cannot write rank ${rank}'s log: ${(e as Error).message}`);
+      return undefined;
+    }
+    return {
+      write: (line) => fd !== undefined && writeSync(fd, line),
+      end: () => {
+        if (fd !== undefined) closeSync(fd);
+        fd = undefined;
+      },
+    };
+  }
 
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
     const child = spawn(process.execPath, [this.entry], {
@@ -38,8 +61,14 @@ export class LocalSpawner implements RankSpawner {
     const pid = child.pid ?? -1;
     if (pid > 0) liveGroups.add(pid);
     const untagged = new NativeLines();
+    const file = this.rankLog(rank);
     let stopping = false; // set when the launcher stops the rank: its exit is then not its own failure
-    createInterface({ input: child.stderr }).on('line', (line) => {
+    const lines = createInterface({ input: child.stderr });
+    // a process's 'exit' may come before the last of its stderr: the rank counts as gone once both are in
+    const stderrClosed = new Promise<void>((resolve) => lines.on('close', resolve));
+    void stderrClosed.then(() => file?.end());
+    lines.on('line', (line) => {
+      file?.write(`${line}\n`);
       // ranks tag their own lines; untagged ones come from native libraries (Dawn, onnxruntime) or a
       // crash: shown at debug, and kept to explain the rank's exit if it fails
       if (line.startsWith('[rank ')) process.stderr.write(`${line}\n`);
@@ -61,8 +90,12 @@ export class LocalSpawner implements RankSpawner {
           /* group already empty */
         }
         liveGroups.delete(pid);
-        if (!stopping && (exitCode !== 0 || signal)) for (const line of untagged.lines()) this.log.warn(`rank ${rank} printed before it exited: ${line}`);
-        resolve({ exitCode, signal });
+        // its last lines, at most a moment later (a stray holder of the pipe cannot keep the rank alive)
+        const drained = Promise.race([stderrClosed, new Promise((r) => setTimeout(r, 1000).unref())]);
+        void drained.then(() => {
+          if (!stopping && (exitCode !== 0 || signal)) for (const line of untagged.lines()) this.log.warn(`rank ${rank} printed before it exited: ${line}`);
+          resolve({ exitCode, signal });
+        });
       });
     });
     const stop = async (graceMs: number) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,4 +43,18 @@ describe('mpirun habits', () => {
     expect(existsSync(output)).toBe(false);
     expect(processesMentioning(work)).toEqual([]);
   }, 60_000);
+
+  it('--output-dir keeps everything each rank printed, as DIR/rank.N.log', async () => {
+    const logs = join(dir, 'logs');
+    // a malformed fault spec makes the ranks die at start with a stack trace on stderr (the first to die is the
+    // root cause; the other may be stopped before it prints)
+    const r = await runCli(
+      ['-n', '2', '-x', 'STYLERUN_FAULT=rank=1,action=explode', '--max-restarts', '0', '--output-dir', logs, '--input', input, '--output', join(dir, 'z.mp4'), '--model', model, '--work-dir', join(dir, 'work-logs')],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(7);
+    const cause = Number(/root cause: rank (\d)/.exec(r.stderr)?.[1]);
+    expect(readFileSync(join(logs, `rank.${cause}.log`), 'utf8'), r.stderr).toMatch(/STYLERUN_FAULT: action must be one of crash\|exit\|hang\|preempt/);
+    expect(existsSync(join(logs, `rank.${1 - cause}.log`))).toBe(true);
+  });
 });
