@@ -11,7 +11,7 @@ import { UsageError } from '../../common/errors/usage-error.js';
 import type { Logger } from '../../common/log.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
-import { clearStartOrders } from '../job-store/start-orders.js';
+import { clearStartOrders, publishStartOrder } from '../job-store/start-orders.js';
 import { EngineSpawner } from '../spawn/engine-spawner.js';
 import { runEngineMember } from '../spawn/engine-member.js';
 import { LocalSpawner } from '../spawn/local.js';
@@ -54,12 +54,18 @@ export async function runUnderEngine(
   clearStartOrders(jobDir);
   const resume = existsSync(join(jobDir, 'job.json'));
   log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);
-  try {
-    await runJob(opts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
-      log, signal: rt.signal, listeners: rt.listeners, spawner: new EngineSpawner(new LocalSpawner(log, undefined, opts.outputDir), jobDir),
-    });
-  } finally {
-    clearStartOrders(jobDir);
-  }
+  // processes the job will not use (fewer chunks left than processes, or nothing left at all) are let go
+  const releaseFrom = (first: number) => {
+    for (let r = Math.max(1, first); r < engine.worldSize; r++) publishStartOrder(jobDir, { rank: r, idle: true });
+  };
+  const release: JobListener = (e) => {
+    if (e.kind === 'attempt-started') releaseFrom(e.ranks);
+    if (e.kind === 'nothing-to-style') releaseFrom(1);
+  };
+  // orders are not cleared at the end: a process not yet at its order would wait for it in vain (each
+  // process removes its order when it takes it; a finished job's folder goes with them)
+  await runJob(opts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
+    log, signal: rt.signal, listeners: [release, ...rt.listeners], spawner: new EngineSpawner(new LocalSpawner(log, undefined, opts.outputDir), jobDir),
+  });
   return undefined;
 }

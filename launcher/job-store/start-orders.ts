@@ -6,13 +6,22 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 
 /** What the engine's process of one rank needs to start it. */
-export interface StartOrder {
+export interface RankStartOrder {
   rank: number;
+  idle?: undefined;
   /** The rank's environment, as a launcher would give it (identity, coordinator address, device). */
   env: Record<string, string>;
   /** Handed to the rank on its token pipe, never in its environment. */
   jobToken: string;
 }
+
+/** The job needs no rank `rank` (fewer chunks left than processes, or none): its process may end. */
+export interface IdleOrder {
+  rank: number;
+  idle: true;
+}
+
+export type StartOrder = RankStartOrder | IdleOrder;
 
 function folder(jobDir: string): string {
   return join(jobDir, 'start-orders');
@@ -35,6 +44,11 @@ export function publishStartOrder(jobDir: string, order: StartOrder): void {
 /** Removes every order (a run's old orders would point its ranks at a coordinator that is gone). */
 export function clearStartOrders(jobDir: string): void {
   rmSync(folder(jobDir), { recursive: true, force: true });
+}
+
+/** Removes rank `rank`'s order once its process has taken it (so no later run can mistake it for its own). */
+export function consumeStartOrder(jobDir: string, rank: number): void {
+  rmSync(startOrderPath(jobDir, rank), { force: true });
 }
 
 /** Rank `rank`'s order, or undefined while there is none (or it is being replaced). */

@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import type { Logger } from '../../common/log.js';
-import { readStartOrder, type StartOrder } from '../job-store/start-orders.js';
+import { existsSync } from 'node:fs';
+import { consumeStartOrder, readStartOrder, type StartOrder } from '../job-store/start-orders.js';
 import type { RankSpawner } from './spawner.js';
 
 const pollMs = 200;
@@ -27,12 +28,22 @@ function listening(address: string | undefined): Promise<boolean> {
   });
 }
 
-/** Waits for a live start order of `rank`; throws after `timeoutMs` (the barrier timeout) without one. */
+/**
+ * Waits for a live start order of `rank` and takes it; throws after `timeoutMs` (the barrier timeout)
+ * without one. A job folder seen and then gone means the job finished without this rank.
+ */
 async function awaitOrder(jobDir: string, rank: number, timeoutMs: number, signal?: AbortSignal): Promise<StartOrder> {
   const deadline = Date.now() + timeoutMs;
+  let seenJob = false;
   while (!signal?.aborted) {
     const order = readStartOrder(jobDir, rank);
-    if (order && (await listening(order.env.STYLERUN_COORDINATOR))) return order;
+    if (order && (order.idle || (await listening(order.env.STYLERUN_COORDINATOR)))) {
+      consumeStartOrder(jobDir, rank);
+      return order;
+    }
+    const jobThere = existsSync(jobDir);
+    if (seenJob && !jobThere) return { rank, idle: true };
+    seenJob ||= jobThere;
     if (Date.now() > deadline) {
       throw new StylerunError(
         'NO_START_ORDER', ExitCode.barrierTimeout,
@@ -47,6 +58,10 @@ async function awaitOrder(jobDir: string, rank: number, timeoutMs: number, signa
 /** Runs rank `rank` for the job in `jobDir`; resolves with the exit code this process should end with. */
 export async function runEngineMember(rank: number, jobDir: string, timeoutMs: number, spawner: RankSpawner, log: Logger, signal?: AbortSignal): Promise<number> {
   const order = await awaitOrder(jobDir, rank, timeoutMs, signal);
+  if (order.idle) {
+    log.info(`rank ${rank}: nothing to do (the job needs fewer ranks than the engine started)`);
+    return 0;
+  }
   log.debug(`rank ${rank}: starting for the coordinator at ${order.env.STYLERUN_COORDINATOR}`);
   const proc = spawner.start(rank, hostname(), order.env, order.jobToken);
   const stop = () => void proc.stop(3000);

@@ -79,6 +79,48 @@ describe.skipIf(!hasMpirun())('stylerun started by Open MPI’s mpirun', () => {
   }, 180_000);
 });
 
+describe.skipIf(!hasMpirun())('processes the job does not need', () => {
+  it('end at once with exit code 0: the same command run again over a finished job only gathers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-idle-'));
+    const model = join(dir, 'invert.onnx');
+    const input = join(dir, 'indexed.mp4');
+    writeFileSync(model, invertModel());
+    await makeIndexedVideo(input, 30);
+    const args = ['--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--device', 'cpu', '--work-dir', join(dir, 'work'), '--keep-work'];
+    const first = await mpirun(3, args, { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const t0 = Date.now();
+    const again = await mpirun(3, args, { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/every frame is committed: nothing to style/);
+    expect(again.stderr.match(/nothing to do \(the job needs fewer ranks than the engine started\)/g)).toHaveLength(2);
+    expect(Date.now() - t0).toBeLessThan(60_000); // not the 120 s barrier timeout of a process left waiting
+    expect(await readIndices(join(dir, 'out.mp4'), true)).toEqual([...Array(30).keys()]);
+  }, 120_000);
+});
+
+describe.skipIf(!hasMpirun())('the Azure ML step (scripts/aml/style-step.sh)', () => {
+  it('styles the mounted input into the output folder under mpirun with Azure ML’s variables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-aml-'));
+    const model = join(dir, 'invert.onnx');
+    const input = join(dir, 'indexed.mp4');
+    writeFileSync(model, invertModel());
+    await makeIndexedVideo(input, 37, { audio: true });
+    const out = join(dir, 'outputs', 'styled');
+    const { spawn } = require('node:child_process') as typeof import('node:child_process');
+    const root = join(cliPath, '..', '..', '..', '..');
+    const child = spawn('mpirun', ['--oversubscribe', '-n', '2', '-x', 'AZ_BATCH_MASTER_NODE', 'bash', join(root, 'scripts', 'aml', 'style-step.sh'), input, out, '--model', model, '--device', 'cpu'], {
+      cwd: root, env: { ...process.env, AZ_BATCH_MASTER_NODE: '127.0.0.1:6105', OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/started by azureml: 2 ranks/);
+    expect(await readIndices(join(out, 'styled.mp4'), true)).toEqual([...Array(37).keys()]);
+  }, 120_000);
+});
+
 describe('stylerun started torchrun-style (RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE)', () => {
   it('styles the video once over three plain processes, frame-exact', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stylerun-torchrun-'));
