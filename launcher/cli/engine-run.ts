@@ -15,7 +15,8 @@ import { clearStartOrders, publishStartOrder } from '../job-store/start-orders.j
 import { EngineSpawner } from '../spawn/engine-spawner.js';
 import { runEngineMember } from '../spawn/engine-member.js';
 import { LocalSpawner } from '../spawn/local.js';
-import { recordable, resolveOptions, type JobOptions, type RawOptions } from './options.js';
+import { recordable, resumedOptions, resolveOptions, type JobOptions, type RawOptions } from './options.js';
+import { readJobRecord } from '../job-store/job-record.js';
 
 /** The engine that started this process, if any (stylerun's own rank variables are not an engine). */
 export function engineIdentity(env: NodeJS.ProcessEnv): RankIdentity | undefined {
@@ -53,6 +54,8 @@ export async function runUnderEngine(
   if (engine.rank !== 0) return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, new LocalSpawner(log, undefined, opts.outputDir), log, rt.signal);
   clearStartOrders(jobDir);
   const resume = existsSync(join(jobDir, 'job.json'));
+  // a rerun keeps the recorded chunk grid and codec, as --resume does
+  const jobOpts = resume ? { ...resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)), engine: opts.engine } : opts;
   log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);
   // processes the job will not use (fewer chunks left than processes, or nothing left at all) are let go
   const releaseFrom = (first: number) => {
@@ -64,8 +67,8 @@ export async function runUnderEngine(
   };
   // orders are not cleared at the end: a process not yet at its order would wait for it in vain (each
   // process removes its order when it takes it; a finished job's folder goes with them)
-  await runJob(opts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
-    log, signal: rt.signal, listeners: [release, ...rt.listeners], spawner: new EngineSpawner(new LocalSpawner(log, undefined, opts.outputDir), jobDir),
+  await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
+    log, signal: rt.signal, listeners: [release, ...rt.listeners], spawner: new EngineSpawner(new LocalSpawner(log, undefined, jobOpts.outputDir), jobDir),
   });
   return undefined;
 }
