@@ -2,6 +2,8 @@
 # Launch to barrier, -n 8 on this machine, side by side in one run (issue #8): `mpirun -n 8 node -e 0` (the floor:
 # eight Node processes started and gone) against stylerun -n 8 (its "time to barrier": ranks started, joined,
 # model loaded and warmed up) and stylerun under mpirun -n 8, on a 16-frame clip with the invert model.
+# Then where a rank's start-up goes: Node's own start, importing the rank's modules (onnxruntime-node, grpc),
+# and the model load plus warm-up the ranks report (load_ms), one process at a time on an idle machine.
 # Usage: [REPEAT=3] bash scripts/bench/launch.sh   (project root, after the build; needs Open MPI's mpirun)
 set -u
 . scripts/bench/workload.sh
@@ -18,3 +20,10 @@ for i in $(seq "${REPEAT:-3}"); do
   echo "stylerun -n 8: $(t node dist/launcher/cli/cli.js -n 8 "${job[@]}" --output $w/a.mp4) $(grep -o 'time to barrier [0-9.]* s' $w/log)"
   echo "mpirun -n 8 stylerun: $(t mpirun --oversubscribe -n 8 node dist/launcher/cli/cli.js "${job[@]}" --output $w/b.mp4) $(grep -o 'time to barrier [0-9.]* s' $w/log)"
 done
+echo "# one process at a time:"
+for i in 1 2 3; do
+  echo "node -e 0: $(t node -e 0)"
+  echo "node importing the rank's modules: $(t node -e "Promise.all([import('./dist/rank/stylizer.js'), import('./dist/rank/link.js')])")"
+done
+node dist/launcher/cli/cli.js -n 1 "${job[@]}" --output $w/c.mp4 > $w/log 2>&1
+echo "model load + warm-up as a lone rank reports it: $(grep -o 'load_ms=[0-9]*' $w/log | head -1)"
