@@ -23,6 +23,9 @@ export function stylerunProto(): ProtoGrpcType['stylerun']['v1'] {
  * stream itself catch a process that hangs with its socket healthy.
  */
 export const channelOptions: grpc.ChannelOptions = {
+  // a rank receives its Assignment, which lists every frame's timestamp of its range: 64 MiB holds a
+  // range of millions of frames; anything larger is refused, not buffered
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.keepalive_time_ms': 10_000,
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.keepalive_permit_without_calls': 1,
@@ -31,6 +34,8 @@ export const channelOptions: grpc.ChannelOptions = {
 
 /** Server side must allow the clients' ping rate, or it answers with GOAWAY "too_many_pings". */
 export const serverOptions: grpc.ServerOptions = {
+  // the coordinator receives only small messages from ranks (join, progress, chunk reports): 1 MiB bounds them
+  'grpc.max_receive_message_length': 1024 * 1024,
   'grpc.keepalive_time_ms': 10_000,
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.http2.min_ping_interval_without_data_ms': 5_000,

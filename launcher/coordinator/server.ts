@@ -7,6 +7,7 @@ import type { CoordinatorMessage } from '../../proto/generated/stylerun/v1/Coord
 import type { Join__Output } from '../../proto/generated/stylerun/v1/Join.js';
 import type { RankMessage__Output } from '../../proto/generated/stylerun/v1/RankMessage.js';
 import type { StatusReply } from '../../proto/generated/stylerun/v1/StatusReply.js';
+import type { StatusRequest__Output } from '../../proto/generated/stylerun/v1/StatusRequest.js';
 
 /** What the server reports to the attempt. */
 export type ServerEvent =
@@ -37,7 +38,11 @@ export class CoordinatorServer {
     const { Coordinator } = stylerunProto();
     this.server.addService(Coordinator.service, {
       Attach: (call: Call) => this.attach(call),
-      Status: (_call: grpc.ServerUnaryCall<unknown, StatusReply>, cb: grpc.sendUnaryData<StatusReply>) => cb(null, this.status()),
+      Status: (call: grpc.ServerUnaryCall<StatusRequest__Output, StatusReply>, cb: grpc.sendUnaryData<StatusReply>) => {
+        // the job's state is the job's business: the caller proves it is the job's, as a rank does
+        if (!this.tokenMatches(call.request.job_token ?? '')) cb({ code: grpc.status.PERMISSION_DENIED, details: 'wrong job token' });
+        else cb(null, this.status());
+      },
     });
   }
 

@@ -24,6 +24,7 @@ import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
+import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/coordinator-record.js';
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
@@ -152,6 +153,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   }));
   const port = await server.listen('127.0.0.1', 0);
   log.info(`coordinator on 127.0.0.1:${port}`);
+  writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken });
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
@@ -177,6 +179,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(jobId, opts)}`);
     throw e;
   } finally {
+    removeCoordinatorRecord(workDir);
     await server.close();
   }
 }

@@ -198,13 +198,28 @@ describe('CoordinatorServer', () => {
     expect((await status).code).toBe(grpc.status.OK);
   });
 
-  it('answers the Status call with the snapshot it is given', async () => {
+  function status(request: { job_token?: string }): Promise<StatusReply__Output> {
     const { Coordinator } = stylerunProto();
     const client = new Coordinator(address, grpc.credentials.createInsecure(), channelOptions);
     clients.push(client);
-    const reply = await new Promise<StatusReply__Output>((resolve, reject) =>
-      client.Status({}, { deadline: Date.now() + 5_000 }, (err, r) => (err || !r ? reject(err) : resolve(r))),
+    return new Promise<StatusReply__Output>((resolve, reject) =>
+      client.Status(request, { deadline: Date.now() + 5_000 }, (err, r) => (err || !r ? reject(err) : resolve(r))),
     );
-    expect(reply).toEqual({ ...snapshot, ranks: [{ ...snapshot.ranks![0] }] });
+  }
+
+  it('answers the Status call with the snapshot it is given, to a caller with the job token', async () => {
+    expect(await status({ job_token: jobToken })).toEqual({ ...snapshot, ranks: [{ ...snapshot.ranks![0] }] });
+  });
+
+  it('refuses a Status call without the job token, or with a wrong one, with PERMISSION_DENIED', async () => {
+    await expect(status({})).rejects.toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: 'wrong job token' });
+    await expect(status({ job_token: `${jobToken}x` })).rejects.toMatchObject({ code: grpc.status.PERMISSION_DENIED });
+  });
+
+  it('refuses a rank message over 1 MiB rather than buffering it', async () => {
+    const call = attach();
+    const status = finalStatus(call);
+    call.write({ join: { rank: 0, world_size: 1, attempt: 1, host: 'h', pid: 1, device: 'cpu', job_token: 'x'.repeat(2 * 1024 * 1024) } });
+    expect((await status).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
 });

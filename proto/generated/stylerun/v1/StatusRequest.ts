@@ -2,7 +2,9 @@
 
 
 export interface StatusRequest {
+  'job_token'?: (string);
 }
 
 export interface StatusRequest__Output {
+  'job_token': (string);
 }
