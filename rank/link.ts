@@ -1,6 +1,7 @@
 // The rank's end of the Attach stream: typed send, and one callback for each thing the coordinator says.
 import * as grpc from '@grpc/grpc-js';
 import { channelOptions, stylerunProto } from '../common/proto.js';
+import { pinnedCredentials } from '../common/tls.js';
 import type { RankMessage } from '../proto/generated/stylerun/v1/RankMessage.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
 
@@ -17,9 +18,11 @@ export class CoordinatorLink {
   private readonly call: grpc.ClientDuplexStream<RankMessage, CoordinatorMessage__Output>;
   private closed = false;
 
-  constructor(address: string, handlers: LinkHandlers) {
+  /** `coordinatorCert`: the coordinator's certificate (PEM), pinned; without it, plain TCP (loopback). */
+  constructor(address: string, handlers: LinkHandlers, coordinatorCert?: string) {
     const { Coordinator } = stylerunProto();
-    this.client = new Coordinator(address, grpc.credentials.createInsecure(), channelOptions);
+    const tls = coordinatorCert ? pinnedCredentials(coordinatorCert) : undefined;
+    this.client = new Coordinator(address, tls?.credentials ?? grpc.credentials.createInsecure(), { ...channelOptions, ...tls?.options });
     this.call = this.client.Attach();
     this.call.on('data', (msg: CoordinatorMessage__Output) => handlers.onMessage(msg));
     this.call.on('error', (e: Error) => this.finish(handlers, e));

@@ -6,6 +6,7 @@ import { combinedChecksum } from '../common/checksums.js';
 import type { DeviceChoice } from '../common/device.js';
 import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
 import { identityFromEnv } from '../common/identity.js';
+import { coordinatorCertVariable } from '../common/tls.js';
 import { readJobToken } from '../common/job-token.js';
 import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/open-store.js';
@@ -50,7 +51,7 @@ const link = new CoordinatorLink(`${identity.coordinator.host}:${identity.coordi
   onClose: (error) => {
     if (!exiting) void shutdown(1, `lost the coordinator${error ? `: ${error.message}` : ''}`);
   },
-});
+}, env[coordinatorCertVariable] || undefined);
 
 link.send({
   join: { rank, world_size: identity.worldSize, attempt, host: hostname(), pid: process.pid, device: env.STYLERUN_DEVICE ?? 'auto', job_token: token },

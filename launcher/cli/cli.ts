@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
         gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
         host: a.host as string | undefined, mapBy: a['map-by'] as string | undefined,
         export: a.x === undefined ? undefined : ([] as string[]).concat(a.x as string | string[]), timeout: a.timeout as number | undefined,
-        outputDir: a['output-dir'] as string | undefined,
+        outputDir: a['output-dir'] as string | undefined, tls: a.tls as boolean | undefined, tlsCert: a['tls-cert'] as string | undefined, tlsKey: a['tls-key'] as string | undefined,
       }, a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
@@ -99,6 +99,9 @@ async function main(argv: string[]): Promise<number> {
     .option('host', { alias: 'H', type: 'string', describe: 'hosts and slots as mpirun takes them, e.g. node1:2,node2:2 (instead of a hostfile)' })
     .option('x', { type: 'string', describe: 'VAR or VAR=value: export the variable to every rank (repeatable, as mpirun -x)' })
     .option('output-dir', { type: 'string', describe: 'also write each rank\'s whole stderr to DIR/rank.N.log (appended across attempts)' })
+    .option('tls', { type: 'boolean', describe: 'TLS on the control plane with a per-job self-signed certificate the ranks pin [off: ranks on this machine use loopback]' })
+    .option('tls-cert', { type: 'string', describe: 'your own coordinator certificate (PEM) for TLS, with --tls-key' })
+    .option('tls-key', { type: 'string', describe: 'the private key (PEM) of --tls-cert' })
     .option('timeout', { type: 'number', describe: 'seconds the whole job may take; then every rank is stopped (exit code 9) [none]' })
     .option('map-by', { type: 'string', describe: 'slot: fill each host before the next | node: one rank per host in turn [slot]' })
     .option('input', { alias: 'i', type: 'string', describe: 'input video' })

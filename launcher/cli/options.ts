@@ -54,6 +54,8 @@ export interface JobOptions {
   timeoutMs?: number;
   /** Where each rank's stderr also goes, as rank.N.log; undefined: nowhere. */
   outputDir?: string;
+  /** TLS on the control plane: a per-job certificate ('self-signed'), the user's own, or none (loopback only). */
+  tls: { kind: 'none' } | { kind: 'self-signed' } | { kind: 'given'; certPath: string; keyPath: string };
 }
 
 /** Raw options as the CLI parsed them. */
@@ -66,6 +68,9 @@ export interface RawOptions {
   export?: string[];
   timeout?: number;
   outputDir?: string;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
   input?: string;
   output?: string;
   model?: string;
@@ -135,6 +140,12 @@ export function exportedVariables(specs: readonly string[], env: NodeJS.ProcessE
   return out;
 }
 
+function tlsChoice(raw: RawOptions): JobOptions['tls'] {
+  if (!!raw.tlsCert !== !!raw.tlsKey) throw new UsageError('--tls-cert and --tls-key go together: the certificate and its private key (PEM files)');
+  if (raw.tlsCert && raw.tlsKey) return { kind: 'given', certPath: resolve(raw.tlsCert), keyPath: resolve(raw.tlsKey) };
+  return raw.tls ? { kind: 'self-signed' } : { kind: 'none' };
+}
+
 function mapBy(v: string | undefined): MapBy {
   const m = (v ?? 'slot') as MapBy;
   if (m !== 'slot' && m !== 'node') throw new UsageError(`--map-by must be slot or node, got ${v}`);
@@ -191,6 +202,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     exportEnv: exportedVariables(raw.export ?? [], process.env),
     timeoutMs: raw.timeout === undefined ? undefined : seconds('--timeout', raw.timeout, 0),
     outputDir: raw.outputDir ? resolve(raw.outputDir) : undefined,
+    tls: tlsChoice(raw),
     input: resolve(raw.input),
     output: resolve(raw.output),
     modelPath: resolveModel(raw.model),

@@ -46,10 +46,10 @@ export class CoordinatorServer {
     });
   }
 
-  /** Starts listening; port 0 picks a free port. Resolves with the port. */
-  listen(host: string, port = 0): Promise<number> {
+  /** Starts listening; port 0 picks a free port. Resolves with the port. Plain TCP unless given TLS credentials. */
+  listen(host: string, port = 0, credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      this.server.bindAsync(`${host}:${port}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
     });
   }
 

@@ -11,6 +11,8 @@ export interface CoordinatorRecord {
   address: string;
   pid: number;
   jobToken: string;
+  /** The coordinator's certificate (PEM), where it uses TLS: a caller pins it. */
+  certPem?: string;
 }
 
 function path(workDir: string): string {

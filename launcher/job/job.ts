@@ -25,6 +25,7 @@ import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-enco
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
 import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/coordinator-record.js';
+import { coordinatorCertVariable, fingerprint256, makeCoordinatorCertificate, readCoordinatorCertificate, serverCredentials, type CoordinatorCertificate } from '../../common/tls.js';
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
@@ -151,13 +152,15 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     committed_frames: view.committedFrames,
     ranks: live?.current.rankStatuses() ?? [],
   }));
-  const port = await server.listen('127.0.0.1', 0);
-  log.info(`coordinator on 127.0.0.1:${port}`);
-  writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken });
+  const tls = await coordinatorTls(opts);
+  const port = await server.listen('127.0.0.1', 0, tls && serverCredentials(tls));
+  log.info(`coordinator on 127.0.0.1:${port}${tls ? ` (TLS, certificate ${fingerprint256(tls.certPem)})` : ''}`);
+  writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: tls?.certPem });
+  const tlsEnv: Record<string, string> = tls ? { [coordinatorCertVariable]: tls.certPem } : {};
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env }, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
@@ -197,6 +200,17 @@ async function placement(opts: JobOptions): Promise<string[]> {
   const remote = hosts.find((h) => !isLocalHost(h, localNames));
   if (remote) throw new UsageError(`${source}: host "${remote}" is not this machine; ranks on other hosts are not supported yet`, 'REMOTE_NOT_SUPPORTED');
   return hosts.map(() => hostname());
+}
+
+/** The coordinator's certificate, where the job uses TLS; a user's certificate that cannot be read is a usage error. */
+async function coordinatorTls(opts: JobOptions): Promise<CoordinatorCertificate | undefined> {
+  if (opts.tls.kind === 'none') return undefined;
+  if (opts.tls.kind === 'self-signed') return makeCoordinatorCertificate();
+  try {
+    return readCoordinatorCertificate(opts.tls.certPath, opts.tls.keyPath);
+  } catch (e) {
+    throw new UsageError(`--tls-cert/--tls-key: ${(e as Error).message.split('\n')[0]}`, 'BAD_CERTIFICATE');
+  }
 }
 
 async function checkModel(modelPath: string): Promise<void> {

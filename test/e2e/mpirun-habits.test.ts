@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { dataDir, processesMentioning, runCli } from '../support/cli.js';
+import { fingerprint256, makeCoordinatorCertificate } from '../../common/tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-habits-'));
 const model = join(dir, 'invert.onnx');
@@ -56,5 +57,33 @@ describe('mpirun habits', () => {
     const cause = Number(/root cause: rank (\d)/.exec(r.stderr)?.[1]);
     expect(readFileSync(join(logs, `rank.${cause}.log`), 'utf8'), r.stderr).toMatch(/STYLERUN_FAULT: action must be one of crash\|exit\|hang\|preempt/);
     expect(existsSync(join(logs, `rank.${1 - cause}.log`))).toBe(true);
+  });
+});
+
+describe('TLS on the control plane', () => {
+  it('--tls: the ranks join over TLS, pinning the job’s own certificate, and the job comes out whole', async () => {
+    const r = await runCli(['-n', '2', '--tls', '--input', input, '--output', join(dir, 'tls.mp4'), '--model', model, '--work-dir', join(dir, 'work-tls')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/coordinator on 127\.0\.0\.1:\d+ \(TLS, certificate ([0-9A-F]{2}:){31}[0-9A-F]{2}\)/);
+    expect(r.stdout).toMatch(/frames 90, ranks 2 /);
+  });
+
+  it('--tls-cert and --tls-key: the user’s own certificate', async () => {
+    const own = await makeCoordinatorCertificate();
+    writeFileSync(join(dir, 'cert.pem'), own.certPem);
+    writeFileSync(join(dir, 'key.pem'), own.keyPem, { mode: 0o600 });
+    const r = await runCli(['-n', '2', '--tls-cert', 'cert.pem', '--tls-key', 'key.pem', '--input', input, '--output', join(dir, 'own.mp4'), '--model', model, '--work-dir', join(dir, 'work-own')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`(TLS, certificate ${fingerprint256(own.certPem)})`);
+  });
+
+  it('refuses a certificate without its key, or a file that is no certificate, in one line with exit code 2', async () => {
+    const alone = await runCli(['--tls-cert', 'cert.pem', '--input', input, '--output', join(dir, 'x.mp4')], { cwd: dir });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--tls-cert and --tls-key go together/);
+    writeFileSync(join(dir, 'not-a-cert.pem'), 'hello\n');
+    const bad = await runCli(['--tls-cert', 'not-a-cert.pem', '--tls-key', 'key.pem', '--input', input, '--output', join(dir, 'x.mp4'), '--model', model, '--work-dir', join(dir, 'work-bad')], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/^stylerun: error: --tls-cert\/--tls-key: /);
   });
 });
