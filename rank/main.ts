@@ -8,6 +8,7 @@ import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assign
 import { identityFromEnv } from '../common/identity.js';
 import { coordinatorCertVariable } from '../common/tls.js';
 import { readJobToken } from '../common/job-token.js';
+import { readBootstrap, type RankBootstrap } from '../common/rank-bootstrap.js';
 import { createLogger } from '../common/log.js';
 import { openChunkStore } from '../common/storage/open-store.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
@@ -19,6 +20,8 @@ import { Stylizer } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
 
 const env = process.env;
+// a rank started over ssh gets its environment and token on stdin (common/rank-bootstrap.ts)
+const boot = bootstrap();
 const identity = identityFromEnv(env);
 if (!identity?.coordinator) {
   process.stderr.write('stylerun rank: no rank identity or coordinator address in the environment (STYLERUN_RANK, STYLERUN_COORDINATOR)\n');
@@ -31,7 +34,19 @@ const log = createLogger(`rank ${rank}`);
 const faults = parseFaults(env.STYLERUN_FAULT);
 const token = jobToken();
 
+function bootstrap(): RankBootstrap | undefined {
+  try {
+    const b = readBootstrap(env);
+    if (b) Object.assign(env, b.env);
+    return b;
+  } catch (e) {
+    process.stderr.write(`stylerun rank: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 function jobToken(): string {
+  if (boot) return boot.jobToken;
   try {
     return readJobToken(env);
   } catch (e) {

@@ -92,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
         host: a.host as string | undefined, mapBy: a['map-by'] as string | undefined,
         export: a.x === undefined ? undefined : ([] as string[]).concat(a.x as string | string[]), timeout: a.timeout as number | undefined,
         outputDir: a['output-dir'] as string | undefined, tls: a.tls as boolean | undefined, tlsCert: a['tls-cert'] as string | undefined, tlsKey: a['tls-key'] as string | undefined,
+        launchAgent: a['launch-agent'] as string | undefined, coordinatorAddress: a['coordinator-address'] as string | undefined, prefix: a.prefix as string | undefined,
       }, a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
@@ -102,6 +103,9 @@ async function main(argv: string[]): Promise<number> {
     .option('tls', { type: 'boolean', describe: 'TLS on the control plane with a per-job self-signed certificate the ranks pin [off: ranks on this machine use loopback]' })
     .option('tls-cert', { type: 'string', describe: 'your own coordinator certificate (PEM) for TLS, with --tls-key' })
     .option('tls-key', { type: 'string', describe: 'the private key (PEM) of --tls-cert' })
+    .option('launch-agent', { type: 'string', describe: 'command that starts ranks on other hosts, given the host and the command [ssh -o BatchMode=yes]' })
+    .option('coordinator-address', { type: 'string', describe: 'address ranks on other hosts reach this machine at [its hostname]' })
+    .option('prefix', { type: 'string', describe: 'the stylerun install on other hosts (node from their PATH) [the same paths as here]' })
     .option('timeout', { type: 'number', describe: 'seconds the whole job may take; then every rank is stopped (exit code 9) [none]' })
     .option('map-by', { type: 'string', describe: 'slot: fill each host before the next | node: one rank per host in turn [slot]' })
     .option('input', { alias: 'i', type: 'string', describe: 'input video' })

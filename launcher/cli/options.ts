@@ -9,6 +9,7 @@ import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
 import { chunkCodecs, type ChunkCodec } from '../job/output-encoding.js';
 import type { MapBy } from '../spawn/hostfile.js';
+import { defaultLaunchAgent } from '../spawn/ssh.js';
 
 /** The built-in style used when --model is not given: the trained ml5 "matta" network (seconds a frame on a CPU). */
 export const defaultModel = 'matta';
@@ -56,6 +57,12 @@ export interface JobOptions {
   outputDir?: string;
   /** TLS on the control plane: a per-job certificate ('self-signed'), the user's own, or none (loopback only). */
   tls: { kind: 'none' } | { kind: 'self-signed' } | { kind: 'given'; certPath: string; keyPath: string };
+  /** How ranks on other hosts start: this command, then the host, then the remote command (mpirun's rsh agent). */
+  launchAgent: string;
+  /** Where the ranks on other hosts reach the coordinator; undefined: this machine's hostname. */
+  coordinatorAddress?: string;
+  /** The stylerun install on other hosts (node from their PATH); undefined: the same paths as here. */
+  prefix?: string;
 }
 
 /** Raw options as the CLI parsed them. */
@@ -71,6 +78,9 @@ export interface RawOptions {
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  launchAgent?: string;
+  coordinatorAddress?: string;
+  prefix?: string;
   input?: string;
   output?: string;
   model?: string;
@@ -203,6 +213,9 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     timeoutMs: raw.timeout === undefined ? undefined : seconds('--timeout', raw.timeout, 0),
     outputDir: raw.outputDir ? resolve(raw.outputDir) : undefined,
     tls: tlsChoice(raw),
+    launchAgent: raw.launchAgent ?? defaultLaunchAgent,
+    coordinatorAddress: raw.coordinatorAddress,
+    prefix: raw.prefix,
     input: resolve(raw.input),
     output: resolve(raw.output),
     modelPath: resolveModel(raw.model),

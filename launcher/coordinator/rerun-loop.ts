@@ -41,6 +41,8 @@ export interface AttemptsContext {
   chunkFrames: number;
   /** Variables every rank gets besides its identity (e.g. the library path CUDA needs). */
   rankEnv: Record<string, string>;
+  /** The coordinator's address as a rank on `host` reaches it. */
+  coordinatorFor: (host: string) => string;
   hosts: string[];
   journal: Journal;
   store: ChunkStore;
@@ -86,6 +88,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       kind: 'attempt-started', attempt, maxAttempts: opts.maxRestarts + 1, ranks: world, framesToStyle: pendingCount, totalFrames: total, framesRedone: redone,
       leftOutSlots: world < ctx.hosts.length && history.length ? ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)) : [],
     });
+    const attemptHosts = slots.slice(0, world).map((s) => ctx.hosts[s]!);
     const current = new Attempt(
       {
         attempt, worldSize: world, hosts: slots.slice(0, world).map((s) => ctx.hosts[s]),
@@ -104,8 +107,8 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
         rankEnv: (rank) => ({
           ...ctx.rankEnv,
-          STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), STYLERUN_LOCAL_RANK: String(rank), STYLERUN_LOCAL_WORLD_SIZE: String(world),
-          STYLERUN_COORDINATOR: `127.0.0.1:${ctx.port}`, STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
+          STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), ...localIdentity(attemptHosts, rank),
+          STYLERUN_COORDINATOR: ctx.coordinatorFor(attemptHosts[rank]!), STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
           ...(opts.gpus ? { STYLERUN_GPUS: opts.gpus.join(',') } : {}), STYLERUN_RANKS_PER_GPU: String(opts.ranksPerGpu),
         }),
         jobToken: ctx.jobToken,
@@ -167,6 +170,15 @@ async function acceptChunk(ctx: AttemptsContext, c: ChunkReport, attempt: number
     await ctx.store.remove(c.key);
     throw full ? new NoSpaceError(ctx.store.location, undefined, { cause: e }) : e;
   }
+}
+
+/** A rank's index among the ranks on its host, and how many share the host (each host's GPUs go by it). */
+function localIdentity(hosts: readonly string[], rank: number): Record<string, string> {
+  const host = hosts[rank];
+  return {
+    STYLERUN_LOCAL_RANK: String(hosts.slice(0, rank).filter((h) => h === host).length),
+    STYLERUN_LOCAL_WORLD_SIZE: String(hosts.filter((h) => h === host).length),
+  };
 }
 
 /** The first `n` frames of a rank's share (what it had styled when it stopped). */

@@ -32,7 +32,8 @@ import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
 import { checkWorkRoot } from './work-dir.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
-import { LocalSpawner } from '../spawn/local.js';
+import { LocalSpawner, resolveEntry } from '../spawn/local.js';
+import { HostSpawner, SshSpawner } from '../spawn/ssh.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import { keepVerifiedChunks } from '../job-store/keep-verified.js';
 import { checkDevice, cudaEnvironment } from './device-check.js';
@@ -77,7 +78,9 @@ export interface JobRuntime {
 /** Runs a whole job, emitting JobEvents (logged through `rt.log`) as it goes. */
 export async function runJob(opts: JobOptions, start: JobStart, rt: JobRuntime): Promise<JobSummary> {
   const { log, signal } = rt;
-  const spawner = rt.spawner ?? new LocalSpawner(log, undefined, opts.outputDir);
+  const local = new LocalSpawner(log, undefined, opts.outputDir);
+  const remote = new SshSpawner(log, opts.launchAgent.split(/\s+/).filter(Boolean), opts.prefix ? 'node' : process.execPath, opts.prefix ? join(opts.prefix, 'dist', 'rank', 'main.js') : resolveEntry());
+  const spawner = rt.spawner ?? new HostSpawner(local, remote, (host) => host === hostname());
   const events = new JobEvents();
   events.on(logJobEvents(log));
   for (const l of rt.listeners ?? []) events.on(l);
@@ -152,15 +155,19 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     committed_frames: view.committedFrames,
     ranks: live?.current.rankStatuses() ?? [],
   }));
-  const tls = await coordinatorTls(opts);
-  const port = await server.listen('127.0.0.1', 0, tls && serverCredentials(tls));
-  log.info(`coordinator on 127.0.0.1:${port}${tls ? ` (TLS, certificate ${fingerprint256(tls.certPem)})` : ''}`);
+  // ranks on other hosts reach the coordinator beyond loopback, and only over TLS
+  const anyRemote = hosts.some((h) => h !== hostname());
+  const tls = await coordinatorTls(opts, anyRemote);
+  const bindHost = anyRemote ? '0.0.0.0' : '127.0.0.1';
+  const port = await server.listen(bindHost, 0, tls && serverCredentials(tls));
+  log.info(`coordinator on ${bindHost}:${port}${tls ? ` (TLS, certificate ${fingerprint256(tls.certPem)})` : ''}`);
+  const coordinatorFor = (host: string) => (host === hostname() ? `127.0.0.1:${port}` : `${opts.coordinatorAddress ?? hostname()}:${port}`);
   writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: tls?.certPem });
   const tlsEnv: Record<string, string> = tls ? { [coordinatorCertVariable]: tls.certPem } : {};
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, coordinatorFor, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
@@ -197,14 +204,13 @@ async function placement(opts: JobOptions): Promise<string[]> {
   const entries = opts.hostfile ? await readHostfile(opts.hostfile) : parseHostList(opts.hosts!);
   const hosts = placeRanks(entries, opts.ranks, source, opts.mapBy);
   const localNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
-  const remote = hosts.find((h) => !isLocalHost(h, localNames));
-  if (remote) throw new UsageError(`${source}: host "${remote}" is not this machine; ranks on other hosts are not supported yet`, 'REMOTE_NOT_SUPPORTED');
-  return hosts.map(() => hostname());
+  // a local rank's host is this machine's name, whatever the hostfile calls it
+  return hosts.map((h) => (isLocalHost(h, localNames) ? hostname() : h));
 }
 
 /** The coordinator's certificate, where the job uses TLS; a user's certificate that cannot be read is a usage error. */
-async function coordinatorTls(opts: JobOptions): Promise<CoordinatorCertificate | undefined> {
-  if (opts.tls.kind === 'none') return undefined;
+async function coordinatorTls(opts: JobOptions, anyRemote: boolean): Promise<CoordinatorCertificate | undefined> {
+  if (opts.tls.kind === 'none') return anyRemote ? makeCoordinatorCertificate() : undefined;
   if (opts.tls.kind === 'self-signed') return makeCoordinatorCertificate();
   try {
     return readCoordinatorCertificate(opts.tls.certPath, opts.tls.keyPath);

@@ -145,7 +145,8 @@ function withoutTokenVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-function resolveEntry(): string {
+/** The rank's entry script (dist/rank/main.js) of this install. */
+export function resolveEntry(): string {
   // Tests run the launcher from TypeScript sources; ranks always run from the build in dist/.
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) return fileURLToPath(new URL('../../rank/main.js', import.meta.url));

@@ -25,7 +25,6 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'zero.y4m'), 'YUV4MPEG2 W64 H64 F25:1 Ip A1:1 C420jpeg\n');
   writeFileSync(join(dir, 'garbage.onnx'), 'not a model at all');
   writeFileSync(join(dir, 'two-inputs.onnx'), twoInputModel());
-  writeFileSync(join(dir, 'hosts.txt'), 'localhost slots=2\nnode-b.example slots=2\n');
   await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'aac', join(dir, 'audio.m4a')]);
 });
 
@@ -153,10 +152,6 @@ describe('bad input gets one clear line, a documented exit code and no output', 
 
   it('refuses a --gpus list that is not indices with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--gpus', 'first']), 2, /--gpus: a GPU list is indices separated by commas/);
-  });
-
-  it('refuses a hostfile naming another machine with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '4', join(dir, 'hosts.txt'), '--input', video]), 2, /node-b\.example.*not supported yet/);
   });
 
   it('refuses a hostfile with too few slots with exit code 2', async () => {

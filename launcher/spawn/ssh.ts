@@ -1,0 +1,80 @@
+// Ranks on other hosts, started over ssh like mpirun's rsh agent: the user's ssh (its config, agent and
+// jump hosts apply), BatchMode so that nothing waits for a password. The rank's environment and the job
+// token go down the channel's stdin (common/rank-bootstrap.ts), never on a command line.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { bootstrapLine, bootstrapVariable } from '../../common/rank-bootstrap.js';
+import type { Logger } from '../../common/log.js';
+import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
+
+/** mpirun's default agent, made non-interactive. */
+export const defaultLaunchAgent = 'ssh -o BatchMode=yes';
+
+/** A word for a POSIX shell, single-quoted. */
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The command the remote shell runs: the same node and rank entry paths as here (as mpirun assumes), or under --prefix. */
+export function remoteCommand(node: string, entry: string): string {
+  return `${bootstrapVariable}=stdin exec ${quote(node)} ${quote(entry)}`;
+}
+
+/** Starts each rank on its host with `agent host command`. */
+export class SshSpawner implements RankSpawner {
+  constructor(
+    private readonly log: Logger,
+    private readonly agent: string[],
+    private readonly node: string,
+    private readonly entry: string,
+  ) {}
+
+  start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
+    const [cmd, ...args] = this.agent;
+    const child = spawn(cmd!, [...args, host, remoteCommand(this.node, this.entry)], { stdio: ['pipe', 'inherit', 'pipe'], detached: true });
+    child.stdin.on('error', () => {});
+    child.stdin.end(bootstrapLine({ env, jobToken }));
+    const untagged: string[] = [];
+    const lines = createInterface({ input: child.stderr });
+    lines.on('line', (line) => {
+      if (line.startsWith('[rank ')) process.stderr.write(`${line}\n`);
+      else {
+        untagged.push(line);
+        if (untagged.length > 8) untagged.shift();
+        this.log.debug(`rank ${rank} on ${host}: ${line}`);
+      }
+    });
+    let stopping = false;
+    const exited = new Promise<RankExit>((resolve) => {
+      child.on('error', (e) => {
+        this.log.error(`rank ${rank}: cannot run the launch agent "${this.agent.join(' ')}": ${e.message}`);
+        resolve({ exitCode: 127, signal: null });
+      });
+      child.on('close', (exitCode, signal) => {
+        // ssh's own failure (host unreachable, key refused) is exit code 255 and a line of its own
+        if (!stopping && exitCode !== 0) for (const line of untagged) this.log.warn(`rank ${rank} on ${host}: ${line}`);
+        resolve({ exitCode, signal });
+      });
+    });
+    const stop = async (graceMs: number) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      // the remote rank sees its coordinator stream end (the coordinator aborts it first) and exits;
+      // ending ssh ends the session
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    };
+    return { rank, host, pid: child.pid ?? -1, exited, stop };
+  }
+}
+
+/** Local hosts' ranks start as children, other hosts' over the agent. */
+export class HostSpawner implements RankSpawner {
+  constructor(private readonly local: RankSpawner, private readonly remote: RankSpawner, private readonly isLocal: (host: string) => boolean) {}
+
+  start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
+    return (this.isLocal(host) ? this.local : this.remote).start(rank, host, env, jobToken);
+  }
+}
