@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,13 @@ function hasMpirun(): boolean {
   }
 }
 
-/** Runs `mpirun -n N node stylerun ARGS` (Debian's Open MPI), as root where the tests run as root. */
-function mpirun(n: number, args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+/**
+ * Runs `mpirun -n N node stylerun ARGS` (Debian's Open MPI), as root where the tests run as root; `command`
+ * replaces `node stylerun` (e.g. the Azure ML step's script). The variables of `env` are exported to every process.
+ */
+function mpirun(n: number, args: string[], opts: { cwd: string; env?: Record<string, string>; command?: string[] }): Promise<CliResult> {
   const exported = Object.keys(opts.env ?? {}).flatMap((k) => ['-x', k]);
-  const child = spawn('mpirun', ['--oversubscribe', '-n', String(n), ...exported, process.execPath, cliPath, ...args], {
+  const child = spawn('mpirun', ['--oversubscribe', '-n', String(n), ...exported, ...(opts.command ?? [process.execPath, cliPath]), ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,6 +32,16 @@ function mpirun(n: number, args: string[], opts: { cwd: string; env?: Record<str
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** A fresh folder with the invert model and an indexed video of `frames` frames. */
+async function fixture(prefix: string, frames: number, media: { audio?: boolean } = {}): Promise<{ dir: string; model: string; input: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const model = join(dir, 'invert.onnx');
+  const input = join(dir, 'indexed.mp4');
+  writeFileSync(model, invertModel());
+  await makeIndexedVideo(input, frames, media);
+  return { dir, model, input };
 }
 
 // Debian's openmpi-bin, installed by .ci/run; a machine without Open MPI cannot run these
@@ -81,11 +93,7 @@ describe.skipIf(!hasMpirun())('stylerun started by Open MPI’s mpirun', () => {
 
 describe.skipIf(!hasMpirun())('processes the job does not need', () => {
   it('end at once with exit code 0: the same command run again over a finished job only gathers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-idle-'));
-    const model = join(dir, 'invert.onnx');
-    const input = join(dir, 'indexed.mp4');
-    writeFileSync(model, invertModel());
-    await makeIndexedVideo(input, 30);
+    const { dir, model, input } = await fixture('stylerun-idle-', 30);
     const args = ['--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--device', 'cpu', '--work-dir', join(dir, 'work'), '--keep-work'];
     const first = await mpirun(3, args, { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
@@ -101,33 +109,21 @@ describe.skipIf(!hasMpirun())('processes the job does not need', () => {
 
 describe.skipIf(!hasMpirun())('the Azure ML step (scripts/aml/style-step.sh)', () => {
   it('styles the mounted input into the output folder under mpirun with Azure ML’s variables', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-aml-'));
-    const model = join(dir, 'invert.onnx');
-    const input = join(dir, 'indexed.mp4');
-    writeFileSync(model, invertModel());
-    await makeIndexedVideo(input, 37, { audio: true });
+    const { dir, model, input } = await fixture('stylerun-aml-', 37, { audio: true });
     const out = join(dir, 'outputs', 'styled');
-    const { spawn } = require('node:child_process') as typeof import('node:child_process');
     const root = join(cliPath, '..', '..', '..', '..');
-    const child = spawn('mpirun', ['--oversubscribe', '-n', '2', '-x', 'AZ_BATCH_MASTER_NODE', 'bash', join(root, 'scripts', 'aml', 'style-step.sh'), input, out, '--model', model, '--device', 'cpu'], {
-      cwd: root, env: { ...process.env, AZ_BATCH_MASTER_NODE: '127.0.0.1:6105', OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    const r = await mpirun(2, [input, out, '--model', model, '--device', 'cpu'], {
+      cwd: root, env: { AZ_BATCH_MASTER_NODE: '127.0.0.1:6105' }, command: ['bash', join(root, 'scripts', 'aml', 'style-step.sh')],
     });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/started by azureml: 2 ranks/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/started by azureml: 2 ranks/);
     expect(await readIndices(join(out, 'styled.mp4'), true)).toEqual([...Array(37).keys()]);
   }, 120_000);
 });
 
 describe('stylerun started torchrun-style (RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE)', () => {
   it('styles the video once over three plain processes, frame-exact', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-torchrun-'));
-    const model = join(dir, 'invert.onnx');
-    const input = join(dir, 'indexed.mp4');
-    writeFileSync(model, invertModel());
-    await makeIndexedVideo(input, 41);
+    const { dir, model, input } = await fixture('stylerun-torchrun-', 41);
     const output = join(dir, 'out.mp4');
     const args = ['--input', input, '--output', output, '--model', model, '--device', 'cpu', '--chunk-frames', '5', '--work-dir', join(dir, 'work')];
     const world = { WORLD_SIZE: '3', LOCAL_WORLD_SIZE: '3' };
