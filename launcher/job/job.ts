@@ -78,9 +78,7 @@ export interface JobRuntime {
 /** Runs a whole job, emitting JobEvents (logged through `rt.log`) as it goes. */
 export async function runJob(opts: JobOptions, start: JobStart, rt: JobRuntime): Promise<JobSummary> {
   const { log, signal } = rt;
-  const local = new LocalSpawner(log, undefined, opts.outputDir);
-  const remote = new SshSpawner(log, opts.launchAgent.split(/\s+/).filter(Boolean), opts.prefix ? 'node' : process.execPath, opts.prefix ? join(opts.prefix, 'dist', 'rank', 'main.js') : resolveEntry());
-  const spawner = rt.spawner ?? new HostSpawner(local, remote, (host) => host === hostname());
+  const spawner = rt.spawner ?? hostSpawner(opts, log);
   const events = new JobEvents();
   events.on(logJobEvents(log));
   for (const l of rt.listeners ?? []) events.on(l);
@@ -206,6 +204,14 @@ async function placement(opts: JobOptions): Promise<string[]> {
   const localNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
   // a local rank's host is this machine's name, whatever the hostfile calls it
   return hosts.map((h) => (isLocalHost(h, localNames) ? hostname() : h));
+}
+
+/** This machine's ranks as children, other hosts' over the launch agent (only what a caller gives no spawner for). */
+function hostSpawner(opts: JobOptions, log: Logger): RankSpawner {
+  const local = new LocalSpawner(log, undefined, opts.outputDir);
+  const agent = opts.launchAgent.split(/\s+/).filter(Boolean);
+  const remote = opts.prefix ? new SshSpawner(log, agent, 'node', join(opts.prefix, 'dist', 'rank', 'main.js')) : new SshSpawner(log, agent, process.execPath, resolveEntry());
+  return new HostSpawner(local, remote, (host) => host === hostname());
 }
 
 /** The coordinator's certificate, where the job uses TLS; a user's certificate that cannot be read is a usage error. */
