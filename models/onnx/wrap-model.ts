@@ -6,7 +6,8 @@
 import { FrameNodes, MIN_FRAME_NODES_OPSET, type FrameGeometry } from './frame-nodes.js';
 import { NodeProto, ValueInfoProto } from './onnx-proto.js';
 import { valueInfoMessage } from './tensors.js';
-import { concat, lenField, splitFields, stringField, varintValue, WireType, type WireField } from './wire.js';
+import { openModel, withGraph, type ModelEdit } from './model-edit.js';
+import { concat, lenField, stringField, type WireField } from './wire.js';
 
 /** The wrapped model's input: uint8 [N,H,W,3] packed RGB frames. */
 export const WRAPPED_INPUT = 'frames_u8';
@@ -23,30 +24,17 @@ export interface WrapSpec extends FrameGeometry {
 }
 
 /** The wrapped model's bytes, or why this model cannot be wrapped (the caller falls back to another path). */
-export type WrapResult = { readonly ok: true; readonly model: Uint8Array } | { readonly ok: false; readonly reason: string };
+export type WrapResult = ModelEdit;
 
 // Field numbers from onnx.proto.
-const MODEL = { graph: 7, opsetImport: 8 } as const;
 const GRAPH = { node: 1, input: 11, output: 12 } as const;
-const OPSET = { domain: 1, version: 2 } as const;
 const VALUE_INFO_NAME = 1;
 
 /** Wraps `model` (a serialized ModelProto that keeps the contract) for frames of spec.width x spec.height. */
 export function wrapModel(model: Uint8Array, spec: WrapSpec): WrapResult {
-  let fields: WireField[];
-  let graph: Uint8Array;
-  let graphFields: WireField[];
-  let opset: number | undefined;
-  try {
-    fields = splitFields(model);
-    const graphs = fields.filter((f) => f.number === MODEL.graph);
-    if (graphs.length !== 1) return { ok: false, reason: `the model has ${graphs.length} graphs` };
-    graph = graphs[0]!.payload;
-    graphFields = splitFields(graph);
-    opset = defaultOpset(fields);
-  } catch (e) {
-    return { ok: false, reason: `the model is not a readable ModelProto (${(e as Error).message})` };
-  }
+  const open = openModel(model);
+  if (typeof open === 'string') return { ok: false, reason: open };
+  const { graph, graphFields, opset } = open;
   if (opset === undefined) return { ok: false, reason: 'the model imports no ai.onnx opset' };
   if (opset < MIN_FRAME_NODES_OPSET) return { ok: false, reason: `opset ${opset} has no IsNaN/Where to turn NaN into 0` };
   const text = Buffer.from(graph.buffer, graph.byteOffset, graph.byteLength);
@@ -72,18 +60,7 @@ export function wrapModel(model: Uint8Array, spec: WrapSpec): WrapResult {
     lenField(GRAPH.input, encodeValueInfo(WRAPPED_INPUT, frames)),
     lenField(GRAPH.output, encodeValueInfo(WRAPPED_OUTPUT, frames)),
   ]);
-  return { ok: true, model: concat(fields.map((f) => (f.number === MODEL.graph ? lenField(MODEL.graph, newGraph) : f.raw))) };
-}
-
-/** The version of the default (ai.onnx) domain in ModelProto.opset_import. */
-function defaultOpset(fields: readonly WireField[]): number | undefined {
-  for (const f of fields) {
-    if (f.number !== MODEL.opsetImport || f.wireType !== WireType.LEN) continue;
-    const domain = stringField(f.payload, OPSET.domain) ?? '';
-    const version = splitFields(f.payload).find((e) => e.number === OPSET.version && e.wireType === WireType.VARINT);
-    if ((domain === '' || domain === 'ai.onnx') && version) return varintValue(version);
-  }
-  return undefined;
+  return { ok: true, model: withGraph(open, newGraph) };
 }
 
 function encodeValueInfo(name: string, dims: ReadonlyArray<number | string>): Uint8Array {
