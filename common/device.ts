@@ -11,6 +11,23 @@ export type DeviceChoice = 'auto' | 'cpu' | 'webgpu' | 'cuda';
 /** Every value --device accepts. */
 export const deviceChoices: readonly DeviceChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 
+/** The arithmetic a model can run in: --precision. */
+export type Precision = 'fp32' | 'fp16';
+
+/** Every value --precision accepts. */
+export const precisions: readonly Precision[] = ['fp32', 'fp16'];
+
+/**
+ * The precision a model runs in on `provider` when `wanted` was asked for. fp16 pays only where the provider
+ * has fp16 kernels: CUDA and WebGPU do. onnxruntime's CPU provider on x86 has almost none, so it would wrap
+ * every op in Casts back to fp32 and lose both speed and accuracy; there the model stays fp32, with the reason.
+ */
+export function precisionOn(wanted: Precision, provider: string): { precision: Precision; reason?: string } {
+  if (wanted === 'fp32') return { precision: 'fp32' };
+  if (provider === 'cuda' || provider === 'webgpu') return { precision: 'fp16' };
+  return { precision: 'fp32', reason: `the ${provider} provider has no fp16 kernels, so the model runs in fp32` };
+}
+
 /** Whether onnxruntime-node was installed with its CUDA provider (the opt-in download). */
 export function cudaInstalled(): boolean {
   try {

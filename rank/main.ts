@@ -111,14 +111,14 @@ async function welcome(w: Welcome__Output): Promise<void> {
   heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
   stylizer = await Stylizer.load(
     {
-      modelPath: w.model_path, device: w.device as DeviceChoice, intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
+      modelPath: w.model_path, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
       gpu: gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1),
     },
     log,
   );
   const fault = dueFault(faults, rank, attempt, beforeReady);
   if (fault) fire(fault);
-  link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note } });
+  link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note, precision: stylizer.precision } });
 }
 
 function fail(e: Error): void {

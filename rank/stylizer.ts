@@ -1,7 +1,9 @@
 // One loaded style model on one execution provider: frames in, styled frames out, in batches.
+import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
-import { machineFacts, providerCandidates, type DeviceChoice } from '../common/device.js';
+import { machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
+import { toFloat16 } from '../models/onnx/float16.js';
 import type { Logger } from '../common/log.js';
 import { ProviderError } from './provider-error.js';
 import type { FramePath } from './frame-path.js';
@@ -17,6 +19,8 @@ export interface StylizerOptions {
   batchSize: number;
   width: number;
   height: number;
+  /** fp16 converts the model at load where the provider has fp16 kernels (common/device.ts precisionOn). */
+  precision?: Precision;
   /** The GPU this rank takes (common/gpu-assignment.ts); CUDA runs on it. */
   gpu?: number;
 }
@@ -37,6 +41,8 @@ export class Stylizer {
     private readonly shape: ModelShape,
     readonly executionProvider: string,
     readonly batchSize: number,
+    /** What the model runs in: fp16 only when asked for, on a provider with fp16 kernels, and the conversion loaded. */
+    readonly precision: Precision,
   ) {}
 
   /** Loads the model on the best provider `device` allows, checks the contract and warms it up. */
@@ -61,12 +67,13 @@ export class Stylizer {
         if (candidates.length > 1) log.debug(`provider ${provider} unavailable`, { reason: (e as Error).message.split('\n')[0] });
         continue;
       }
-      const { session, shape } = checked;
+      const { shape } = checked;
       const batch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : Math.max(1, opts.batchSize);
-      const path = await firstWorkingPath(framePaths(checked, opts, sessionOptions, provider), opts, log);
+      const [precision, session] = await withPrecision(checked.session, opts, provider, sessionOptions, log);
+      const path = await firstWorkingPath(framePaths({ session, shape }, opts, sessionOptions, provider, precision), opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();
-      return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch);
+      return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch, precision);
     }
     throw new ProviderError(candidates, lastError);
   }
@@ -93,15 +100,46 @@ export class Stylizer {
   }
 }
 
+// The contract was checked on the fp32 session; an fp16 one takes its place where it applies and loads. A
+// conversion that fails (an op it refuses, a provider that rejects the result) leaves the rank on fp32, with
+// the reason in the log: the job still runs, a little slower.
+async function withPrecision(
+  session: ort.InferenceSession,
+  opts: StylizerOptions,
+  provider: string,
+  sessionOptions: ort.InferenceSession.SessionOptions,
+  log: Logger,
+): Promise<[Precision, ort.InferenceSession]> {
+  const { precision, reason } = precisionOn(opts.precision ?? 'fp32', provider);
+  if (reason) log.warn(`--precision fp16 not applied: ${reason}`);
+  if (precision === 'fp32') return ['fp32', session];
+  const half = toFloat16(readFileSync(opts.modelPath));
+  try {
+    if (!half.ok) throw new Error(half.reason);
+    const halfSession = await ort.InferenceSession.create(half.model, sessionOptions);
+    await session.release();
+    return ['fp16', halfSession];
+  } catch (e) {
+    log.warn('--precision fp16 not applied, the model runs in fp32', { reason: (e as Error).message.split('\n')[0] });
+    return ['fp32', session];
+  }
+}
+
 type PathMaker = readonly [name: string, make: () => Promise<FramePath>];
 
 // Fastest first. Fixed-size models need a resize in and out, which only the JavaScript path does.
-function framePaths({ session, shape }: CheckedModel, opts: StylizerOptions, sessionOptions: ort.InferenceSession.SessionOptions, provider: string): PathMaker[] {
+function framePaths(
+  { session, shape }: CheckedModel,
+  opts: StylizerOptions,
+  sessionOptions: ort.InferenceSession.SessionOptions,
+  provider: string,
+  precision: Precision,
+): PathMaker[] {
   const { width, height } = opts;
   const js: PathMaker = ['javascript', async () => new JsPath(session, shape, width, height)];
   if (shape.kind === 'fixed') return [js];
   const all: PathMaker[] = [
-    ['in-graph', () => InGraphPath.create(opts.modelPath, { ...shape, width, height }, sessionOptions)],
+    ['in-graph', () => InGraphPath.create(opts.modelPath, { ...shape, width, height }, sessionOptions, precision)],
     ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads)],
     js,
   ];

@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       y.positional('hostfile', { type: 'string', describe: 'Open MPI / MPICH hostfile (this machine only, for now)' }),
       async (a) => run({
         n: a.n as number | undefined, rerun: a.rerun as string | undefined, minRanks: a['min-ranks'] as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
-        input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string,
+        input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string, precision: a.precision as string | undefined,
         batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
         heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number, chunkCodec: a['chunk-codec'] as string | undefined,
         keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
@@ -112,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
     .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })
     .option('model', { alias: 'm', type: 'string', describe: 'bundled model name (matta, painterly-starry, painterly-wave) or path to an .onnx file [matta]' })
     .option('device', { type: 'string', describe: 'auto | cpu | webgpu | cuda [auto]' })
+    .option('precision', { type: 'string', describe: 'fp32 | fp16: fp16 converts the model at load on CUDA and WebGPU; the CPU stays fp32 [fp32]' })
     .option('batch-size', { type: 'number', describe: 'frames per inference call [1]' })
     .option('barrier-timeout', { type: 'number', describe: 'seconds for all ranks to join and load the model [120]' })
     .option('heartbeat-interval', { type: 'number', describe: 'seconds between rank heartbeats [1]' })

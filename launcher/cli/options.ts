@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { packageRoot } from '../../common/paths.js';
-import { deviceChoices, type DeviceChoice } from '../../common/device.js';
+import { deviceChoices, precisions, type DeviceChoice, type Precision } from '../../common/device.js';
 import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
 import { chunkCodecs, type ChunkCodec } from '../job/output-encoding.js';
@@ -28,6 +28,8 @@ export interface JobOptions {
   modelPath: string;
   device: DeviceChoice;
   batchSize: number;
+  /** fp16 converts the model at load on providers with fp16 kernels (rank/precision.ts). */
+  precision: Precision;
   barrierTimeoutMs: number;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
@@ -86,6 +88,7 @@ export interface RawOptions {
   model?: string;
   device?: string;
   batchSize?: number;
+  precision?: string;
   barrierTimeout?: number;
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
@@ -221,6 +224,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     modelPath: resolveModel(raw.model),
     device,
     batchSize: positiveInt('--batch-size', raw.batchSize, 1),
+    precision: precision(raw.precision),
     barrierTimeoutMs: seconds('--barrier-timeout', raw.barrierTimeout, 120),
     heartbeatIntervalMs,
     heartbeatTimeoutMs,
@@ -238,6 +242,12 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
   };
 }
 
+
+function precision(raw: string | undefined): Precision {
+  const value = raw ?? 'fp32';
+  if (!precisions.includes(value as Precision)) throw new UsageError(`--precision must be one of ${precisions.join(', ')}, got ${raw}`);
+  return value as Precision;
+}
 
 /** Where job folders go. */
 export function workRoot(raw: RawOptions): string {

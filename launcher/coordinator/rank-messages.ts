@@ -91,7 +91,8 @@ export function recordMessage(r: Readonly<RankRecord>, e: ServerEvent, ctx: Mess
       if (ctx.groupState !== 'rendezvous') return none(); // too late: the attempt is already stopping
       const ready = msg.ready!;
       return {
-        update: { ...seen, ready: true, executionProvider: ready.execution_provider },
+        // the provider as reported everywhere (summary, log, Status), e.g. "cuda fp16" when the graph was converted
+        update: { ...seen, ready: true, executionProvider: ready.precision === 'fp16' ? `${ready.execution_provider} fp16` : ready.execution_provider },
         outcome: { kind: 'ready', loadMs: ready.load_ms, ...(ctx.modelNote ? {} : { modelNote: ready.model_note }) },
       };
     }

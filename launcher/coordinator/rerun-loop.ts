@@ -93,7 +93,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       {
         attempt, worldSize: world, hosts: slots.slice(0, world).map((s) => ctx.hosts[s]),
         welcome: {
-          job_id: ctx.jobId, model_path: opts.modelPath, device: opts.device, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
+          job_id: ctx.jobId, model_path: opts.modelPath, device: opts.device, precision: opts.precision, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
           width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs,
         },
         assignments: shares.map((spans) => ({

@@ -47,6 +47,11 @@ export function lenField(number: number, payload: Uint8Array): Uint8Array {
   return concat([varint(number * 8 + WireType.LEN), varint(payload.length), payload]);
 }
 
+/** A VARINT field (an int, an enum, a bool) as it sits on the wire; `value` must be a whole number >= 0. */
+export function varintField(number: number, value: number): Uint8Array {
+  return concat([varint(number * 8 + WireType.VARINT), varint(value)]);
+}
+
 /** The first LEN field `number` of a message, decoded as UTF-8; undefined when absent. */
 export function stringField(message: Uint8Array, number: number): string | undefined {
   const field = splitFields(message).find((f) => f.number === number && f.wireType === WireType.LEN);

@@ -2,10 +2,19 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gpuNodes, providerCandidates, type MachineFacts } from '../../common/device.js';
+import { gpuNodes, precisionOn, providerCandidates, type MachineFacts } from '../../common/device.js';
 
 const everything: MachineFacts = { cuda: true, vulkan: true, nvidiaGpu: true, renderGpu: true };
 const noGpu: MachineFacts = { cuda: true, vulkan: true, nvidiaGpu: false, renderGpu: false };
+
+describe('the precision a model runs in', () => {
+  it('converts to fp16 on CUDA and WebGPU only, and says why the CPU stays fp32', () => {
+    expect(precisionOn('fp16', 'cuda')).toEqual({ precision: 'fp16' });
+    expect(precisionOn('fp16', 'webgpu')).toEqual({ precision: 'fp16' });
+    expect(precisionOn('fp16', 'cpu')).toEqual({ precision: 'fp32', reason: 'the cpu provider has no fp16 kernels, so the model runs in fp32' });
+    expect(precisionOn('fp32', 'cuda')).toEqual({ precision: 'fp32' });
+  });
+});
 
 describe('the device choice', () => {
   it('tries CUDA, then WebGPU, then the CPU for --device auto on a machine with an NVIDIA GPU', () => {

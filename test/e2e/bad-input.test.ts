@@ -150,6 +150,10 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--device', 'cuda']), 2, /CUDA provider is not installed; either run .*cuda12.* or copy libonnxruntime_providers_cuda\.so/);
   });
 
+  it('refuses a --precision it does not know with exit code 2', async () => {
+    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--precision', 'fp64']), 2, /--precision must be one of fp32, fp16, got fp64/);
+  });
+
   it('refuses a --gpus list that is not indices with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--gpus', 'first']), 2, /--gpus: a GPU list is indices separated by commas/);
   });

@@ -5,10 +5,12 @@ export interface Ready {
   'execution_provider'?: (string);
   'load_ms'?: (number | string);
   'model_note'?: (string);
+  'precision'?: (string);
 }
 
 export interface Ready__Output {
   'execution_provider': (string);
   'load_ms': (number);
   'model_note': (string);
+  'precision': (string);
 }

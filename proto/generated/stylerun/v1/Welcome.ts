@@ -10,6 +10,7 @@ export interface Welcome {
   'width'?: (number);
   'height'?: (number);
   'heartbeat_interval_ms'?: (number);
+  'precision'?: (string);
 }
 
 export interface Welcome__Output {
@@ -21,4 +22,5 @@ export interface Welcome__Output {
   'width': (number);
   'height': (number);
   'heartbeat_interval_ms': (number);
+  'precision': (string);
 }
