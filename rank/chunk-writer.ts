@@ -11,14 +11,10 @@ import type { Rational } from '../common/ffmpeg/video-info.js';
 import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-error.js';
 import { EncodeError } from './encode-error.js';
 import { freeBytes, fullForFrame } from '../common/free-space.js';
+import { chunkKey } from '../common/storage/chunk-key.js';
 import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding__Output } from '../proto/generated/stylerun/v1/ChunkEncoding.js';
-
-/** The file name of the chunk holding frames [start, start+count): .mp4 for H.264, .nut for FFV1 (see encodeArgs). */
-export function chunkKey(start: number, count: number, codec: string): string {
-  return `chunk-${String(start).padStart(9, '0')}-${count}.${codec === 'h264' ? 'mp4' : 'nut'}`;
-}
 
 /** Threads of each chunk's x264 (frame threads; 720x720 veryfast runs at several hundred frames/s). */
 export const x264Threads = 4;
