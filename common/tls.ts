@@ -1,6 +1,7 @@
 // TLS for the control plane: a per-job self-signed certificate that the ranks pin (they trust that one
 // certificate and no authority), or the user's own certificate. The certificate is public and travels to
 // the ranks in their environment; its private key stays with the coordinator.
+import { Agent as HttpsAgent } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
@@ -54,4 +55,15 @@ export function pinnedCredentials(certPem: string): { credentials: grpc.ChannelC
     checkServerIdentity: (_host, peer) => (peer.fingerprint256 === pin ? undefined : new Error(`the coordinator's certificate ${peer.fingerprint256} is not the pinned ${pin}`)),
   });
   return { credentials, options: { 'grpc.ssl_target_name_override': coordinatorName, 'grpc.default_authority': coordinatorName } };
+}
+
+/** An https agent that trusts the coordinator's certificate `certPem` only (the same pin), for the files it serves. */
+export function pinnedAgent(certPem: string): HttpsAgent {
+  const pin = fingerprint256(certPem);
+  return new HttpsAgent({
+    keepAlive: true,
+    ca: certPem,
+    // pinned by fingerprint, so the name the launcher was reached by does not matter
+    checkServerIdentity: (_host, peer) => (peer.fingerprint256 === pin ? undefined : new Error(`the launcher's certificate ${peer.fingerprint256} is not the pinned ${pin}`)),
+  });
 }

@@ -12,7 +12,7 @@ import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-
 import { EncodeError } from './encode-error.js';
 import { freeBytes, fullForFrame } from '../common/free-space.js';
 import { chunkKey } from '../common/storage/chunk-key.js';
-import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
+import type { ChunkRecord, ChunkSink } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding__Output } from '../proto/generated/stylerun/v1/ChunkEncoding.js';
 
@@ -63,7 +63,7 @@ function containerArgs(codec: string, timeBase: Rational): string[] {
 
 /** What a ChunkWriter writes: frames [start, end) of the source, whose timestamps are `pts`. */
 export interface ChunkWriterOptions {
-  store: ChunkStore;
+  store: ChunkSink;
   width: number;
   height: number;
   start: number;

@@ -12,17 +12,25 @@ export interface LinkHandlers {
   onClose(error?: Error): void;
 }
 
+/** A client of the coordinator's service. */
+export type CoordinatorClient = InstanceType<ReturnType<typeof stylerunProto>['Coordinator']>;
+
+/** A client for `address`: TLS pinned to `coordinatorCert` (PEM) when given, else plain TCP (loopback). */
+export function coordinatorClient(address: string, coordinatorCert?: string): CoordinatorClient {
+  const { Coordinator } = stylerunProto();
+  const tls = coordinatorCert ? pinnedCredentials(coordinatorCert) : undefined;
+  return new Coordinator(address, tls?.credentials ?? grpc.credentials.createInsecure(), { ...channelOptions, ...tls?.options });
+}
+
 /** A live Attach stream to the coordinator. */
 export class CoordinatorLink {
-  private readonly client: InstanceType<ReturnType<typeof stylerunProto>['Coordinator']>;
+  private readonly client: CoordinatorClient;
   private readonly call: grpc.ClientDuplexStream<RankMessage, CoordinatorMessage__Output>;
   private closed = false;
 
   /** `coordinatorCert`: the coordinator's certificate (PEM), pinned; without it, plain TCP (loopback). */
   constructor(address: string, handlers: LinkHandlers, coordinatorCert?: string) {
-    const { Coordinator } = stylerunProto();
-    const tls = coordinatorCert ? pinnedCredentials(coordinatorCert) : undefined;
-    this.client = new Coordinator(address, tls?.credentials ?? grpc.credentials.createInsecure(), { ...channelOptions, ...tls?.options });
+    this.client = coordinatorClient(address, coordinatorCert);
     this.call = this.client.Attach();
     this.call.on('data', (msg: CoordinatorMessage__Output) => handlers.onMessage(msg));
     this.call.on('error', (e: Error) => this.finish(handlers, e));

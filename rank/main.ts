@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The rank process: join the coordinator, load the model, wait at the barrier, do the assigned frames,
 // report, exit. It dies with its launcher: a broken stream or a vanished parent ends it.
-import { hostname } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { combinedChecksum } from '../common/checksums.js';
 import type { DeviceChoice } from '../common/device.js';
 import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
@@ -15,7 +17,10 @@ import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/
 import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
 import { CancelledError } from './cancelled-error.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
-import { CoordinatorLink } from './link.js';
+import { ChunkUpload } from './chunk-upload.js';
+import { startInputRelay } from './input-relay.js';
+import { downloadServed } from './model-download.js';
+import { CoordinatorLink, coordinatorClient } from './link.js';
 import { Stylizer } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
 
@@ -61,12 +66,25 @@ let heartbeat: NodeJS.Timeout | undefined;
 let framesDone = 0;
 let exiting = false;
 
-const link = new CoordinatorLink(`${identity.coordinator.host}:${identity.coordinator.port}`, {
+const coordinatorAddress = `${identity.coordinator.host}:${identity.coordinator.port}`;
+const coordinatorCert = env[coordinatorCertVariable] || undefined;
+/** What a rank on a host without the launcher's disk holds open: the input relay, and its scratch folder. */
+const cleanups: Array<() => Promise<void> | void> = [];
+/** That rank's own folder for the downloaded model and its chunks before they are sent. */
+const scratch = join(tmpdir(), `stylerun-rank-${rank}-${process.pid}`);
+
+function scratchDir(sub: string): string {
+  if (!existsSync(scratch)) cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
+  mkdirSync(join(scratch, sub), { recursive: true, mode: 0o700 });
+  return join(scratch, sub);
+}
+
+const link = new CoordinatorLink(coordinatorAddress, {
   onMessage: (msg) => void handle(msg).catch((e: Error) => fail(e)),
   onClose: (error) => {
     if (!exiting) void shutdown(1, `lost the coordinator${error ? `: ${error.message}` : ''}`);
   },
-}, env[coordinatorCertVariable] || undefined);
+}, coordinatorCert);
 
 link.send({
   join: { rank, world_size: identity.worldSize, attempt, host: hostname(), pid: process.pid, device: env.STYLERUN_DEVICE ?? 'auto', job_token: token },
@@ -77,8 +95,16 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
     case 'welcome':
       return welcome(msg.welcome!);
     case 'assignment': {
-      const a = msg.assignment!;
-      const store = openChunkStore(a.chunk_store);
+      const given = msg.assignment!;
+      // a host that does not share the launcher's disk reads the served input through a loopback relay
+      // and sends its chunks over PutChunk (Assignment.input_served, chunks_to_coordinator)
+      const relay = given.input_served ? await startInputRelay(given.input, token, coordinatorCert) : undefined;
+      if (relay) cleanups.push(() => relay.close());
+      const a = relay ? { ...given, input: relay.url } : given;
+      const upload = a.chunks_to_coordinator
+        ? new ChunkUpload(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
+        : undefined;
+      const store = upload ?? openChunkStore(a.chunk_store);
       const committed: string[] = [];
       const run = runAssignment(a, stylizer!, store, {
         onChunk: (c) => {
@@ -109,9 +135,14 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
 async function welcome(w: Welcome__Output): Promise<void> {
   const started = performance.now();
   heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
+  let modelPath = w.model_path;
+  if (w.model_served) {
+    modelPath = join(scratchDir('model'), 'model.onnx');
+    await downloadServed(w.model_path, token, coordinatorCert, modelPath);
+  }
   stylizer = await Stylizer.load(
     {
-      modelPath: w.model_path, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
+      modelPath, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
       gpu: gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1),
     },
     log,
@@ -134,6 +165,7 @@ async function shutdown(code: number, why?: string): Promise<void> {
   if (heartbeat) clearInterval(heartbeat);
   if (why) log.warn(why);
   await work?.cancel().catch(() => {});
+  for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch(() => {});
   await link.close();
   process.exit(code);
 }

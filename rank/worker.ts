@@ -1,6 +1,6 @@
 // Does one assignment: for each frame range, decode -> style in batches -> encode into committed chunks,
 // the three stages at once (rank/pipeline.ts), so the model never waits for ffmpeg while frames are there.
-import type { ChunkRecord, ChunkStore } from '../common/storage/storage.js';
+import type { ChunkRecord, ChunkSink } from '../common/storage/storage.js';
 import type { Assignment__Output } from '../proto/generated/stylerun/v1/Assignment.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { FrameReader } from './frame-reader.js';
@@ -42,7 +42,7 @@ interface Batch {
 export function runAssignment(
   a: Assignment__Output,
   stylizer: Pick<Stylizer, 'batchSize' | 'run'>,
-  store: ChunkStore,
+  store: ChunkSink,
   events: WorkEvents,
 ): { done: Promise<WorkStats>; handle: Cancellable } {
   const ranges = a.ranges.map((r) => ({

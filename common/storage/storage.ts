@@ -10,6 +10,9 @@ export interface ChunkRecord {
   sha256: string;
 }
 
+/** What a chunk writer needs: somewhere to stage a chunk, and an atomic commit of it under its key. */
+export type ChunkSink = Pick<ChunkStore, 'stagingPath' | 'commit'>;
+
 /** A place that holds named chunk files, written atomically. */
 export interface ChunkStore {
   /** Where the store is, as ranks are told it (Assignment.chunk_store) and openChunkStore takes it. */

@@ -32,7 +32,8 @@ export interface AttemptPlan {
   attempt: number;
   worldSize: number;
   hosts: string[];
-  welcome: Welcome;
+  /** What rank r is told before it loads the model (ranks without the launcher's disk get the model's URL). */
+  welcome: (rank: number) => Welcome;
   assignments: Assignment[];
   barrierTimeoutMs: number;
   heartbeatTimeoutMs: number;
@@ -126,7 +127,7 @@ export class Attempt {
       case 'none':
         return;
       case 'joined':
-        e.stream.send({ welcome: this.plan.welcome });
+        e.stream.send({ welcome: this.plan.welcome(r.rank) });
         return;
       case 'ready':
         this.plan.onEvent?.({

@@ -43,6 +43,10 @@ export interface AttemptsContext {
   rankEnv: Record<string, string>;
   /** The coordinator's address as a rank on `host` reaches it. */
   coordinatorFor: (host: string) => string;
+  /** The served input's URL for a rank on `host` when that host does not share the launcher's disk, else undefined. */
+  inputUrlFor?: (host: string) => string | undefined;
+  /** The same for the model file. */
+  modelUrlFor?: (host: string) => string | undefined;
   hosts: string[];
   journal: Journal;
   store: ChunkStore;
@@ -92,16 +96,18 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     const current = new Attempt(
       {
         attempt, worldSize: world, hosts: slots.slice(0, world).map((s) => ctx.hosts[s]),
-        welcome: {
-          job_id: ctx.jobId, model_path: opts.modelPath, device: opts.device, precision: opts.precision, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
+        welcome: (rank) => ({
+          ...whereModel(ctx.modelUrlFor?.(attemptHosts[rank]!), opts.modelPath),
+          job_id: ctx.jobId, device: opts.device, precision: opts.precision, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
           width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs,
-        },
-        assignments: shares.map((spans) => ({
+        }),
+        assignments: shares.map((spans, rank) => ({
           ranges: spans.map((s) => {
             const p = seekPoints(info, s.start);
             return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds, pts: info.pts.slice(s.start, s.start + s.count) };
           }),
-          input: info.path, chunk_store: store.location, chunk_frames: ctx.chunkFrames, width: info.width, height: info.height,
+          ...whereData(ctx.inputUrlFor?.(attemptHosts[rank]!), info.path, store.location),
+          chunk_frames: ctx.chunkFrames, width: info.width, height: info.height,
           time_base_num: info.timeBase.num, time_base_den: info.timeBase.den, encoding: ctx.encoding,
         })),
         barrierTimeoutMs: opts.barrierTimeoutMs, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, stopGraceMs: opts.stopGraceMs,
@@ -190,4 +196,16 @@ function firstFrames(share: readonly FrameSpan[], n: number): FrameSpan[] {
     n -= s.count;
   }
   return out;
+}
+
+/** Where a rank reads and writes: the launcher's own paths, or (no shared disk) the served input and PutChunk. */
+function whereData(servedInput: string | undefined, input: string, chunkStore: string) {
+  return servedInput
+    ? { input: servedInput, input_served: true, chunk_store: '', chunks_to_coordinator: true }
+    : { input, input_served: false, chunk_store: chunkStore, chunks_to_coordinator: false };
+}
+
+/** The model as a rank loads it: the launcher's path, or (no shared disk) the served copy it downloads first. */
+function whereModel(servedModel: string | undefined, modelPath: string) {
+  return servedModel ? { model_path: servedModel, model_served: true } : { model_path: modelPath, model_served: false };
 }

@@ -6,6 +6,8 @@ import { serverOptions, stylerunProto } from '../../common/proto.js';
 import type { CoordinatorMessage } from '../../proto/generated/stylerun/v1/CoordinatorMessage.js';
 import type { Join__Output } from '../../proto/generated/stylerun/v1/Join.js';
 import type { RankMessage__Output } from '../../proto/generated/stylerun/v1/RankMessage.js';
+import type { ChunkPiece__Output } from '../../proto/generated/stylerun/v1/ChunkPiece.js';
+import type { ChunkStored } from '../../proto/generated/stylerun/v1/ChunkStored.js';
 import type { StatusReply } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import type { StatusRequest__Output } from '../../proto/generated/stylerun/v1/StatusRequest.js';
 
@@ -24,6 +26,10 @@ export interface RankStream {
 }
 
 type Call = grpc.ServerDuplexStream<RankMessage__Output, CoordinatorMessage>;
+type UploadCall = grpc.ServerReadableStream<ChunkPiece__Output, ChunkStored>;
+
+/** Stores one uploaded chunk (launcher/coordinator/chunk-receiver.ts); rejects with ChunkUploadError for the sender's mistakes. */
+export type ChunkReceiver = (header: { rank: number; key: string; sha256: string; size: number }, pieces: AsyncIterable<Uint8Array>) => Promise<void>;
 
 /** The coordinator's gRPC server on a port of its own. */
 export class CoordinatorServer {
@@ -34,6 +40,8 @@ export class CoordinatorServer {
   constructor(
     private readonly jobToken: string,
     private readonly status: () => StatusReply,
+    /** Where PutChunk's chunks go; without it the call is refused (every rank shares the launcher's disk). */
+    private readonly receiveChunk?: ChunkReceiver,
   ) {
     const { Coordinator } = stylerunProto();
     this.server.addService(Coordinator.service, {
@@ -42,6 +50,15 @@ export class CoordinatorServer {
         // the job's state is the job's business: the caller proves it is the job's, as a rank does
         if (!this.tokenMatches(call.request.job_token ?? '')) cb({ code: grpc.status.PERMISSION_DENIED, details: 'wrong job token' });
         else cb(null, this.status());
+      },
+      PutChunk: (call: UploadCall, cb: grpc.sendUnaryData<ChunkStored>) => {
+        this.putChunk(call).then(
+          () => cb(null, {}),
+          (e: Error & { code?: grpc.status; refusal?: string }) => {
+            const code = e.code ?? (e.refusal === 'mismatch' ? grpc.status.DATA_LOSS : e.refusal ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL);
+            cb({ code, details: e.message });
+          },
+        );
       },
     });
   }
@@ -99,6 +116,24 @@ export class CoordinatorServer {
     call.on('error', (e: Error) => close(e));
     call.on('cancelled', () => close(new Error('stream cancelled')));
     call.on('close', () => close());
+  }
+
+  // The first piece is the header and proves the caller is the job's; the rest are the chunk's bytes.
+  private async putChunk(call: UploadCall): Promise<void> {
+    const fail = (code: grpc.status, details: string) => Object.assign(new Error(details), { code });
+    if (!this.receiveChunk) throw fail(grpc.status.UNIMPLEMENTED, 'this job takes no uploaded chunks');
+    const pieces = (call as AsyncIterable<ChunkPiece__Output>)[Symbol.asyncIterator]();
+    const first = await pieces.next();
+    const header = first.done ? undefined : first.value.header;
+    if (!header) throw fail(grpc.status.FAILED_PRECONDITION, 'first piece must be the header');
+    if (!this.tokenMatches(header.job_token)) throw fail(grpc.status.PERMISSION_DENIED, 'wrong job token');
+    async function* data(): AsyncGenerator<Uint8Array> {
+      for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
+        if (next.value.kind !== 'data') throw fail(grpc.status.FAILED_PRECONDITION, 'only one header per chunk');
+        yield next.value.data!;
+      }
+    }
+    await this.receiveChunk({ rank: header.rank, key: header.key, sha256: header.sha256, size: Number(header.size) }, data());
   }
 
   private tokenMatches(given: string): boolean {

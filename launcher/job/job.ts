@@ -18,7 +18,9 @@ import { loadModelChecked } from '../../models/contract.js';
 import { ModelContractError } from '../../models/errors.js';
 import { runAttempts, type AttemptSummary } from '../coordinator/rerun-loop.js';
 import type { Attempt, AttemptResult } from '../coordinator/attempt.js';
-import { CoordinatorServer } from '../coordinator/server.js';
+import { receiveChunk } from '../coordinator/chunk-receiver.js';
+import { inputUrlPath, serveFiles } from '../coordinator/served-files.js';
+import { CoordinatorServer, type ChunkReceiver } from '../coordinator/server.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
@@ -144,6 +146,13 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   // the job's part of Status comes from its events; each rank's part from the live attempt
   let view: JobView = { jobState: machine.state, attempt: 0, totalFrames: total, committedFrames: journal.committedFrames() };
   events.on((e) => (view = applyJobEvent(view, e)));
+  // ranks on other hosts reach the coordinator beyond loopback, and only over TLS; they share no disk with
+  // the launcher, so the input is served to them and their chunks come back over PutChunk
+  const anyRemote = hosts.some((h) => h !== hostname());
+  const receive: ChunkReceiver = async (header, pieces) => {
+    await receiveChunk(store, header, pieces);
+    log.debug(`rank ${header.rank} sent ${header.key}`, { bytes: header.size });
+  };
   const server = new CoordinatorServer(jobToken, () => ({
     job_id: jobId,
     job_state: view.jobState,
@@ -152,20 +161,21 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     total_frames: view.totalFrames,
     committed_frames: view.committedFrames,
     ranks: live?.current.rankStatuses() ?? [],
-  }));
-  // ranks on other hosts reach the coordinator beyond loopback, and only over TLS
-  const anyRemote = hosts.some((h) => h !== hostname());
+  }), anyRemote ? receive : undefined);
   const tls = await coordinatorTls(opts, anyRemote);
   const bindHost = anyRemote ? '0.0.0.0' : '127.0.0.1';
   const port = await server.listen(bindHost, 0, tls && serverCredentials(tls));
   log.info(`coordinator on ${bindHost}:${port}${tls ? ` (TLS, certificate ${fingerprint256(tls.certPem)})` : ''}`);
   const coordinatorFor = (host: string) => (host === hostname() ? `127.0.0.1:${port}` : `${opts.coordinatorAddress ?? hostname()}:${port}`);
+  const files = { [inputUrlPath(info.path)]: info.path, '/model.onnx': opts.modelPath };
+  const served = anyRemote ? await serveFiles(files, jobToken, bindHost, tls) : undefined;
+  const urlFor = (path: string) => (host: string) => (served && host !== hostname() ? `https://${opts.coordinatorAddress ?? hostname()}:${served.port}${path}` : undefined);
   writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: tls?.certPem });
   const tlsEnv: Record<string, string> = tls ? { [coordinatorCertVariable]: tls.certPem } : {};
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, coordinatorFor, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, coordinatorFor, inputUrlFor: urlFor(inputUrlPath(info.path)), modelUrlFor: urlFor('/model.onnx'), hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
@@ -188,6 +198,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     throw e;
   } finally {
     removeCoordinatorRecord(workDir);
+    await served?.close();
     await server.close();
   }
 }

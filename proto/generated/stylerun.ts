@@ -5,6 +5,9 @@ import type { Abort as _stylerun_v1_Abort, Abort__Output as _stylerun_v1_Abort__
 import type { Assignment as _stylerun_v1_Assignment, Assignment__Output as _stylerun_v1_Assignment__Output } from './stylerun/v1/Assignment.js';
 import type { ChunkCommitted as _stylerun_v1_ChunkCommitted, ChunkCommitted__Output as _stylerun_v1_ChunkCommitted__Output } from './stylerun/v1/ChunkCommitted.js';
 import type { ChunkEncoding as _stylerun_v1_ChunkEncoding, ChunkEncoding__Output as _stylerun_v1_ChunkEncoding__Output } from './stylerun/v1/ChunkEncoding.js';
+import type { ChunkHeader as _stylerun_v1_ChunkHeader, ChunkHeader__Output as _stylerun_v1_ChunkHeader__Output } from './stylerun/v1/ChunkHeader.js';
+import type { ChunkPiece as _stylerun_v1_ChunkPiece, ChunkPiece__Output as _stylerun_v1_ChunkPiece__Output } from './stylerun/v1/ChunkPiece.js';
+import type { ChunkStored as _stylerun_v1_ChunkStored, ChunkStored__Output as _stylerun_v1_ChunkStored__Output } from './stylerun/v1/ChunkStored.js';
 import type { CoordinatorClient as _stylerun_v1_CoordinatorClient, CoordinatorDefinition as _stylerun_v1_CoordinatorDefinition } from './stylerun/v1/Coordinator.js';
 import type { CoordinatorMessage as _stylerun_v1_CoordinatorMessage, CoordinatorMessage__Output as _stylerun_v1_CoordinatorMessage__Output } from './stylerun/v1/CoordinatorMessage.js';
 import type { Done as _stylerun_v1_Done, Done__Output as _stylerun_v1_Done__Output } from './stylerun/v1/Done.js';
@@ -33,6 +36,9 @@ export interface ProtoGrpcType {
       Assignment: MessageTypeDefinition<_stylerun_v1_Assignment, _stylerun_v1_Assignment__Output>
       ChunkCommitted: MessageTypeDefinition<_stylerun_v1_ChunkCommitted, _stylerun_v1_ChunkCommitted__Output>
       ChunkEncoding: MessageTypeDefinition<_stylerun_v1_ChunkEncoding, _stylerun_v1_ChunkEncoding__Output>
+      ChunkHeader: MessageTypeDefinition<_stylerun_v1_ChunkHeader, _stylerun_v1_ChunkHeader__Output>
+      ChunkPiece: MessageTypeDefinition<_stylerun_v1_ChunkPiece, _stylerun_v1_ChunkPiece__Output>
+      ChunkStored: MessageTypeDefinition<_stylerun_v1_ChunkStored, _stylerun_v1_ChunkStored__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _stylerun_v1_CoordinatorClient> & { service: _stylerun_v1_CoordinatorDefinition }
       CoordinatorMessage: MessageTypeDefinition<_stylerun_v1_CoordinatorMessage, _stylerun_v1_CoordinatorMessage__Output>
       Done: MessageTypeDefinition<_stylerun_v1_Done, _stylerun_v1_Done__Output>

@@ -84,7 +84,7 @@ describe('Attempt', () => {
       attempt: 1,
       worldSize,
       hosts: ranks.map((rank) => `host-${rank}`),
-      welcome: { job_id: 'c0ffee01', model_path: '/models/candy.onnx', heartbeat_interval_ms: 50 },
+      welcome: () => ({ job_id: 'c0ffee01', model_path: '/models/candy.onnx', heartbeat_interval_ms: 50 }),
       assignments: ranks.map((rank) => ({ ranges: [{ start: rank * framesPerRank, count: framesPerRank }] })),
       barrierTimeoutMs: 10_000,
       heartbeatTimeoutMs: 10_000,

@@ -13,6 +13,8 @@ export interface Assignment {
   'time_base_num'?: (number);
   'time_base_den'?: (number);
   'encoding'?: (_stylerun_v1_ChunkEncoding | null);
+  'input_served'?: (boolean);
+  'chunks_to_coordinator'?: (boolean);
 }
 
 export interface Assignment__Output {
@@ -25,4 +27,6 @@ export interface Assignment__Output {
   'time_base_num': (number);
   'time_base_den': (number);
   'encoding': (_stylerun_v1_ChunkEncoding__Output | null);
+  'input_served': (boolean);
+  'chunks_to_coordinator': (boolean);
 }

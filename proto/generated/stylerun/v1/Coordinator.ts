@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ChunkPiece as _stylerun_v1_ChunkPiece, ChunkPiece__Output as _stylerun_v1_ChunkPiece__Output } from '../../stylerun/v1/ChunkPiece.js';
+import type { ChunkStored as _stylerun_v1_ChunkStored, ChunkStored__Output as _stylerun_v1_ChunkStored__Output } from '../../stylerun/v1/ChunkStored.js';
 import type { CoordinatorMessage as _stylerun_v1_CoordinatorMessage, CoordinatorMessage__Output as _stylerun_v1_CoordinatorMessage__Output } from '../../stylerun/v1/CoordinatorMessage.js';
 import type { RankMessage as _stylerun_v1_RankMessage, RankMessage__Output as _stylerun_v1_RankMessage__Output } from '../../stylerun/v1/RankMessage.js';
 import type { StatusReply as _stylerun_v1_StatusReply, StatusReply__Output as _stylerun_v1_StatusReply__Output } from '../../stylerun/v1/StatusReply.js';
@@ -12,6 +14,15 @@ export interface CoordinatorClient extends grpc.Client {
   Attach(options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
   attach(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
   attach(options?: grpc.CallOptions): grpc.ClientDuplexStream<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage__Output>;
+  
+  PutChunk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  PutChunk(metadata: grpc.Metadata, callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  PutChunk(options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  PutChunk(callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  putChunk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  putChunk(metadata: grpc.Metadata, callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  putChunk(options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
+  putChunk(callback: grpc.requestCallback<_stylerun_v1_ChunkStored__Output>): grpc.ClientWritableStream<_stylerun_v1_ChunkPiece>;
   
   Status(argument: _stylerun_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
   Status(argument: _stylerun_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stylerun_v1_StatusReply__Output>): grpc.ClientUnaryCall;
@@ -27,11 +38,14 @@ export interface CoordinatorClient extends grpc.Client {
 export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
   Attach: grpc.handleBidiStreamingCall<_stylerun_v1_RankMessage__Output, _stylerun_v1_CoordinatorMessage>;
   
+  PutChunk: grpc.handleClientStreamingCall<_stylerun_v1_ChunkPiece__Output, _stylerun_v1_ChunkStored>;
+  
   Status: grpc.handleUnaryCall<_stylerun_v1_StatusRequest__Output, _stylerun_v1_StatusReply>;
   
 }
 
 export interface CoordinatorDefinition extends grpc.ServiceDefinition {
   Attach: MethodDefinition<_stylerun_v1_RankMessage, _stylerun_v1_CoordinatorMessage, _stylerun_v1_RankMessage__Output, _stylerun_v1_CoordinatorMessage__Output>
+  PutChunk: MethodDefinition<_stylerun_v1_ChunkPiece, _stylerun_v1_ChunkStored, _stylerun_v1_ChunkPiece__Output, _stylerun_v1_ChunkStored__Output>
   Status: MethodDefinition<_stylerun_v1_StatusRequest, _stylerun_v1_StatusReply, _stylerun_v1_StatusRequest__Output, _stylerun_v1_StatusReply__Output>
 }

@@ -11,6 +11,7 @@ export interface Welcome {
   'height'?: (number);
   'heartbeat_interval_ms'?: (number);
   'precision'?: (string);
+  'model_served'?: (boolean);
 }
 
 export interface Welcome__Output {
@@ -23,4 +24,5 @@ export interface Welcome__Output {
   'height': (number);
   'heartbeat_interval_ms': (number);
   'precision': (string);
+  'model_served': (boolean);
 }
