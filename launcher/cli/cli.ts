@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     .option('tls', { type: 'boolean', describe: 'TLS on the control plane with a per-job self-signed certificate the ranks pin [off: ranks on this machine use loopback]' })
     .option('tls-cert', { type: 'string', describe: 'your own coordinator certificate (PEM) for TLS, with --tls-key' })
     .option('tls-key', { type: 'string', describe: 'the private key (PEM) of --tls-cert' })
-    .option('launch-agent', { type: 'string', describe: 'command that starts ranks on other hosts, given the host and the command [ssh -o BatchMode=yes]' })
+    .option('launch-agent', { type: 'string', describe: 'command that starts ranks on other hosts, given the host and the command [ssh -o BatchMode=yes -o ConnectTimeout=15]' })
     .option('coordinator-address', { type: 'string', describe: 'address ranks on other hosts reach this machine at [its hostname]' })
     .option('prefix', { type: 'string', describe: 'the stylerun install on other hosts (node from their PATH) [the same paths as here]' })
     .option('timeout', { type: 'number', describe: 'seconds the whole job may take; then every rank is stopped (exit code 9) [none]' })

@@ -1,5 +1,6 @@
 // The styling step with its rerun policy: attempts run one after another until one succeeds, the
 // restarts run out, the barrier times out, or the user interrupts.
+import { hostname } from 'node:os';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { Logger } from '../../common/log.js';
 import type { JobEvents } from '../job/events.js';
@@ -75,7 +76,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
       journal.clear();
       for (const key of await store.list()) await store.remove(key);
     }
-    const slots = activeSlots(ctx.hosts.length, history, opts.minRanks);
+    const slots = activeSlots(ctx.hosts.length, history, opts.minRanks, { hosts: ctx.hosts, localHost: hostname() });
     const pending = pendingFrames(total, journal.load(), opts.rerun);
     const pendingCount = pending.reduce((s, p) => s + p.count, 0);
     if (pendingCount === 0) {

@@ -20,16 +20,31 @@ export interface AttemptRecord {
 /** Failures of the same slot on this many consecutive attempts take it out of later attempts. */
 export const consecutiveFailuresToExclude = 2;
 
+/** Where the slots are: the host of each slot, and which host is the launcher's own. */
+export interface SlotHosts {
+  readonly hosts: readonly string[];
+  readonly localHost: string;
+}
+
 /**
  * Slots for the next attempt: every slot, minus those that were the root cause of the last
  * `consecutiveFailuresToExclude` attempts in a row, as long as at least `minRanks` remain (Horovod's
- * blacklisting, elastic shrink).
+ * blacklisting, elastic shrink). Given where the slots are, a host other than the launcher's whose ranks
+ * were the root cause of those attempts goes out whole, whichever of its slots failed: a host that died or
+ * cannot be reached fails each of its slots in turn, and waiting for each to fail twice would spend
+ * every restart on it.
  */
-export function activeSlots(slotCount: number, history: readonly AttemptRecord[], minRanks: number): number[] {
+export function activeSlots(slotCount: number, history: readonly AttemptRecord[], minRanks: number, where?: SlotHosts): number[] {
   const excluded = new Set<number>();
+  const recent = history.slice(-consecutiveFailuresToExclude);
+  const repeated = recent.length === consecutiveFailuresToExclude;
   for (let slot = 0; slot < slotCount; slot++) {
-    const recent = history.slice(-consecutiveFailuresToExclude);
-    if (recent.length === consecutiveFailuresToExclude && recent.every((a) => a.failedSlot === slot)) excluded.add(slot);
+    if (repeated && recent.every((a) => a.failedSlot === slot)) excluded.add(slot);
+  }
+  const failedHosts = recent.map((a) => (a.failedSlot === undefined ? undefined : where?.hosts[a.failedSlot]));
+  const host = failedHosts[0];
+  if (repeated && host !== undefined && host !== where!.localHost && failedHosts.every((h) => h === host)) {
+    where!.hosts.forEach((h, slot) => h === host && excluded.add(slot));
   }
   // earlier exclusions stay: a slot left out never ran since, so it cannot have redeemed itself
   const previous = history.at(-1)?.slots;

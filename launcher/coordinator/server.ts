@@ -142,10 +142,18 @@ export class CoordinatorServer {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** Stops accepting and closes every stream. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting and closes every stream: gracefully for a short while, then by force. A rank whose host
+   * was cut off never answers the end of its stream, and a graceful shutdown alone would wait for it forever.
+   */
+  async close(graceMs = 2_000): Promise<void> {
     for (const call of this.calls) call.end();
-    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.server.tryShutdown(() => resolve())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
     this.server.forceShutdown();
   }
 }

@@ -8,7 +8,8 @@ import type { Logger } from '../../common/log.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
 /** mpirun's default agent, made non-interactive. */
-export const defaultLaunchAgent = 'ssh -o BatchMode=yes';
+// ConnectTimeout: a host that is down (its packets dropped) fails in 15 s rather than TCP's two minutes
+export const defaultLaunchAgent = 'ssh -o BatchMode=yes -o ConnectTimeout=15';
 
 /** A word for a POSIX shell, single-quoted. */
 function quote(word: string): string {

@@ -27,6 +27,19 @@ describe('rerun policy', () => {
     expect(activeSlots(3, history, 1)).toEqual([0, 2]);
   });
 
+  it('leaves out every slot of another host whose ranks were the root cause of two attempts in a row, whichever slot failed', () => {
+    const where = { hosts: ['me', 'me', 'node-b', 'node-b'], localHost: 'me' };
+    const history = [{ slots: [0, 1, 2, 3], failedSlot: 2 }, { slots: [0, 1, 2, 3], failedSlot: 3 }];
+    expect(activeSlots(4, history, 1, where)).toEqual([0, 1]);
+    expect(activeSlots(4, history, 3, where)).toEqual([0, 1, 2, 3]); // --min-ranks 3 keeps them all
+  });
+
+  it('never leaves out the launcher’s own host whole: its slots go one by one', () => {
+    const where = { hosts: ['me', 'me', 'node-b'], localHost: 'me' };
+    expect(activeSlots(3, [{ slots: [0, 1, 2], failedSlot: 0 }, { slots: [0, 1, 2], failedSlot: 1 }], 1, where)).toEqual([0, 1, 2]);
+    expect(activeSlots(3, [{ slots: [0, 1, 2], failedSlot: 2 }, { slots: [0, 1, 2], failedSlot: 0 }], 1, where)).toEqual([0, 1, 2]);
+  });
+
   it('scatters only frames no committed chunk covers, by default', () => {
     expect(pendingFrames(100, [entry(0, 32), entry(50, 10)], 'resume')).toEqual([{ start: 32, count: 18 }, { start: 60, count: 40 }]);
   });
