@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,5 +112,37 @@ describe.skipIf(!canMakeHosts())('ranks on two hosts that share no disk with the
     });
     for (let i = 0; i < 60 && others().length > 0; i++) await new Promise((res) => setTimeout(res, 500));
     expect(others()).toEqual([]);
+  }), 300_000);
+
+  it('reruns when an ssh connection to a rank is cut mid-job, and the cut-off rank does not linger', () => onFreshHosts(async () => {
+    const output = join(dir, 'out-ssh-cut.mp4');
+    const started = startCli(['-n', '4', ...job(output, join(dir, 'work-ssh-cut'), ['--chunk-frames', '10'])], { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' } });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      started.child.stderr!.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if ((stderr.match(/rank 3 sent chunk-/g) ?? []).length >= 2) resolve();
+      });
+      void started.done.then(() => resolve());
+    });
+    // the launcher's ssh clients to hostb: cut one (as a dropped connection or a killed client would)
+    const clients = execFileSync('pgrep', ['-f', '-P', String(started.child.pid), 'ssh -F .* hostb']).toString().trim().split('\n').map(Number);
+    expect(clients.length).toBe(2);
+    process.kill(clients[1]!, 'SIGKILL');
+    const r = await started.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/attempt 1: failed, 4 ranks, 600 frames \(0 redone\); root cause: rank [23] on hostb: process (exited with code \d+|was killed by SIGKILL)/);
+    expect(r.stdout).toMatch(/attempt 2: succeeded, 4 ranks/); // the host is fine: it stays
+    expect(await readIndices(output, true)).toEqual([...Array(600).keys()]);
+    // the rank whose ssh was cut learnt of it from its coordinator stream and exited
+    const ranksLeft = () => net.pids('hostb').filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rank/main.js');
+      } catch {
+        return false;
+      }
+    });
+    for (let i = 0; i < 40 && ranksLeft().length > 0; i++) await new Promise((res) => setTimeout(res, 500));
+    expect(ranksLeft()).toEqual([]);
   }), 300_000);
 });
