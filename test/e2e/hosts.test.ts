@@ -1,148 +1,130 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canMakeHosts, makeHosts, type NsHosts } from '../../scripts/netns/hosts.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
-import { runCli, startCli } from '../support/cli.js';
-import { makeIndexedVideo, readIndices, videoPts } from '../support/media.js';
-import { canMakeHosts, makeHosts, type NsHosts } from '../support/netns-hosts.js';
+import { runCli, startCli, type CliResult } from '../support/cli.js';
+import { frameHashes, makeIndexedVideo, readIndices, videoPts } from '../support/media.js';
 
-// Two hosts made of network namespaces (test/support/netns-hosts.ts): addresses of their own, a real sshd
+// Three hosts made of network namespaces (scripts/netns/hosts.ts): addresses of their own, a real sshd
 // each, and the launcher's folder hidden under a tmpfs. The launcher runs here and starts no rank itself.
-describe.skipIf(!canMakeHosts())('ranks on two hosts that share no disk with the launcher', () => {
+const names = ['hosta', 'hostb', 'hostc'];
+const frames = 600;
+
+describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with the launcher', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stylerun-hosts-')); // the launcher's folder
   const model = join(dir, 'invert.onnx');
   const input = join(dir, 'indexed.mp4');
   const hostfile = join(dir, 'hosts.txt');
+  const reference = join(dir, 'reference.mp4');
   let net: NsHosts;
 
-  /** Runs `test` with hosts of its own, for tests that break them. */
-  async function onFreshHosts(test: () => Promise<void>): Promise<void> {
-    net.destroy();
-    net = await makeHosts(['hosta', 'hostb'], dir);
-    await test();
+  const job = (output: string, extra: string[] = []) => [
+    '-n', '3', '--hostfile', hostfile, '--launch-agent', net.launchAgent, '--coordinator-address', net.launcherAddress,
+    '--input', input, '--output', output, '--model', model, '--work-dir', join(dir, `work-${output.split('/').pop()}`),
+    '--chunk-frames', '10', ...extra,
+  ];
+
+  /** The pids of processes on `host` whose command line contains `text`. */
+  const processesOn = (host: string, text: string) =>
+    net.pids(host).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false; // gone already
+      }
+    });
+
+  async function noneLeft(host: string, text: string): Promise<number[]> {
+    for (let i = 0; i < 60 && processesOn(host, text).length > 0; i++) await new Promise((r) => setTimeout(r, 500));
+    return processesOn(host, text);
   }
 
-  const job = (output: string, work: string, extra: string[] = []) => [
-    '--hostfile', hostfile, '--launch-agent', net.launchAgent, '--coordinator-address', net.launcherAddress,
-    '--input', input, '--output', output, '--model', model, '--work-dir', work, ...extra,
-  ];
+  /**
+   * Runs the job on fresh hosts and breaks hostc (rank 2) with `fault` once two of its chunks are in, so that
+   * work is committed on every host; the output must equal a fault-free run's, frame for frame.
+   */
+  async function brokenRun(name: string, fault: (launcherPid: number) => void, extra: string[] = []): Promise<CliResult> {
+    if (!existsSync(reference)) expect((await runCli(job(reference), { cwd: dir })).code).toBe(0); // when run alone (-t)
+    net.destroy();
+    net = await makeHosts(names, dir);
+    const output = join(dir, `${name}.mp4`);
+    const started = startCli(job(output, ['--min-ranks', '2', ...extra]), { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' } });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      started.child.stderr!.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if ((stderr.match(/rank 2 sent chunk-/g) ?? []).length >= 2) resolve();
+      });
+      void started.done.then(() => resolve());
+    });
+    fault(started.child.pid!);
+    const r = await started.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`attempt 1: failed, 3 ranks, ${frames} frames \\(0 redone\\); root cause: rank 2 on hostc`));
+    // the committed chunks stayed: no later attempt styled the whole video again
+    const later = [...r.stdout.matchAll(/attempt (\d+): \w+, (\d) ranks, (\d+) frames/g)].slice(1);
+    expect(later.length).toBeGreaterThan(0);
+    for (const [, , , n] of later) expect(Number(n)).toBeLessThan(frames);
+    expect(await frameHashes(output)).toEqual(await frameHashes(reference));
+    return r;
+  }
 
   beforeAll(async () => {
     writeFileSync(model, invertModel());
-    await makeIndexedVideo(input, 600, { audio: true });
-    writeFileSync(hostfile, 'hosta slots=2\nhostb slots=2\n');
-    net = await makeHosts(['hosta', 'hostb'], dir);
+    await makeIndexedVideo(input, frames, { audio: true });
+    writeFileSync(hostfile, names.map((h) => `${h} slots=1`).join('\n'));
+    net = await makeHosts(names, dir);
   }, 60_000);
 
   afterAll(() => net?.destroy());
 
-  it('cannot see the launcher’s folder from either host', () => {
-    for (const h of ['hosta', 'hostb']) expect(net.ssh(h, `ls -A ${dir}`).trim()).toBe('');
+  it('cannot see the launcher’s folder from any host', () => {
+    for (const h of names) expect(net.ssh(h, `ls -A ${dir}`).trim()).toBe('');
   });
 
-  it('styles every frame once, in order, with the source’s timestamps', async () => {
-    const output = join(dir, 'out.mp4');
+  it('styles every frame once, in order, with the source’s timestamps, each host sending its chunks', async () => {
     const scratchBefore = readdirSync(tmpdir()); // the hosts' /tmp is this one: only the launcher's folder is hidden
-    const r = await runCli(['-n', '4', ...job(output, join(dir, 'work'), ['--chunk-frames', '25'])], { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' } });
+    const r = await runCli(job(reference), { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/frames 600, ranks 4 /);
-    // every rank, on both hosts, sent its chunks to the launcher
-    for (const rank of [0, 1, 2, 3]) expect(r.stderr).toMatch(new RegExp(`rank ${rank} sent chunk-\\d{9}-25\\.mp4`));
-    expect(await readIndices(output, true)).toEqual([...Array(600).keys()]);
-    expect(await videoPts(output)).toEqual(await videoPts(input));
+    expect(r.stdout).toMatch(new RegExp(`frames ${frames}, ranks 3 `));
+    for (const rank of [0, 1, 2]) expect(r.stderr).toMatch(new RegExp(`rank ${rank} sent chunk-\\d{9}-10\\.mp4`));
+    expect(await readIndices(reference, true)).toEqual([...Array(frames).keys()]);
+    expect(await videoPts(reference)).toEqual(await videoPts(input));
     // no scratch folder left behind by this job's ranks (ranks killed in other tests leave theirs)
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('stylerun-rank-') && !scratchBefore.includes(n))).toEqual([]);
   }, 180_000);
 
-  it('finishes on the host that is left when the other dies mid-job, keeping what was committed', () => onFreshHosts(async () => {
-    const output = join(dir, 'out-death.mp4');
-    const started = startCli(['-n', '4', ...job(output, join(dir, 'work-death'), ['--chunk-frames', '10', '--min-ranks', '2'])], {
-      cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' },
+  it('gives a fault-free run’s output when a remote rank is killed mid-job, rerunning on every host', async () => {
+    const r = await brokenRun('rank-killed', () => {
+      for (const pid of processesOn('hostc', 'rank/main.js')) process.kill(pid, 'SIGKILL');
     });
-    // hostb dies once three of its chunks are in (the first ones' ChunkCommitted has left by then)
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      started.child.stderr!.on('data', (b: Buffer) => {
-        stderr += b.toString();
-        if ((stderr.match(/rank [23] sent chunk-/g) ?? []).length >= 3) resolve();
-      });
-      void started.done.then(() => resolve());
-    });
-    net.kill('hostb');
-    const r = await started.done;
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/attempt 1: failed, 4 ranks, 600 frames \(0 redone\); root cause: rank [23] on hostb/);
-    // the committed chunks stayed: later attempts styled fewer frames than the whole video
-    const later = [...r.stdout.matchAll(/attempt (\d+): \w+, (\d) ranks, (\d+) frames/g)].slice(1);
-    expect(later.length).toBeGreaterThan(0);
-    for (const [, , , frames] of later) expect(Number(frames)).toBeLessThan(600);
-    expect(r.stdout).toMatch(/attempt \d: succeeded, 2 ranks/); // hostb left out whole
-    expect(await readIndices(output, true)).toEqual([...Array(600).keys()]);
-  }), 300_000);
+    expect(r.stdout).toMatch(/attempt 2: succeeded, 3 ranks/); // the host is fine: it stays
+  }, 300_000);
 
-  it('finishes on the host that is left when the other’s link is cut mid-job, and the cut-off ranks exit on their own', () => onFreshHosts(async () => {
-    const output = join(dir, 'out-cut.mp4');
-    const started = startCli(['-n', '4', ...job(output, join(dir, 'work-cut'), ['--chunk-frames', '10', '--min-ranks', '2', '--heartbeat-interval', '1', '--heartbeat-timeout', '4'])], {
-      cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' },
-    });
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      started.child.stderr!.on('data', (b: Buffer) => {
-        stderr += b.toString();
-        if ((stderr.match(/rank [23] sent chunk-/g) ?? []).length >= 3) resolve();
-      });
-      void started.done.then(() => resolve());
-    });
-    net.cut('hostb');
-    const r = await started.done;
-    expect(r.code, r.stderr).toBe(0);
-    // its ranks went silent: the heartbeat timeout names them, and later attempts cannot reach the host
-    expect(r.stdout).toMatch(/attempt 1: failed, 4 ranks, 600 frames \(0 redone\); root cause: rank [23] on hostb/);
+  it('gives a fault-free run’s output when a host dies mid-job, finishing without it', async () => {
+    const r = await brokenRun('host-killed', () => net.kill('hostc'));
+    expect(r.stdout).toMatch(/attempt \d: succeeded, 2 ranks/); // hostc left out whole
+  }, 300_000);
+
+  it('gives a fault-free run’s output when a host’s link is cut mid-job, and its cut-off rank exits on its own', async () => {
+    const r = await brokenRun('link-cut', () => net.cut('hostc'), ['--heartbeat-interval', '1', '--heartbeat-timeout', '4']);
+    expect(r.stdout).toMatch(/root cause: rank 2 on hostc: no heartbeat/);
     expect(r.stdout).toMatch(/attempt \d: succeeded, 2 ranks/);
-    expect(await readIndices(output, true)).toEqual([...Array(600).keys()]);
-    // the ranks left on hostb see their coordinator stream die (keepalive) and exit: only sshd remains
-    const others = () => net.pids('hostb').filter((pid) => {
-      try {
-        return !readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('sshd');
-      } catch {
-        return false;
-      }
-    });
-    for (let i = 0; i < 60 && others().length > 0; i++) await new Promise((res) => setTimeout(res, 500));
-    expect(others()).toEqual([]);
-  }), 300_000);
+    // its rank sees the coordinator stream die (gRPC keepalive) and exits; sshd alone remains
+    expect(await noneLeft('hostc', 'rank/main.js')).toEqual([]);
+  }, 300_000);
 
-  it('reruns when an ssh connection to a rank is cut mid-job, and the cut-off rank does not linger', () => onFreshHosts(async () => {
-    const output = join(dir, 'out-ssh-cut.mp4');
-    const started = startCli(['-n', '4', ...job(output, join(dir, 'work-ssh-cut'), ['--chunk-frames', '10'])], { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' } });
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      started.child.stderr!.on('data', (b: Buffer) => {
-        stderr += b.toString();
-        if ((stderr.match(/rank 3 sent chunk-/g) ?? []).length >= 2) resolve();
-      });
-      void started.done.then(() => resolve());
+  it('gives a fault-free run’s output when the ssh connection to a rank is cut mid-job, and that rank exits', async () => {
+    const r = await brokenRun('ssh-cut', (launcher) => {
+      const clients = execFileSync('pgrep', ['-f', '-P', String(launcher), 'ssh -F .* hostc']).toString().trim().split('\n').map(Number);
+      expect(clients.length).toBe(1);
+      process.kill(clients[0]!, 'SIGKILL');
     });
-    // the launcher's ssh clients to hostb: cut one (as a dropped connection or a killed client would)
-    const clients = execFileSync('pgrep', ['-f', '-P', String(started.child.pid), 'ssh -F .* hostb']).toString().trim().split('\n').map(Number);
-    expect(clients.length).toBe(2);
-    process.kill(clients[1]!, 'SIGKILL');
-    const r = await started.done;
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/attempt 1: failed, 4 ranks, 600 frames \(0 redone\); root cause: rank [23] on hostb: process (exited with code \d+|was killed by SIGKILL)/);
-    expect(r.stdout).toMatch(/attempt 2: succeeded, 4 ranks/); // the host is fine: it stays
-    expect(await readIndices(output, true)).toEqual([...Array(600).keys()]);
-    // the rank whose ssh was cut learnt of it from its coordinator stream and exited
-    const ranksLeft = () => net.pids('hostb').filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rank/main.js');
-      } catch {
-        return false;
-      }
-    });
-    for (let i = 0; i < 40 && ranksLeft().length > 0; i++) await new Promise((res) => setTimeout(res, 500));
-    expect(ranksLeft()).toEqual([]);
-  }), 300_000);
+    expect(r.stdout).toMatch(/attempt 2: succeeded, 3 ranks/);
+    // it learns of it from its coordinator stream, which the launcher ends with the attempt
+    expect(await noneLeft('hostc', 'rank/main.js')).toEqual([]);
+  }, 300_000);
 });

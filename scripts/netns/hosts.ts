@@ -1,4 +1,4 @@
-// Hosts for tests, made of Linux network namespaces: each has an address of its own on a bridge to this
+// Hosts for tests and benchmarks, made of Linux network namespaces: each has an address of its own on a bridge to this
 // machine (10.77.0.N), a real sshd (Debian's openssh-server), and a mount namespace of its own in which a
 // tmpfs covers the launcher's folder, so its ranks share no disk with the launcher. Root only.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -54,9 +54,13 @@ export async function makeHosts(names: readonly string[], hiddenDir: string): Pr
   const config = join(dir, 'ssh_config');
   const destroy = () => {
     for (const d of daemons) d.kill('SIGKILL');
-    for (const h of hosts) {
+    for (const [i, h] of hosts.entries()) {
       try {
         for (const pid of run('ip', ['netns', 'pids', h.namespace]).split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      } catch {}
+      // the namespace (and the veth end in it) outlives its last process for a moment: delete the pair now
+      try {
+        run('ip', ['link', 'del', veth(i, 0)]);
       } catch {}
       try {
         run('ip', ['netns', 'del', h.namespace]);
@@ -130,8 +134,8 @@ function removeStale(): void {
     for (const pid of run('ip', ['netns', 'pids', m[0]]).split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
     run('ip', ['netns', 'del', m[0]]);
   }
-  for (const line of run('ip', ['-o', 'link', 'show', 'type', 'bridge']).split('\n')) {
-    const m = /^\d+: (srbr(\d+))[:@]/.exec(line);
+  for (const line of run('ip', ['-o', 'link', 'show']).split('\n')) {
+    const m = /^\d+: (sr(?:br)?(\d+)(?:v\d+)?)[:@]/.exec(line);
     if (m && !alive(m[2]!)) run('ip', ['link', 'del', m[1]!]);
   }
 }
