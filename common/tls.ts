@@ -5,7 +5,6 @@ import { Agent as HttpsAgent } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import selfsigned from 'selfsigned';
 
 /** The name the coordinator's certificate carries and the ranks ask for (TLS names no IP address). */
 export const coordinatorName = 'stylerun-coordinator';
@@ -21,6 +20,9 @@ export interface CoordinatorCertificate {
 
 /** A fresh self-signed certificate for one job's coordinator (P-256, valid a week; made in ~50 ms). */
 export async function makeCoordinatorCertificate(): Promise<CoordinatorCertificate> {
+  // imported here, not at the top: ranks load this module to pin, and node-forge (under selfsigned) costs a
+  // rank ~0.1 s of start-up for a certificate only the launcher makes
+  const { default: selfsigned } = await import('selfsigned');
   const pems = await selfsigned.generate([{ name: 'commonName', value: coordinatorName }], {
     keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: new Date(Date.now() + 7 * 86_400_000),
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: coordinatorName }] }],
