@@ -4,14 +4,15 @@
 // is, so the same command run again, by hand or by the engine's retry, resumes from the committed chunks.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RankIdentity } from '../../common/identity.js';
 import { identityFromEnv } from '../../common/identity.js';
-import { UsageError } from '../../common/errors/usage-error.js';
 import type { Logger } from '../../common/log.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { clearStartOrders, publishStartOrder } from '../job-store/start-orders.js';
+import { standInHost } from '../coordinator/rank-record.js';
 import { EngineSpawner } from '../spawn/engine-spawner.js';
 import { runEngineMember } from '../spawn/engine-member.js';
 import { LocalSpawner } from '../spawn/local.js';
@@ -38,20 +39,23 @@ function engineCommand(engine: RankIdentity): string {
 export async function runUnderEngine(
   engine: RankIdentity, given: RawOptions, rt: { log: Logger; signal?: AbortSignal; listeners: JobListener[] },
 ): Promise<number | undefined> {
-  if (engine.localWorldSize !== engine.worldSize) {
-    throw new UsageError(
-      `started by ${engine.source} with ${engine.worldSize} processes over several machines; stylerun runs under an engine on one machine only, for now (ranks on other hosts need the control plane's TLS)`,
-      'ENGINE_MULTI_HOST',
-    );
-  }
   const { log } = rt;
+  // Over several machines every process but rank 0 counts as on another host: its rank reaches the
+  // coordinator over TLS at rank 0's address and reads the input and model from rank 0 (served), sending its
+  // chunks back, so only the job folder (where the start orders are) must be shared.
+  const multiHost = engine.localWorldSize !== engine.worldSize;
+  const coordinatorAddress = given.coordinatorAddress ?? engine.coordinator?.host;
   if (given.n !== undefined && given.n !== engine.worldSize && engine.rank === 0) log.warn(`-n ${given.n} ignored: ${engine.source} started ${engine.worldSize} processes, one rank each`);
   if (given.maxRestarts && engine.rank === 0) log.warn(`--max-restarts ignored: under ${engine.source} a failed rank ends the job, and the same command run again resumes it`);
-  const raw: RawOptions = { ...given, n: engine.worldSize, maxRestarts: 0 };
+  const raw: RawOptions = { ...given, n: engine.worldSize, maxRestarts: 0, ...(multiHost && coordinatorAddress ? { coordinatorAddress } : {}) };
   const opts = { ...resolveOptions(raw), engine: engineCommand(engine) };
   const jobId = engineJobId(opts);
   const jobDir = join(opts.workRoot, jobId);
-  if (engine.rank !== 0) return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, new LocalSpawner(log, undefined, opts.outputDir), log, rt.signal);
+  if (engine.rank !== 0) {
+    // where the engine spans machines, only this process knows its place on its own machine (its GPU)
+    const local: Record<string, string> = multiHost ? { STYLERUN_LOCAL_RANK: String(engine.localRank), STYLERUN_LOCAL_WORLD_SIZE: String(engine.localWorldSize) } : {};
+    return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, new LocalSpawner(log, undefined, opts.outputDir), log, rt.signal, local);
+  }
   clearStartOrders(jobDir);
   const resume = existsSync(join(jobDir, 'job.json'));
   // a rerun keeps the recorded chunk grid and codec, as --resume does
@@ -69,6 +73,7 @@ export async function runUnderEngine(
   // process removes its order when it takes it; a finished job's folder goes with them)
   await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
     log, signal: rt.signal, listeners: [release, ...rt.listeners], spawner: new EngineSpawner(new LocalSpawner(log, undefined, jobOpts.outputDir), jobDir),
+    hosts: multiHost ? Array.from({ length: engine.worldSize }, (_, r) => (r === 0 ? hostname() : standInHost(r))) : undefined,
   });
   return undefined;
 }

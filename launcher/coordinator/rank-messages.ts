@@ -5,7 +5,7 @@ import { combinedChecksum } from '../../common/checksums.js';
 import type { ChunkRecord } from '../../common/storage/storage.js';
 import type { FailureVerdict } from './decisions.js';
 import type { GroupState } from './group-state.js';
-import type { RankRecord } from './rank-record.js';
+import { isStandInHost, type RankRecord } from './rank-record.js';
 import type { ServerEvent } from './server.js';
 
 /** A chunk a rank says it committed. */
@@ -79,7 +79,8 @@ export function recordMessage(r: Readonly<RankRecord>, e: ServerEvent, ctx: Mess
     }
     // The rank's host stays the one it was placed on: the name a rank gives itself may differ (a FQDN, a
     // container's name), and a host named two ways depending on the moment reads as two hosts.
-    return { update: { ...seen, joined: true, stream: e.stream }, outcome: { kind: 'joined' } };
+    const host = isStandInHost(r.host) ? { host: e.join.host } : {};
+    return { update: { ...seen, ...host, joined: true, stream: e.stream }, outcome: { kind: 'joined' } };
   }
   if (e.kind === 'closed') {
     if (r.done) return none();

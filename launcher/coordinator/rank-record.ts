@@ -22,6 +22,21 @@ export interface RankRecord {
   assignedFrames: number;
 }
 
+const standIn = '?';
+
+/**
+ * A stand-in for the host of rank `rank` where the launcher cannot know it (an engine that spans machines
+ * placed the rank), until the rank's Join says where it runs.
+ */
+export function standInHost(rank: number): string {
+  return `${standIn}rank-${rank}-host`;
+}
+
+/** Whether `host` is a stand-in that the rank's Join replaces. */
+export function isStandInHost(host: string): boolean {
+  return host.startsWith(standIn);
+}
+
 /** A rank that has not started yet. */
 export function newRankRecord(rank: number, host: string, assignment: Assignment | undefined): RankRecord {
   return {

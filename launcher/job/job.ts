@@ -75,6 +75,8 @@ export interface JobRuntime {
   spawner?: RankSpawner;
   /** Told every JobEvent, after the log. */
   listeners?: JobListener[];
+  /** Each rank's host, when the caller knows better than a hostfile (an engine that spans machines). */
+  hosts?: string[];
 }
 
 /** Runs a whole job, emitting JobEvents (logged through `rt.log`) as it goes. */
@@ -86,7 +88,7 @@ export async function runJob(opts: JobOptions, start: JobStart, rt: JobRuntime):
   for (const l of rt.listeners ?? []) events.on(l);
   const machine = new JobStateMachine((from, to, why) => events.emit({ kind: 'state', from, to, why }), log);
   try {
-    const summary = await runStages(opts, start, { log, signal, spawner, events, machine });
+    const summary = await runStages(opts, start, { log, signal, spawner, events, machine, hosts: rt.hosts });
     machine.transition('succeeded', 'output in place');
     events.emit({ kind: 'done', summary });
     return summary;
@@ -102,13 +104,14 @@ interface Stages {
   spawner: RankSpawner;
   events: JobEvents;
   machine: JobStateMachine;
+  hosts?: string[];
 }
 
-async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages): Promise<JobSummary> {
+async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine, hosts: given }: Stages): Promise<JobSummary> {
   const started = Date.now();
   checkOutput(opts.output, opts.input);
   checkWorkRoot(opts.workRoot);
-  const hosts = await placement(opts);
+  const hosts = given ?? (await placement(opts));
   const info = await probeVideo(opts.input);
   const total = info.pts.length;
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', opts.input, `-n ${opts.ranks} is more than the ${total} frames of ${opts.input}`);

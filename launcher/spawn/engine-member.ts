@@ -47,7 +47,7 @@ async function awaitOrder(jobDir: string, rank: number, timeoutMs: number, signa
     if (Date.now() > deadline) {
       throw new StylerunError(
         'NO_START_ORDER', ExitCode.barrierTimeout,
-        `rank ${rank}: rank 0 gave no start order in ${jobDir} within ${Math.round(timeoutMs / 1000)} s; every process of the engine must run the same command (input, output, model, --work-dir)`,
+        `rank ${rank}: rank 0 gave no start order in ${jobDir} within ${Math.round(timeoutMs / 1000)} s; every process of the engine must run the same command (input, output, model, --work-dir), and over several machines --work-dir must be a folder they all share`,
       );
     }
     await new Promise((r) => setTimeout(r, pollMs));
@@ -56,14 +56,18 @@ async function awaitOrder(jobDir: string, rank: number, timeoutMs: number, signa
 }
 
 /** Runs rank `rank` for the job in `jobDir`; resolves with the exit code this process should end with. */
-export async function runEngineMember(rank: number, jobDir: string, timeoutMs: number, spawner: RankSpawner, log: Logger, signal?: AbortSignal): Promise<number> {
+export async function runEngineMember(
+  rank: number, jobDir: string, timeoutMs: number, spawner: RankSpawner, log: Logger, signal?: AbortSignal,
+  /** Variables this process knows better than rank 0's order: its local rank on a machine rank 0 cannot see. */
+  own: Record<string, string> = {},
+): Promise<number> {
   const order = await awaitOrder(jobDir, rank, timeoutMs, signal);
   if (order.idle) {
     log.info(`rank ${rank}: nothing to do (the job needs fewer ranks than the engine started)`);
     return 0;
   }
   log.debug(`rank ${rank}: starting for the coordinator at ${order.env.STYLERUN_COORDINATOR}`);
-  const proc = spawner.start(rank, hostname(), order.env, order.jobToken);
+  const proc = spawner.start(rank, hostname(), { ...order.env, ...own }, order.jobToken);
   const stop = () => void proc.stop(3000);
   signal?.addEventListener('abort', stop, { once: true });
   const exit = await proc.exited;

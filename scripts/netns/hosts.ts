@@ -31,6 +31,8 @@ export interface NsHosts {
   readonly launchAgent: string;
   /** Runs a shell command on a host over ssh and returns its stdout. */
   ssh(host: string, command: string): string;
+  /** Starts `argv` on a host without ssh (as a pod's container would run), the launcher's folder hidden from it too. */
+  start(host: string, argv: readonly string[], env: Record<string, string>): ChildProcess;
   /** Pids of every process in a host's network namespace. */
   pids(host: string): number[];
   /** The host dies: every process in it is killed (SIGKILL), its sshd too. */
@@ -112,6 +114,9 @@ export async function makeHosts(names: readonly string[], hiddenDir: string): Pr
     launcherAddress: '10.77.0.1',
     launchAgent: `ssh -F ${config} -o BatchMode=yes -o ConnectTimeout=3`,
     ssh: (host, command) => run('ssh', ['-F', config, '-o', 'BatchMode=yes', host, command]),
+    start: (host, argv, env) =>
+      spawn('ip', ['netns', 'exec', byName(host).namespace, 'unshare', '-m', '--propagation', 'private', 'sh', '-c',
+        `mount -t tmpfs -o size=1m stylerun-no-shared-disk ${hiddenDir} && exec "$@"`, 'sh', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
     pids,
     kill: (name) => {
       for (const pid of pids(name)) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { combinedChecksum } from '../../../common/checksums.js';
 import type { GroupState } from '../../../launcher/coordinator/group-state.js';
 import { recordMessage, type MessageContext } from '../../../launcher/coordinator/rank-messages.js';
-import { newRankRecord, type RankRecord } from '../../../launcher/coordinator/rank-record.js';
+import { newRankRecord, standInHost, type RankRecord } from '../../../launcher/coordinator/rank-record.js';
 import type { RankStream, ServerEvent } from '../../../launcher/coordinator/server.js';
 import type { RankMessage__Output } from '../../../proto/generated/stylerun/v1/RankMessage.js';
 
@@ -48,6 +48,11 @@ describe('recordMessage', () => {
 
   it('welcomes a rank that joins with the world size of the attempt, and keeps its stream but not the host it gives', () => {
     expect(recordMessage(record(), join(4), ctx())).toEqual({ update: { lastSeenMs: nowMs, joined: true, stream }, outcome: { kind: 'joined' } });
+  });
+
+  it('takes the host a rank gives when its own was only a stand-in (an engine placed it on a machine the launcher cannot see)', () => {
+    const placed = record({ host: standInHost(1) });
+    expect(recordMessage(placed, join(4), ctx()).update).toEqual({ lastSeenMs: nowMs, host: 'node-b.example.com', joined: true, stream });
   });
 
   it('aborts and fails a rank that joins with another world size, without counting it as joined', () => {
