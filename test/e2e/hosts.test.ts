@@ -127,4 +127,29 @@ describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with t
     // it learns of it from its coordinator stream, which the launcher ends with the attempt
     expect(await noneLeft('hostc', 'rank/main.js')).toEqual([]);
   }, 300_000);
+
+  it('stops every remote rank on Ctrl-C (exit 130, no output), and --resume then gives a fault-free run’s output', async () => {
+    if (!existsSync(reference)) expect((await runCli(job(reference), { cwd: dir })).code).toBe(0); // when run alone (-t)
+    const output = join(dir, 'interrupted.mp4');
+    const args = job(output);
+    const started = startCli(args, { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' } });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      started.child.stderr!.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if ((stderr.match(/rank 2 sent chunk-/g) ?? []).length >= 2) resolve();
+      });
+    });
+    started.child.kill('SIGINT');
+    const r = await started.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^stylerun: error: interrupted by SIGINT.*finish it with stylerun --resume [0-9a-f]{8}/);
+    expect(existsSync(output)).toBe(false);
+    for (const h of names) expect(await noneLeft(h, 'rank/main.js')).toEqual([]);
+    const jobId = /--resume ([0-9a-f]{8})/.exec(r.stderr)![1]!;
+    const work = args[args.indexOf('--work-dir') + 1]!;
+    const resumed = await runCli(['--resume', jobId, '--work-dir', work, '--launch-agent', net.launchAgent, '--coordinator-address', net.launcherAddress], { cwd: dir });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await frameHashes(output)).toEqual(await frameHashes(reference));
+  }, 300_000);
 });
