@@ -8,6 +8,7 @@ import { combinedChecksum } from '../common/checksums.js';
 import type { DeviceChoice } from '../common/device.js';
 import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
 import { identityFromEnv } from '../common/identity.js';
+import { startHttpRelay } from '../common/http-relay.js';
 import { coordinatorCertVariable } from '../common/tls.js';
 import { readJobToken } from '../common/job-token.js';
 import { readBootstrap, type RankBootstrap } from '../common/rank-bootstrap.js';
@@ -18,7 +19,6 @@ import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js'
 import { CancelledError } from './cancelled-error.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { ChunkUpload } from './chunk-upload.js';
-import { startInputRelay } from './input-relay.js';
 import { downloadServed } from './model-download.js';
 import { CoordinatorLink, coordinatorClient } from './link.js';
 import { Stylizer } from './stylizer.js';
@@ -98,7 +98,11 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
       const given = msg.assignment!;
       // a host that does not share the launcher's disk reads the served input through a loopback relay
       // and sends its chunks over PutChunk (Assignment.input_served, chunks_to_coordinator)
-      const relay = given.input_served ? await startInputRelay(given.input, token, coordinatorCert) : undefined;
+      // (or, input_url, from a URL that carries its own credential: a Blob SAS)
+      const relay =
+        given.input_served || given.input_url
+          ? await startHttpRelay(given.input, given.input_served ? { bearer: token, certPem: coordinatorCert } : {})
+          : undefined;
       if (relay) cleanups.push(() => relay.close());
       const a = relay ? { ...given, input: relay.url } : given;
       const upload = a.chunks_to_coordinator

@@ -26,7 +26,7 @@ interface ProbeJson {
 
 /** Probes `path`; throws InputError for anything that is not a usable video. */
 export async function probeVideo(path: string): Promise<VideoInfo> {
-  checkReadable(path);
+  if (!/^https?:\/\//.test(path)) checkReadable(path); // a URL (a relay's) is read, not stat'ed
   if (!hasFfprobe()) return probeWithFfmpeg(path);
   let json: ProbeJson;
   try {

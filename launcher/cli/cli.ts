@@ -15,6 +15,8 @@ import { readJobRecord } from '../job-store/job-record.js';
 import { engineIdentity, runUnderEngine } from './engine-run.js';
 import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from '../spawn/local.js';
+import { runWatch } from '../watch/watch.js';
+import { watchOptions } from './watch-options.js';
 import { formatSummary } from './summary.js';
 
 const log = createLogger('stylerun');
@@ -80,20 +82,28 @@ async function main(argv: string[]): Promise<number> {
         })
         .demandCommand(1, 'name a models subcommand: import-ml5')
         .strictCommands())
+    .command('watch <source>', 'turn each new upload in a Blob container into one styling job (the reference architecture\'s trigger)', (y) =>
+      y.positional('source', { type: 'string', describe: 'the container (and prefix) uploads arrive in: a URL with a SAS, or az://CONTAINER[/PREFIX]' })
+        .option('styled', { type: 'string', demandOption: true, describe: 'container (and prefix) for the styled videos, named as their uploads' })
+        .option('ops', { type: 'string', describe: 'container (and prefix) for the watcher\'s records and claims, apart from the uploaders [SOURCE/.stylerun]' })
+        .option('pattern', { type: 'string', describe: 'which uploads to take, by the last part of their name [*.mp4]' })
+        .option('interval', { type: 'number', describe: 'seconds between looks at the container [60]' })
+        .option('max-failures', { type: 'number', describe: 'failures before an upload is parked with its error [3]' })
+        .option('max-queued', { type: 'number', describe: 'uploads queued at once; the rest wait for a later look [100]' })
+        .option('max-bytes', { type: 'number', describe: 'larger uploads are refused and parked [none]' })
+        .option('max-seconds', { type: 'number', describe: 'longer videos are refused and parked [none]' })
+        .option('max-pixels', { type: 'number', describe: 'videos with more pixels a frame are refused and parked [none]' })
+        .option('claim-seconds', { type: 'number', describe: 'how long a watcher\'s claim on an upload lasts unless renewed, 15-60 [60]' })
+        .option('once', { type: 'boolean', describe: 'one look, run what is queued, then exit' }),
+      async (a) => {
+        const { input: _input, output: _output, ...job } = jobOptionsFrom(a);
+        await runWatch(watchOptions(a), Object.fromEntries(Object.entries(job).filter(([, v]) => v !== undefined)) as RawOptions, {
+          log, signal: controller.signal, listeners: [summaryPrinter()],
+        });
+      })
     .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
       y.positional('hostfile', { type: 'string', describe: 'Open MPI / MPICH hostfile (this machine only, for now)' }),
-      async (a) => run({
-        n: a.n as number | undefined, rerun: a.rerun as string | undefined, minRanks: a['min-ranks'] as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
-        input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string, precision: a.precision as string | undefined,
-        batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
-        heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number, chunkCodec: a['chunk-codec'] as string | undefined,
-        keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
-        gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
-        host: a.host as string | undefined, mapBy: a['map-by'] as string | undefined,
-        export: a.x === undefined ? undefined : ([] as string[]).concat(a.x as string | string[]), timeout: a.timeout as number | undefined,
-        outputDir: a['output-dir'] as string | undefined, tls: a.tls as boolean | undefined, tlsCert: a['tls-cert'] as string | undefined, tlsKey: a['tls-key'] as string | undefined,
-        launchAgent: a['launch-agent'] as string | undefined, coordinatorAddress: a['coordinator-address'] as string | undefined, prefix: a.prefix as string | undefined,
-      }, a.resume as string | undefined))
+      async (a) => run(jobOptionsFrom(a), a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
     .option('hostfile-flag', { type: 'string', hidden: true })
@@ -108,8 +118,8 @@ async function main(argv: string[]): Promise<number> {
     .option('prefix', { type: 'string', describe: 'the stylerun install on other hosts (node from their PATH) [the same paths as here]' })
     .option('timeout', { type: 'number', describe: 'seconds the whole job may take; then every rank is stopped (exit code 9) [none]' })
     .option('map-by', { type: 'string', describe: 'slot: fill each host before the next | node: one rank per host in turn [slot]' })
-    .option('input', { alias: 'i', type: 'string', describe: 'input video' })
-    .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv)' })
+    .option('input', { alias: 'i', type: 'string', describe: 'input video: a path, a Blob URL with a SAS, or az://CONTAINER/PATH' })
+    .option('output', { alias: 'o', type: 'string', describe: 'output video (.mp4, .m4v, .mov, .mkv): a path or a Blob location' })
     .option('model', { alias: 'm', type: 'string', describe: 'bundled model name (matta, painterly-starry, painterly-wave) or path to an .onnx file [matta]' })
     .option('device', { type: 'string', describe: 'auto | cpu | webgpu | cuda [auto]' })
     .option('precision', { type: 'string', describe: 'fp32 | fp16: fp16 converts the model at load on CUDA and WebGPU; the CPU stays fp32 [fp32]' })
@@ -143,6 +153,22 @@ async function main(argv: string[]): Promise<number> {
     code = report(e);
   }
   return code;
+}
+
+/** The job options as given on the command line (shared by a job and `watch`, which runs jobs). */
+function jobOptionsFrom(a: Record<string, unknown>): RawOptions {
+  return {
+    n: a.n as number | undefined, rerun: a.rerun as string | undefined, minRanks: a['min-ranks'] as number | undefined, hostfile: (a.hostfile as string | undefined) ?? (a['hostfile-flag'] as string | undefined),
+    input: a.input as string, output: a.output as string, model: a.model as string | undefined, device: a.device as string, precision: a.precision as string | undefined,
+    batchSize: a['batch-size'] as number, barrierTimeout: a['barrier-timeout'] as number, heartbeatInterval: a['heartbeat-interval'] as number,
+    heartbeatTimeout: a['heartbeat-timeout'] as number, maxRestarts: a['max-restarts'] as number, chunkFrames: a['chunk-frames'] as number, chunkCodec: a['chunk-codec'] as string | undefined,
+    keepFrames: a['keep-frames'] as string | undefined, workDir: a['work-dir'] as string | undefined, keepWork: a['keep-work'] as boolean | undefined,
+    gpus: a.gpus as string | undefined, ranksPerGpu: a['ranks-per-gpu'] as number | undefined,
+    host: a.host as string | undefined, mapBy: a['map-by'] as string | undefined,
+    export: a.x === undefined ? undefined : ([] as string[]).concat(a.x as string | string[]), timeout: a.timeout as number | undefined,
+    outputDir: a['output-dir'] as string | undefined, tls: a.tls as boolean | undefined, tlsCert: a['tls-cert'] as string | undefined, tlsKey: a['tls-key'] as string | undefined,
+    launchAgent: a['launch-agent'] as string | undefined, coordinatorAddress: a['coordinator-address'] as string | undefined, prefix: a.prefix as string | undefined,
+  };
 }
 
 function summaryPrinter(): JobListener {

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RankIdentity } from '../../common/identity.js';
 import { identityFromEnv } from '../../common/identity.js';
+import { redactLocation } from '../../common/storage/blob-location.js';
 import type { Logger } from '../../common/log.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
@@ -27,7 +28,8 @@ export function engineIdentity(env: NodeJS.ProcessEnv): RankIdentity | undefined
 
 /** The job id every process of one engine job computes alike: a hash of what the job is. */
 export function engineJobId(opts: Pick<JobOptions, 'input' | 'output' | 'modelPath' | 'chunkCodec'>): string {
-  return createHash('sha256').update(JSON.stringify([opts.input, opts.output, opts.modelPath, opts.chunkCodec])).digest('hex').slice(0, 8);
+  // without a SAS, which changes from run to run while the job stays the same
+  return createHash('sha256').update(JSON.stringify([redactLocation(opts.input), redactLocation(opts.output), opts.modelPath, opts.chunkCodec])).digest('hex').slice(0, 8);
 }
 
 function engineCommand(engine: RankIdentity): string {

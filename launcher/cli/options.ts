@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { packageRoot } from '../../common/paths.js';
+import { isBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
 import { deviceChoices, precisions, type DeviceChoice, type Precision } from '../../common/device.js';
 import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
@@ -219,8 +220,8 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     launchAgent: raw.launchAgent ?? defaultLaunchAgent,
     coordinatorAddress: raw.coordinatorAddress,
     prefix: raw.prefix,
-    input: resolve(raw.input),
-    output: resolve(raw.output),
+    input: isBlobLocation(raw.input) ? raw.input : resolve(raw.input),
+    output: isBlobLocation(raw.output) ? raw.output : resolve(raw.output),
     modelPath: resolveModel(raw.model),
     device,
     batchSize: positiveInt('--batch-size', raw.batchSize, 1),
@@ -257,7 +258,8 @@ export function workRoot(raw: RawOptions): string {
 /** The raw options with every path absolute, as job.json keeps them for a resume from anywhere. */
 export function recordable(raw: RawOptions, opts: JobOptions): RawOptions {
   return {
-    ...raw, input: opts.input, output: opts.output, model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames,
+    // a SAS is a secret and job.json is no place for it: a resume of a SAS URL job takes --input/--output again
+    ...raw, input: redactLocation(opts.input), output: redactLocation(opts.output), model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames,
     workDir: opts.workRoot, chunkCodec: opts.chunkCodec, outputDir: opts.outputDir,
   };
 }

@@ -44,8 +44,8 @@ export interface AttemptsContext {
   rankEnv: Record<string, string>;
   /** The coordinator's address as a rank on `host` reaches it. */
   coordinatorFor: (host: string) => string;
-  /** The served input's URL for a rank on `host` when that host does not share the launcher's disk, else undefined. */
-  inputUrlFor?: (host: string) => string | undefined;
+  /** How a rank on `host` reads the input when that host does not share the launcher's disk, else undefined. */
+  inputFor?: (host: string) => RemoteInput | undefined;
   /** The same for the model file. */
   modelUrlFor?: (host: string) => string | undefined;
   hosts: string[];
@@ -107,7 +107,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
             const p = seekPoints(info, s.start);
             return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds, pts: info.pts.slice(s.start, s.start + s.count) };
           }),
-          ...whereData(ctx.inputUrlFor?.(attemptHosts[rank]!), info.path, store.location),
+          ...whereData(ctx.inputFor?.(attemptHosts[rank]!), info.path, store.location),
           chunk_frames: ctx.chunkFrames, width: info.width, height: info.height,
           time_base_num: info.timeBase.num, time_base_den: info.timeBase.den, encoding: ctx.encoding,
         })),
@@ -200,10 +200,16 @@ function firstFrames(share: readonly FrameSpan[], n: number): FrameSpan[] {
 }
 
 /** Where a rank reads and writes: the launcher's own paths, or (no shared disk) the served input and PutChunk. */
-function whereData(servedInput: string | undefined, input: string, chunkStore: string) {
-  return servedInput
-    ? { input: servedInput, input_served: true, chunk_store: '', chunks_to_coordinator: true }
-    : { input, input_served: false, chunk_store: chunkStore, chunks_to_coordinator: false };
+function whereData(remote: RemoteInput | undefined, input: string, chunkStore: string) {
+  return remote
+    ? { input: remote.url, input_served: remote.access === 'launcher', input_url: remote.access === 'url', chunk_store: '', chunks_to_coordinator: true }
+    : { input, input_served: false, input_url: false, chunk_store: chunkStore, chunks_to_coordinator: false };
+}
+
+/** The input of a rank without the launcher's disk: served by the launcher (read with the job token), or a URL with its own credential. */
+export interface RemoteInput {
+  url: string;
+  access: 'launcher' | 'url';
 }
 
 /** The model as a rank loads it: the launcher's path, or (no shared disk) the served copy it downloads first. */

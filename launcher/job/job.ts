@@ -1,7 +1,7 @@
 // The job pipeline: check everything, probe the input, run attempts of the styling step until one
 // succeeds (or the rerun policy gives up), then gather the chunks into the output.
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
@@ -10,7 +10,6 @@ import { freeBytes } from '../../common/free-space.js';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
-import { probeVideo } from '../../common/ffmpeg/probe.js';
 import type { Logger } from '../../common/log.js';
 import { openChunkStore } from '../../common/storage/open-store.js';
 import type { ChunkStore } from '../../common/storage/storage.js';
@@ -20,6 +19,9 @@ import { runAttempts, type AttemptSummary } from '../coordinator/rerun-loop.js';
 import type { Attempt, AttemptResult } from '../coordinator/attempt.js';
 import { receiveChunk } from '../coordinator/chunk-receiver.js';
 import { inputUrlPath, serveFiles } from '../coordinator/served-files.js';
+import type { RemoteInput } from '../coordinator/rerun-loop.js';
+import { openJobInput, probeInput, type JobInput } from './job-input.js';
+import { openJobOutput, type JobOutput } from './job-output.js';
 import { CoordinatorServer, type ChunkReceiver } from '../coordinator/server.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
@@ -31,7 +33,6 @@ import { coordinatorCertVariable, fingerprint256, makeCoordinatorCertificate, re
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
-import { checkOutput, removeTemporary, temporaryOutput } from './output.js';
 import { checkWorkRoot } from './work-dir.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner, resolveEntry } from '../spawn/local.js';
@@ -109,12 +110,29 @@ interface Stages {
 
 async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine, hosts: given }: Stages): Promise<JobSummary> {
   const started = Date.now();
-  checkOutput(opts.output, opts.input);
+  const output = await openJobOutput(opts.output, opts.input, log);
   checkWorkRoot(opts.workRoot);
   const hosts = given ?? (await placement(opts));
-  const info = await probeVideo(opts.input);
+  const input = await openJobInput(opts.input, log);
+  try {
+    return await styleAndGather(opts, start, { log, signal, spawner, events, machine }, { started, output, input, hosts });
+  } finally {
+    await input.close();
+  }
+}
+
+/** What the stages after the checks work with. */
+interface Opened {
+  started: number;
+  output: JobOutput;
+  input: JobInput;
+  hosts: string[];
+}
+
+async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages, { started, output, input, hosts }: Opened): Promise<JobSummary> {
+  const info = await probeInput(input);
   const total = info.pts.length;
-  if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', opts.input, `-n ${opts.ranks} is more than the ${total} frames of ${opts.input}`);
+  if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', input.name, `-n ${opts.ranks} is more than the ${total} frames of ${input.name}`);
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await checkModel(opts.modelPath);
   checkDevice(opts.device);
@@ -144,7 +162,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   if (short) log.warn(short);
 
   const jobToken = randomBytes(24).toString('hex');
-  const tmpOutput = temporaryOutput(opts.output, jobId);
+  const tmpOutput = output.temporary(jobId, workDir);
   let live: { attempt: number; current: Attempt } | undefined;
   // the job's part of Status comes from its events; each rank's part from the live attempt
   let view: JobView = { jobState: machine.state, attempt: 0, totalFrames: total, committedFrames: journal.committedFrames() };
@@ -170,7 +188,8 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   const port = await server.listen(bindHost, 0, tls && serverCredentials(tls));
   log.info(`coordinator on ${bindHost}:${port}${tls ? ` (TLS, certificate ${fingerprint256(tls.certPem)})` : ''}`);
   const coordinatorFor = (host: string) => (host === hostname() ? `127.0.0.1:${port}` : `${opts.coordinatorAddress ?? hostname()}:${port}`);
-  const files = { [inputUrlPath(info.path)]: info.path, '/model.onnx': opts.modelPath };
+  // a Blob input reaches other hosts' ranks as a URL with its own read-only SAS; a local one is served
+  const files: Record<string, string> = { '/model.onnx': opts.modelPath, ...(input.remoteUrl ? {} : { [inputUrlPath(info.path)]: info.path }) };
   const served = anyRemote ? await serveFiles(files, jobToken, bindHost, tls) : undefined;
   const urlFor = (path: string) => (host: string) => (served && host !== hostname() ? `https://${opts.coordinatorAddress ?? hostname()}:${served.port}${path}` : undefined);
   writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: tls?.certPem });
@@ -178,7 +197,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, coordinatorFor, inputUrlFor: urlFor(inputUrlPath(info.path)), modelUrlFor: urlFor('/model.onnx'), hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, coordinatorFor, inputFor: (host) => remoteInput(input, urlFor(inputUrlPath(info.path))(host)), modelUrlFor: urlFor('/model.onnx'), hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
@@ -187,16 +206,16 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     await encodeOutput({ chunks, info, output: tmpOutput, workDir, encoding, onNote: (n) => log.info(n) }, signal);
     if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
     if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
-    renameSync(tmpOutput, opts.output);
+    await output.commit(tmpOutput);
     const gatherMs = Date.now() - gatherStarted;
-    events.emit({ kind: 'gathered', output: opts.output, gatherMs });
+    events.emit({ kind: 'gathered', output: output.name, gatherMs });
     if (!opts.keepWork) rmSync(workDir, { recursive: true, force: true });
     return {
-      jobId, output: opts.output, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
+      jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
       stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result,
     };
   } catch (e) {
-    removeTemporary(tmpOutput);
+    output.discard(tmpOutput);
     if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(jobId, opts)}`);
     throw e;
   } finally {
@@ -249,3 +268,8 @@ async function checkModel(modelPath: string): Promise<void> {
   }
 }
 
+/** How a rank on `host` reads the input: undefined for this machine's ranks (the path), else a URL and how to present it. */
+function remoteInput(input: JobInput, served: string | undefined): RemoteInput | undefined {
+  if (served === undefined) return undefined;
+  return input.remoteUrl ? { url: input.remoteUrl, access: 'url' } : { url: served, access: 'launcher' };
+}

@@ -8,10 +8,15 @@ import { UsageError } from '../../common/errors/usage-error.js';
 /** Containers the output may use (H.264 video inside). */
 export const outputExtensions = ['.mp4', '.m4v', '.mov', '.mkv'];
 
-/** Checks that `output` can be written (before any work starts); throws a one-line error. */
-export function checkOutput(output: string, input: string): void {
+/** The output's container must be one the gather can write: --output's extension names it (exit 2). */
+export function checkOutputExtension(output: string): void {
   const ext = extname(output).toLowerCase();
   if (!outputExtensions.includes(ext)) throw new UsageError(`--output must end in ${outputExtensions.join(', ')}, got "${basename(output)}"`);
+}
+
+/** Checks that `output` can be written (before any work starts); throws a one-line error. */
+export function checkOutput(output: string, input: string): void {
+  checkOutputExtension(output);
   if (output === input) throw new UsageError('--output must not be the input file');
   const dir = dirname(output);
   const fail = (why: string) => new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${output}: ${why}`);

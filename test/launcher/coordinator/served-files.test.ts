@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobePath } from '../../../common/ffmpeg/binaries.js';
 import { makeCoordinatorCertificate, pinnedAgent, type CoordinatorCertificate } from '../../../common/tls.js';
 import { answerRange, serveFiles, type ServedFiles } from '../../../launcher/coordinator/served-files.js';
-import { startInputRelay } from '../../../rank/input-relay.js';
+import { startHttpRelay } from '../../../common/http-relay.js';
 import { downloadServed } from '../../../rank/model-download.js';
 import { makeIndexedVideo } from '../../support/media.js';
 
@@ -72,7 +72,7 @@ describe('the input and model served to ranks without the launcher’s disk', ()
   });
 
   it('lets ffmpeg read the input through the rank’s loopback relay, which keeps the token off its command line', async () => {
-    const relay = await startInputRelay(`https://127.0.0.1:${served.port}/input.mp4`, token, cert.certPem);
+    const relay = await startHttpRelay(`https://127.0.0.1:${served.port}/input.mp4`, { bearer: token, certPem: cert.certPem });
     try {
       expect(relay.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/input\.mp4$/);
       expect(relay.url).not.toContain(token);

@@ -15,6 +15,7 @@ export interface Assignment {
   'encoding'?: (_stylerun_v1_ChunkEncoding | null);
   'input_served'?: (boolean);
   'chunks_to_coordinator'?: (boolean);
+  'input_url'?: (boolean);
 }
 
 export interface Assignment__Output {
@@ -29,4 +30,5 @@ export interface Assignment__Output {
   'encoding': (_stylerun_v1_ChunkEncoding__Output | null);
   'input_served': (boolean);
   'chunks_to_coordinator': (boolean);
+  'input_url': (boolean);
 }

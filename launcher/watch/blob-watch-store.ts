@@ -1,0 +1,133 @@
+// The state of `stylerun watch` over a Blob container: the uploads it lists, and in the ops location (a
+// container and prefix that uploaders need no access to) one record per upload: done/, failed/, parked/,
+// and claims/, whose blob leases make sure that two watchers never run the same upload at once. A lease
+// runs out unless renewed, so an upload whose watcher was killed is claimable again after `claimSeconds`.
+import { RestError, type BlobLeaseClient, type ContainerClient } from '@azure/storage-blob';
+import type { Readable } from 'node:stream';
+import { containerClient, type BlobLocation } from '../../common/storage/blob-location.js';
+import type { Upload, UploadRecord } from './watch-decisions.js';
+
+/** An upload held by this watcher: renewed in the background; `lost` aborts when the lease cannot be kept. */
+export interface Claim {
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+export class BlobWatchStore {
+  private readonly source: ContainerClient;
+  private readonly ops: ContainerClient;
+
+  constructor(
+    private readonly sourceAt: BlobLocation,
+    private readonly opsAt: BlobLocation,
+    private readonly claimSeconds: number,
+  ) {
+    this.source = containerClient(sourceAt);
+    this.ops = containerClient(opsAt);
+  }
+
+  /** Prefixes of the source container the watcher must not take as uploads (its own records, if they share it). */
+  get ownPrefixes(): string[] {
+    return this.sameContainer ? [this.opsPrefix] : [];
+  }
+
+  private get sameContainer(): boolean {
+    return this.sourceAt.serviceUrl === this.opsAt.serviceUrl && this.sourceAt.container === this.opsAt.container;
+  }
+
+  private get opsPrefix(): string {
+    return this.opsAt.blobName ? `${this.opsAt.blobName.replace(/\/+$/, '')}/` : '';
+  }
+
+  /** Every blob under the source's prefix. */
+  async list(): Promise<Upload[]> {
+    const out: Upload[] = [];
+    for await (const b of this.source.listBlobsFlat({ prefix: this.sourceAt.blobName })) {
+      out.push({ name: b.name, bytes: b.properties.contentLength ?? 0, modifiedMs: b.properties.lastModified.getTime() });
+    }
+    return out;
+  }
+
+  /** What the ops location records, by upload name. */
+  async records(): Promise<Map<string, UploadRecord>> {
+    const records = new Map<string, UploadRecord>();
+    for (const kind of ['failed', 'done', 'parked'] as const) {
+      const prefix = `${this.opsPrefix}${kind}/`;
+      for await (const b of this.ops.listBlobsFlat({ prefix })) {
+        if (!b.name.endsWith('.json')) continue;
+        const name = b.name.slice(prefix.length, -'.json'.length);
+        if (kind === 'failed') records.set(name, { kind, failures: Number(b.metadata?.failures ?? (await this.failures(b.name))) });
+        else records.set(name, { kind });
+      }
+    }
+    return records;
+  }
+
+  /** Takes `name` for this watcher, or undefined when another holds it. */
+  async claim(name: string): Promise<Claim | undefined> {
+    const blob = this.ops.getBlockBlobClient(`${this.opsPrefix}claims/${name}`);
+    try {
+      await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } });
+    } catch (e) {
+      if (!isStatus(e, 409) && !isStatus(e, 412)) throw e; // there already: someone claimed it before, now or once
+    }
+    const lease: BlobLeaseClient = blob.getBlobLeaseClient();
+    try {
+      await lease.acquireLease(this.claimSeconds);
+    } catch (e) {
+      if (isStatus(e, 409)) return undefined; // leased by another watcher
+      throw e;
+    }
+    const lost = new AbortController();
+    const renew = setInterval(() => {
+      lease.renewLease().catch(() => {
+        clearInterval(renew);
+        lost.abort(new Error(`lost the claim on ${name}`));
+      });
+    }, (this.claimSeconds * 1000) / 3);
+    return {
+      lost: lost.signal,
+      release: async () => {
+        clearInterval(renew);
+        await lease.releaseLease().catch(() => {}); // an expired lease is released already
+      },
+    };
+  }
+
+  async markDone(name: string, record: Record<string, unknown>): Promise<void> {
+    await this.writeRecord('done', name, record);
+  }
+
+  async recordFailure(name: string, failures: number, error: string): Promise<void> {
+    await this.writeRecord('failed', name, { failures, error }, { failures: String(failures) });
+  }
+
+  /** Moves the upload aside (to the ops location's parked/), with why, so that it never blocks the others. */
+  async park(name: string, why: Record<string, unknown>): Promise<void> {
+    const from = this.source.getBlobClient(name);
+    const to = this.ops.getBlockBlobClient(`${this.opsPrefix}parked/${name}`);
+    await to.syncUploadFromURL(from.url).catch(async () => {
+      // a copy by URL needs the source readable by the service: else through this process, streamed
+      const body = (await from.download()).readableStreamBody!;
+      await to.uploadStream(body as Readable);
+    });
+    await this.writeRecord('parked', name, why);
+    await from.deleteIfExists();
+  }
+
+  private async failures(recordName: string): Promise<number> {
+    const text = (await this.ops.getBlobClient(recordName).downloadToBuffer()).toString();
+    return Number((JSON.parse(text) as { failures?: number }).failures ?? 0);
+  }
+
+  private async writeRecord(kind: string, name: string, record: Record<string, unknown>, metadata?: Record<string, string>): Promise<void> {
+    const body = JSON.stringify({ upload: name, at: new Date().toISOString(), ...record }, null, 1);
+    await this.ops.getBlockBlobClient(`${this.opsPrefix}${kind}/${name}.json`).upload(body, Buffer.byteLength(body), {
+      metadata, blobHTTPHeaders: { blobContentType: 'application/json' },
+    });
+  }
+}
+
+function isStatus(e: unknown, status: number): boolean {
+  return e instanceof RestError && e.statusCode === status;
+}

@@ -1,0 +1,148 @@
+// `stylerun watch`: the trigger of the reference architecture (a Logic App polling for uploads). It looks at
+// a container every --interval, and runs each new upload as one job, with the same engine as `stylerun -n N`,
+// claimed through a blob lease so that two watchers never run it twice; a job cut short (a watcher killed,
+// a claim lost) is resumed from its committed chunks by whoever claims the upload next, because its job id
+// comes from what the job is. Uploads that keep failing are parked with their error; floods are bounded.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { StylerunError } from '../../common/errors/stylerun-error.js';
+import type { Logger } from '../../common/log.js';
+import { describeBlob, parseBlobLocation, type BlobLocation } from '../../common/storage/blob-location.js';
+import { engineJobId } from '../cli/engine-run.js';
+import { recordable, resolveOptions, resumedOptions, type RawOptions } from '../cli/options.js';
+import type { JobListener } from '../job/events.js';
+import { openJobInput, probeInput } from '../job/job-input.js';
+import { runJob } from '../job/job.js';
+import { readJobRecord } from '../job-store/job-record.js';
+import { BlobWatchStore } from './blob-watch-store.js';
+import { afterFailure, queuedUploads, refusal, type Upload, type WatchLimits } from './watch-decisions.js';
+
+/** Everything `stylerun watch` was given, resolved. */
+export interface WatchOptions {
+  /** The container (and prefix) uploads arrive in. */
+  readonly source: string;
+  /** Where each styled video goes: a container (and prefix); its name is the upload's. */
+  readonly styled: string;
+  /** Where the watcher's records and claims go [the source container, under .stylerun/]. */
+  readonly ops?: string;
+  readonly limits: WatchLimits;
+  readonly intervalMs: number;
+  readonly claimSeconds: number;
+  /** One look, every queued upload run, then exit (for cron-style schedulers and tests). */
+  readonly once: boolean;
+}
+
+/** Watches until `signal` aborts (or, with `once`, after one look). */
+export async function runWatch(w: WatchOptions, job: RawOptions, rt: { log: Logger; signal: AbortSignal; listeners: JobListener[] }): Promise<void> {
+  const { log, signal } = rt;
+  const source = parseBlobLocation(w.source, 'watch SOURCE');
+  const styled = parseBlobLocation(w.styled, '--styled');
+  const ops = w.ops ? parseBlobLocation(w.ops, '--ops') : { ...source, blobName: '.stylerun' };
+  const store = new BlobWatchStore(source, ops, w.claimSeconds);
+  const ignored = [...store.ownPrefixes, ...(sameContainer(source, styled) ? [prefixOf(styled)] : [])];
+  log.info(`watching ${describeBlob(source)} for ${w.limits.pattern.source}; styled videos to ${describeBlob(styled)}; records in ${describeBlob(ops)}`);
+  while (!signal.aborted) {
+    const queue = queuedUploads(await store.list(), await store.records(), w.limits, ignored.filter(Boolean));
+    for (const upload of queue) {
+      if (signal.aborted) break;
+      await takeUpload(upload, { store, source, styled, w, job, rt });
+    }
+    if (w.once) break;
+    await sleep(w.intervalMs, signal);
+  }
+}
+
+interface Context {
+  store: BlobWatchStore;
+  source: BlobLocation;
+  styled: BlobLocation;
+  w: WatchOptions;
+  job: RawOptions;
+  rt: { log: Logger; signal: AbortSignal; listeners: JobListener[] };
+}
+
+async function takeUpload(upload: Upload, { store, source, styled, w, job, rt }: Context): Promise<void> {
+  const { log } = rt;
+  const claim = await store.claim(upload.name);
+  if (!claim) return; // another watcher has it
+  try {
+    // looked at again now that it is ours: another watcher may have finished it since the listing
+    const record = (await store.records()).get(upload.name);
+    if (record && record.kind !== 'failed') return;
+    const input = locationOf(source, upload.name);
+    const tooMuch = refusal(upload, w.limits) ?? (await probedRefusal(input, upload, w.limits, log));
+    if (tooMuch) {
+      log.warn(`${upload.name}: refused (${tooMuch}); parked`);
+      await store.park(upload.name, { refused: tooMuch });
+      return;
+    }
+    const output = locationOf(styled, outputName(upload.name, source));
+    const raw: RawOptions = { ...job, input, output };
+    const opts = resolveOptions(raw);
+    const jobId = engineJobId(opts);
+    // the same upload's job, cut short before (a watcher killed, a claim lost): resume its committed chunks
+    const resume = existsSync(join(opts.workRoot, jobId, 'job.json'));
+    const jobOpts = resume ? resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)) : opts;
+    log.info(`${upload.name}: job ${jobId}${resume ? ' (resuming)' : ''}`);
+    const both = AbortSignal.any([rt.signal, claim.lost]);
+    const summary = await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, { log, signal: both, listeners: rt.listeners });
+    await store.markDone(upload.name, { jobId, output: summary.output, frames: summary.frames, wallMs: summary.wallMs, attempts: summary.attempts.length });
+    log.info(`${upload.name}: done -> ${summary.output}`);
+  } catch (e) {
+    if (rt.signal.aborted || claim.lost.aborted) throw e; // stopping, or no longer ours: the next claimant goes on
+    const message = e instanceof StylerunError ? e.message.split('\n')[0]! : `internal error: ${(e as Error).message.split('\n')[0]}`;
+    const before = (await store.records()).get(upload.name);
+    const next = afterFailure(before?.kind === 'failed' ? before.failures : 0, w.limits);
+    if (next.park) {
+      log.warn(`${upload.name}: failed ${next.failures} times; parked (${message})`);
+      await store.park(upload.name, { failures: next.failures, error: message, exitCode: (e as StylerunError).exitCode });
+    } else {
+      log.warn(`${upload.name}: failed (${message}); it will be tried again`);
+      await store.recordFailure(upload.name, next.failures, message);
+    }
+  } finally {
+    await claim.release();
+  }
+}
+
+// Duration and picture size need a look at the video itself: a probe through the input's relay.
+async function probedRefusal(input: string, upload: Upload, limits: WatchLimits, log: Logger): Promise<string | undefined> {
+  if (limits.maxSeconds === Infinity && limits.maxPixels === Infinity) return undefined;
+  const opened = await openJobInput(input, log);
+  try {
+    const info = await probeInput(opened);
+    const seconds = info.pts.length > 0 ? ((info.pts.at(-1)! - info.pts[0]!) * info.timeBase.num) / info.timeBase.den : 0;
+    return refusal(upload, limits, { seconds, width: info.width, height: info.height });
+  } catch {
+    return undefined; // not a video: the job says so, and the failure counts
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The location string of blob `name` in `at`'s container, with its credential as the job options take it. */
+function locationOf(at: BlobLocation, name: string): string {
+  if (at.credential.kind === 'sas') return `${at.serviceUrl}/${at.container}/${name.split('/').map(encodeURIComponent).join('/')}?${at.credential.sas}`;
+  return `az://${at.container}/${name}`;
+}
+
+/** The styled video's name: the upload's, under --styled's prefix, as .mp4 where its own extension is no output's. */
+function outputName(upload: string, source: BlobLocation): string {
+  const relative = source.blobName && upload.startsWith(prefixOf(source)) ? upload.slice(prefixOf(source).length) : upload;
+  return /\.(mp4|m4v|mov|mkv)$/i.test(relative) ? relative : `${relative.replace(/\.[^./]*$/, '')}.mp4`;
+}
+
+function prefixOf(l: BlobLocation): string {
+  return l.blobName ? `${l.blobName.replace(/\/+$/, '')}/` : '';
+}
+
+function sameContainer(a: BlobLocation, b: BlobLocation): boolean {
+  return a.serviceUrl === b.serviceUrl && a.container === b.container;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invertModel } from '../../scripts/onnx/test-models.js';
+import { runCli, startCli } from '../support/cli.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
+import { makeIndexedVideo, readIndices } from '../support/media.js';
+
+// `stylerun watch` against a real Azurite: two watchers over the same uploads, one killed mid-job.
+describe('stylerun watch over a Blob container', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-watch-'));
+  const model = join(dir, 'invert.onnx');
+  const good = [41, 47, 53, 59, 61, 67]; // frames of each good upload, all different
+  let azurite: Azurite;
+
+  beforeAll(async () => {
+    writeFileSync(model, invertModel());
+    azurite = await startAzurite();
+    for (const c of ['uploads', 'styled', 'ops']) await azurite.service.createContainer(c);
+    const uploads = azurite.service.getContainerClient('uploads');
+    for (const n of good) {
+      const path = join(dir, `clip-${n}.mp4`);
+      await makeIndexedVideo(path, n);
+      await uploads.getBlockBlobClient(`in/clip-${n}.mp4`).uploadFile(path);
+    }
+    const text = 'this is not a video\n';
+    await uploads.getBlockBlobClient('in/poison-text.mp4').upload(text, text.length);
+    const truncated = readFileSync(join(dir, `clip-${good[0]}.mp4`)).subarray(0, 1500);
+    await uploads.getBlockBlobClient('in/poison-truncated.mp4').upload(truncated, truncated.length);
+    await uploads.getBlockBlobClient('in/notes.txt').upload('ignored', 7);
+  }, 120_000);
+
+  afterAll(() => azurite?.stop());
+
+  const names = async (container: string, prefix = '') => {
+    const out: string[] = [];
+    for await (const b of azurite.service.getContainerClient(container).listBlobsFlat({ prefix })) out.push(b.name);
+    return out.sort();
+  };
+
+  it('runs each upload once over two watchers, one killed mid-job, parks the poison, and keeps secrets out of its records', async () => {
+    const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString };
+    const args = ['watch', 'az://uploads/in', '--styled', 'az://styled', '--ops', 'az://ops', '--interval', '1', '--max-failures', '2', '--claim-seconds', '15',
+      '-n', '1', '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')];
+    const a = startCli(args, { cwd: dir, env });
+    const b = startCli(args, { cwd: dir, env });
+    // watcher A dies (SIGKILL: no chance to release its claim) a second into its first job
+    let aErr = '';
+    await new Promise<void>((resolve) => {
+      a.child.stderr!.on('data', (chunk: Buffer) => {
+        aErr += chunk.toString();
+        if (/in\/clip-\d+\.mp4: job [0-9a-f]{8}/.test(aErr)) setTimeout(resolve, 1000);
+      });
+    });
+    a.child.kill('SIGKILL');
+    const killedUpload = /(in\/clip-\d+\.mp4): job [0-9a-f]{8}/.exec(aErr)![1]!;
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      if ((await names('styled')).length === good.length && (await names('ops', 'parked/')).filter((n) => n.endsWith('.json')).length === 2) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    b.child.kill('SIGTERM');
+    const [ra, rb] = [await a.done, await b.done];
+    const logs = aErr + rb.stderr;
+    expect(await names('styled')).toEqual(good.map((n) => `clip-${n}.mp4`).sort());
+    for (const n of good) {
+      const path = join(dir, `styled-${n}.mp4`);
+      await azurite.service.getContainerClient('styled').getBlobClient(`clip-${n}.mp4`).downloadToFile(path);
+      expect(await readIndices(path, true)).toEqual([...Array(n).keys()]);
+    }
+    // exactly once: one "done" per upload over both watchers, and one done record each
+    for (const n of good) expect(logs.match(new RegExp(`in/clip-${n}\\.mp4: done -> `, 'g'))?.length, `clip-${n}`).toBe(1);
+    expect((await names('ops', 'done/')).length).toBe(good.length);
+    // the killed watcher's upload was taken over once its claim ran out, and resumed from its committed chunks
+    expect(rb.stderr).toMatch(new RegExp(`${killedUpload.replace('.', '\\.')}: job [0-9a-f]{8} \\(resuming\\)`));
+    // the poison: tried twice each, then moved aside with its error; the others never waited on them
+    expect(await names('ops', 'parked/')).toEqual(['parked/in/poison-text.mp4', 'parked/in/poison-text.mp4.json', 'parked/in/poison-truncated.mp4', 'parked/in/poison-truncated.mp4.json']);
+    const record = JSON.parse((await azurite.service.getContainerClient('ops').getBlobClient('parked/in/poison-text.mp4.json').downloadToBuffer()).toString());
+    expect(record).toMatchObject({ upload: 'in/poison-text.mp4', failures: 2, exitCode: 3 });
+    expect(record.error).toMatch(/is not a video/);
+    // done uploads stay where they were; parked ones were moved; notes.txt never matched *.mp4
+    expect(await names('uploads')).toEqual([...good.map((n) => `in/clip-${n}.mp4`), 'in/notes.txt'].sort());
+    // no secret in any record or log line
+    const records = await Promise.all((await names('ops')).filter((n) => n.endsWith('.json')).map(async (n) => (await azurite.service.getContainerClient('ops').getBlobClient(n).downloadToBuffer()).toString()));
+    const key = /AccountKey=([^;]+)/.exec(azurite.connectionString)![1]!;
+    for (const text of [...records, logs, rb.stdout]) expect(text.includes(key)).toBe(false);
+    expect(ra.signal).toBe('SIGKILL');
+  }, 300_000);
+
+  it('refuses a claim time outside a blob lease’s 15-60 s with exit code 2', async () => {
+    const r = await runCli(['watch', 'az://uploads', '--styled', 'az://styled', '--claim-seconds', '5'], { env: { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('stylerun: error: --claim-seconds must be 15 to 60 (a blob lease\'s range), got 5');
+  });
+});
