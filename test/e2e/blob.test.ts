@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli, startCli } from '../support/cli.js';
-import { startAzurite, type Azurite } from '../support/azurite.js';
+import { startAzurite, type Azurite } from '../../scripts/azurite/azurite.js';
 import { frameHashes, makeIndexedVideo, readIndices } from '../support/media.js';
 
 // Inputs and outputs in Blob storage: a real Azurite (npm `azurite`) on a free port, no SDK mocks.

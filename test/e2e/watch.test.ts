@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli, startCli } from '../support/cli.js';
-import { startAzurite, type Azurite } from '../support/azurite.js';
+import { startAzurite, type Azurite } from '../../scripts/azurite/azurite.js';
 import { makeIndexedVideo, readIndices } from '../support/media.js';
 
 // `stylerun watch` against a real Azurite: two watchers over the same uploads, one killed mid-job.

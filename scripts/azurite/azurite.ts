@@ -1,16 +1,16 @@
-// A real Azurite (the npm `azurite` package's Blob service) for tests: started on a free port with its own
+// A real Azurite (the npm `azurite` package's Blob service) for tests and benchmarks: started on a free port with its own
 // folder, stopped after. Its account is the emulator's well-known devstoreaccount1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 
 const account = 'devstoreaccount1';
 // the emulator's published development key (no secret: every Azurite has it)
 const key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-const bin = fileURLToPath(new URL('../../node_modules/azurite/dist/src/blob/main.js', import.meta.url));
+const bin = createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js');
 
 /** A running Azurite Blob service. */
 export interface Azurite {
