@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
 import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
 import { freeBytes } from '../../common/free-space.js';
-import { UsageError } from '../../common/errors/usage-error.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import type { Logger } from '../../common/log.js';
@@ -17,19 +16,15 @@ import { loadModelChecked } from '../../models/contract.js';
 import { ModelContractError } from '../../models/errors.js';
 import { runAttempts, type AttemptSummary } from '../coordinator/rerun-loop.js';
 import type { Attempt, AttemptResult } from '../coordinator/attempt.js';
-import { receiveChunk } from '../coordinator/chunk-receiver.js';
-import { inputUrlPath, serveFiles } from '../coordinator/served-files.js';
-import type { RemoteInput } from '../coordinator/rerun-loop.js';
+import { openEndpoints } from './endpoints.js';
 import { openJobInput, probeInput, type JobInput } from './job-input.js';
 import { openJobOutput, type JobOutput } from './job-output.js';
-import { CoordinatorServer, type ChunkReceiver } from '../coordinator/server.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import { writeJobRecord } from '../job-store/job-record.js';
 import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/coordinator-record.js';
-import { coordinatorCertVariable, fingerprint256, makeCoordinatorCertificate, readCoordinatorCertificate, serverCredentials, type CoordinatorCertificate } from '../../common/tls.js';
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
@@ -167,37 +162,25 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   // the job's part of Status comes from its events; each rank's part from the live attempt
   let view: JobView = { jobState: machine.state, attempt: 0, totalFrames: total, committedFrames: journal.committedFrames() };
   events.on((e) => (view = applyJobEvent(view, e)));
-  // ranks on other hosts reach the coordinator beyond loopback, and only over TLS; they share no disk with
-  // the launcher, so the input is served to them and their chunks come back over PutChunk
-  const anyRemote = hosts.some((h) => h !== hostname());
-  const receive: ChunkReceiver = async (header, pieces) => {
-    await receiveChunk(store, header, pieces);
-    log.debug(`rank ${header.rank} sent ${header.key}`, { bytes: header.size });
-  };
-  const server = new CoordinatorServer(jobToken, () => ({
-    job_id: jobId,
-    job_state: view.jobState,
-    state: live?.current.state ?? 'init',
-    attempt: view.attempt,
-    total_frames: view.totalFrames,
-    committed_frames: view.committedFrames,
-    ranks: live?.current.rankStatuses() ?? [],
-  }), anyRemote ? receive : undefined);
-  const tls = await coordinatorTls(opts, anyRemote);
-  const bindHost = anyRemote ? '0.0.0.0' : '127.0.0.1';
-  const port = await server.listen(bindHost, 0, tls && serverCredentials(tls));
-  log.info(`coordinator on ${bindHost}:${port}${tls ? ` (TLS, certificate ${fingerprint256(tls.certPem)})` : ''}`);
-  const coordinatorFor = (host: string) => (host === hostname() ? `127.0.0.1:${port}` : `${opts.coordinatorAddress ?? hostname()}:${port}`);
-  // a Blob input reaches other hosts' ranks as a URL with its own read-only SAS; a local one is served
-  const files: Record<string, string> = { '/model.onnx': opts.modelPath, ...(input.remoteUrl ? {} : { [inputUrlPath(info.path)]: info.path }) };
-  const served = anyRemote ? await serveFiles(files, jobToken, bindHost, tls) : undefined;
-  const urlFor = (path: string) => (host: string) => (served && host !== hostname() ? `https://${opts.coordinatorAddress ?? hostname()}:${served.port}${path}` : undefined);
-  writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: tls?.certPem });
-  const tlsEnv: Record<string, string> = tls ? { [coordinatorCertVariable]: tls.certPem } : {};
+  const endpoints = await openEndpoints({
+    opts, hosts, jobToken, store, input, inputPath: info.path, log,
+    status: () => ({
+      job_id: jobId,
+      job_state: view.jobState,
+      state: live?.current.state ?? 'init',
+      attempt: view.attempt,
+      total_frames: view.totalFrames,
+      committed_frames: view.committedFrames,
+      ranks: live?.current.rankStatuses() ?? [],
+    }),
+  });
+  const { server, port } = endpoints;
+  writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: endpoints.certPem });
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...tlsEnv }, coordinatorFor, inputFor: (host) => remoteInput(input, urlFor(inputUrlPath(info.path))(host)), modelUrlFor: urlFor('/model.onnx'), hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...endpoints.tlsEnv },
+      coordinatorFor: endpoints.coordinatorFor, inputFor: endpoints.inputFor, modelUrlFor: endpoints.modelUrlFor, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
     machine.transition('gathering', 'every frame committed');
@@ -220,8 +203,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     throw e;
   } finally {
     removeCoordinatorRecord(workDir);
-    await served?.close();
-    await server.close();
+    await endpoints.close();
   }
 }
 
@@ -247,17 +229,6 @@ function hostSpawner(opts: JobOptions, log: Logger): RankSpawner {
   return new HostSpawner(local, remote, (host) => host === hostname());
 }
 
-/** The coordinator's certificate, where the job uses TLS; a user's certificate that cannot be read is a usage error. */
-async function coordinatorTls(opts: JobOptions, anyRemote: boolean): Promise<CoordinatorCertificate | undefined> {
-  if (opts.tls.kind === 'none') return anyRemote ? makeCoordinatorCertificate() : undefined;
-  if (opts.tls.kind === 'self-signed') return makeCoordinatorCertificate();
-  try {
-    return readCoordinatorCertificate(opts.tls.certPath, opts.tls.keyPath);
-  } catch (e) {
-    throw new UsageError(`--tls-cert/--tls-key: ${(e as Error).message.split('\n')[0]}`, 'BAD_CERTIFICATE');
-  }
-}
-
 async function checkModel(modelPath: string): Promise<void> {
   try {
     const { session } = await loadModelChecked(modelPath, { executionProviders: ['cpu'] });
@@ -266,10 +237,4 @@ async function checkModel(modelPath: string): Promise<void> {
     if (e instanceof ModelContractError) throw new StylerunError('BAD_MODEL', ExitCode.badModel, e.message, { cause: e });
     throw e;
   }
-}
-
-/** How a rank on `host` reads the input: undefined for this machine's ranks (the path), else a URL and how to present it. */
-function remoteInput(input: JobInput, served: string | undefined): RemoteInput | undefined {
-  if (served === undefined) return undefined;
-  return input.remoteUrl ? { url: input.remoteUrl, access: 'url' } : { url: served, access: 'launcher' };
 }
