@@ -1,8 +1,10 @@
 // The state of `stylerun watch` over a Blob container: the uploads it lists, and in the ops location (a
 // container and prefix that uploaders need no access to) one record per upload: done/, failed/, parked/,
-// and claims/, whose blob leases make sure that two watchers never run the same upload at once. A lease
+// logs/ (the launcher's and every rank's log of each run), and claims/, whose blob leases make sure that two watchers never run the same upload at once. A lease
 // runs out unless renewed, so an upload whose watcher was killed is claimable again after `claimSeconds`.
 import { RestError, type BlobLeaseClient, type ContainerClient } from '@azure/storage-blob';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { containerClient, type BlobLocation } from '../../common/storage/blob-location.js';
 import type { Upload, UploadRecord } from './watch-decisions.js';
@@ -113,6 +115,13 @@ export class BlobWatchStore {
     });
     await this.writeRecord('parked', name, why);
     await from.deleteIfExists();
+  }
+
+  /** Keeps the files of `dir` (the job's launcher log, each rank's log) under logs/NAME/RUN/, success or not. */
+  async keepLogs(name: string, run: string, dir: string): Promise<void> {
+    for (const file of readdirSync(dir)) {
+      await this.ops.getBlockBlobClient(`${this.opsPrefix}logs/${name}/${run}/${file}`).uploadFile(join(dir, file), { blobHTTPHeaders: { blobContentType: 'text/plain' } });
+    }
   }
 
   private async failures(recordName: string): Promise<number> {

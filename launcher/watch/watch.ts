@@ -3,10 +3,11 @@
 // claimed through a blob lease so that two watchers never run it twice; a job cut short (a watcher killed,
 // a claim lost) is resumed from its committed chunks by whoever claims the upload next, because its job id
 // comes from what the job is. Uploads that keep failing are parked with their error; floods are bounded.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
-import type { Logger } from '../../common/log.js';
+import { createLogger, type Logger } from '../../common/log.js';
 import { describeBlob, parseBlobLocation, type BlobLocation } from '../../common/storage/blob-location.js';
 import { engineJobId } from '../cli/engine-run.js';
 import { recordable, resolveOptions, resumedOptions, type RawOptions } from '../cli/options.js';
@@ -65,6 +66,7 @@ async function takeUpload(upload: Upload, { store, source, styled, w, job, rt }:
   const { log } = rt;
   const claim = await store.claim(upload.name);
   if (!claim) return; // another watcher has it
+  const logs = jobLogs();
   try {
     // looked at again now that it is ours: another watcher may have finished it since the listing
     const record = (await store.records()).get(upload.name);
@@ -77,7 +79,8 @@ async function takeUpload(upload: Upload, { store, source, styled, w, job, rt }:
       return;
     }
     const output = locationOf(styled, outputName(upload.name, source));
-    const raw: RawOptions = { ...job, input, output };
+    // each rank's log (--output-dir) and the launcher's, kept in the ops store whatever the job's end
+    const raw: RawOptions = { ...job, input, output, outputDir: job.outputDir ?? logs.dir };
     const opts = resolveOptions(raw);
     const jobId = engineJobId(opts);
     // the same upload's job, cut short before (a watcher killed, a claim lost): resume its committed chunks
@@ -85,24 +88,38 @@ async function takeUpload(upload: Upload, { store, source, styled, w, job, rt }:
     const jobOpts = resume ? resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)) : opts;
     log.info(`${upload.name}: job ${jobId}${resume ? ' (resuming)' : ''}`);
     const both = AbortSignal.any([rt.signal, claim.lost]);
-    const summary = await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, { log, signal: both, listeners: rt.listeners });
+    logs.run = `${new Date().toISOString().replace(/[:.]/g, '-')}-${jobId}`;
+    const summary = await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, { log: logs.log, signal: both, listeners: rt.listeners });
     await store.markDone(upload.name, { jobId, output: summary.output, frames: summary.frames, wallMs: summary.wallMs, attempts: summary.attempts.length });
-    log.info(`${upload.name}: done -> ${summary.output}`);
+    logs.log.info(`${upload.name}: done -> ${summary.output}`);
   } catch (e) {
     if (rt.signal.aborted || claim.lost.aborted) throw e; // stopping, or no longer ours: the next claimant goes on
     const message = e instanceof StylerunError ? e.message.split('\n')[0]! : `internal error: ${(e as Error).message.split('\n')[0]}`;
     const before = (await store.records()).get(upload.name);
     const next = afterFailure(before?.kind === 'failed' ? before.failures : 0, w.limits);
     if (next.park) {
-      log.warn(`${upload.name}: failed ${next.failures} times; parked (${message})`);
+      logs.log.warn(`${upload.name}: failed ${next.failures} times; parked (${message})`);
       await store.park(upload.name, { failures: next.failures, error: message, exitCode: (e as StylerunError).exitCode });
     } else {
-      log.warn(`${upload.name}: failed (${message}); it will be tried again`);
+      logs.log.warn(`${upload.name}: failed (${message}); it will be tried again`);
       await store.recordFailure(upload.name, next.failures, message);
     }
   } finally {
+    if (logs.run) await store.keepLogs(upload.name, logs.run, logs.dir).catch((e: Error) => log.warn(`${upload.name}: its logs were not kept: ${e.message.split('\n')[0]}`));
+    rmSync(logs.dir, { recursive: true, force: true });
     await claim.release();
   }
+}
+
+/** A folder for one run's logs, and a logger that writes to the watcher's stderr and to launcher.log there. */
+function jobLogs(): { dir: string; log: Logger; run?: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-watch-logs-'));
+  const file = join(dir, 'launcher.log');
+  const tee = createLogger('stylerun', (line) => {
+    process.stderr.write(line);
+    appendFileSync(file, line);
+  });
+  return { dir, log: tee };
 }
 
 // Duration and picture size need a look at the video itself: a probe through the input's relay.

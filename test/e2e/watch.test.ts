@@ -81,8 +81,15 @@ describe('stylerun watch over a Blob container', () => {
     expect(record.error).toMatch(/is not a video/);
     // done uploads stay where they were; parked ones were moved; notes.txt never matched *.mp4
     expect(await names('uploads')).toEqual([...good.map((n) => `in/clip-${n}.mp4`), 'in/notes.txt'].sort());
+    // the launcher's and each rank's log of every run, kept in the ops store on success and on failure
+    const kept = await names('ops', 'logs/');
+    const logsOf = (upload: string, file: string) => kept.filter((n) => n.startsWith(`logs/${upload}/`) && n.endsWith(`/${file}`)).length;
+    expect([logsOf('in/clip-41.mp4', 'launcher.log'), logsOf('in/clip-41.mp4', 'rank.0.log')].every((n) => n > 0)).toBe(true);
+    expect(logsOf('in/poison-text.mp4', 'launcher.log')).toBe(2); // failed twice, before any rank started
+    const poisonLog = kept.find((n) => n.startsWith('logs/in/poison-text.mp4/') && n.endsWith('/launcher.log'))!;
+    expect((await azurite.service.getContainerClient('ops').getBlobClient(poisonLog).downloadToBuffer()).toString()).toMatch(/in\/poison-text\.mp4: failed .*is not a video/);
     // no secret in any record or log line
-    const records = await Promise.all((await names('ops')).filter((n) => n.endsWith('.json')).map(async (n) => (await azurite.service.getContainerClient('ops').getBlobClient(n).downloadToBuffer()).toString()));
+    const records = await Promise.all((await names('ops')).filter((n) => n.endsWith('.json') || n.endsWith('.log')).map(async (n) => (await azurite.service.getContainerClient('ops').getBlobClient(n).downloadToBuffer()).toString()));
     const key = /AccountKey=([^;]+)/.exec(azurite.connectionString)![1]!;
     for (const text of [...records, logs, rb.stdout]) expect(text.includes(key)).toBe(false);
     expect(ra.signal).toBe('SIGKILL');
