@@ -82,10 +82,10 @@ async function main(argv: string[]): Promise<number> {
         })
         .demandCommand(1, 'name a models subcommand: import-ml5')
         .strictCommands())
-    .command('watch <source>', 'turn each new upload in a Blob container into one styling job (the reference architecture\'s trigger)', (y) =>
-      y.positional('source', { type: 'string', describe: 'the container (and prefix) uploads arrive in: a URL with a SAS, or az://CONTAINER[/PREFIX]' })
-        .option('styled', { type: 'string', demandOption: true, describe: 'container (and prefix) for the styled videos, named as their uploads' })
-        .option('ops', { type: 'string', describe: 'container (and prefix) for the watcher\'s records and claims, apart from the uploaders [SOURCE/.stylerun]' })
+    .command('watch <source>', 'turn each new upload in a Blob container or a directory into one styling job (the reference architecture\'s trigger)', (y) =>
+      y.positional('source', { type: 'string', describe: 'where uploads arrive: a container (and prefix) as a URL with a SAS or az://CONTAINER[/PREFIX], or a directory' })
+        .option('styled', { type: 'string', demandOption: true, describe: 'container (and prefix), or directory, for the styled videos, named as their uploads' })
+        .option('ops', { type: 'string', describe: 'container (and prefix), or directory, for the watcher\'s records, claims and logs, apart from the uploaders [SOURCE/.stylerun]' })
         .option('pattern', { type: 'string', describe: 'which uploads to take, by the last part of their name [*.mp4]' })
         .option('interval', { type: 'number', describe: 'seconds between looks at the container [60]' })
         .option('max-failures', { type: 'number', describe: 'failures before an upload is parked with its error [3]' })

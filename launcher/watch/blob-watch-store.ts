@@ -8,14 +8,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { containerClient, type BlobLocation } from '../../common/storage/blob-location.js';
 import type { Upload, UploadRecord } from './watch-decisions.js';
+import type { Claim, WatchStore } from './watch-store.js';
 
-/** An upload held by this watcher: renewed in the background; `lost` aborts when the lease cannot be kept. */
-export interface Claim {
-  readonly lost: AbortSignal;
-  release(): Promise<void>;
-}
-
-export class BlobWatchStore {
+/** The watch store of a Blob container. */
+export class BlobWatchStore implements WatchStore {
   private readonly source: ContainerClient;
   private readonly ops: ContainerClient;
 

@@ -1,14 +1,15 @@
 // `stylerun watch`: the trigger of the reference architecture (a Logic App polling for uploads). It looks at
-// a container every --interval, and runs each new upload as one job, with the same engine as `stylerun -n N`,
+// a Blob container (or a directory) every --interval, and runs each new upload as one job, with the same engine as `stylerun -n N`,
 // claimed through a blob lease so that two watchers never run it twice; a job cut short (a watcher killed,
 // a claim lost) is resumed from its committed chunks by whoever claims the upload next, because its job id
 // comes from what the job is. Uploads that keep failing are parked with their error; floods are bounded.
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../../common/errors/usage-error.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger, type Logger } from '../../common/log.js';
-import { describeBlob, parseBlobLocation, type BlobLocation } from '../../common/storage/blob-location.js';
+import { describeBlob, isBlobLocation, parseBlobLocation, type BlobLocation } from '../../common/storage/blob-location.js';
 import { engineJobId } from '../cli/engine-run.js';
 import { recordable, resolveOptions, resumedOptions, type RawOptions } from '../cli/options.js';
 import type { JobListener } from '../job/events.js';
@@ -16,6 +17,8 @@ import { openJobInput, probeInput } from '../job/job-input.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
 import { BlobWatchStore } from './blob-watch-store.js';
+import { DirWatchStore } from './dir-watch-store.js';
+import type { WatchStore } from './watch-store.js';
 import { afterFailure, queuedUploads, refusal, type Upload, type WatchLimits } from './watch-decisions.js';
 
 /** Everything `stylerun watch` was given, resolved. */
@@ -33,37 +36,73 @@ export interface WatchOptions {
   readonly once: boolean;
 }
 
+/** Where the watcher looks and writes, whatever the source is. */
+interface Place {
+  readonly store: WatchStore;
+  /** The source, its outputs and its records, as a log line may name them. */
+  readonly describe: string;
+  /** Names under the source the watcher must not take (its own records and outputs). */
+  readonly ignored: string[];
+  inputOf(name: string): string;
+  outputOf(name: string): string;
+}
+
 /** Watches until `signal` aborts (or, with `once`, after one look). */
 export async function runWatch(w: WatchOptions, job: RawOptions, rt: { log: Logger; signal: AbortSignal; listeners: JobListener[] }): Promise<void> {
   const { log, signal } = rt;
-  const source = parseBlobLocation(w.source, 'watch SOURCE');
-  const styled = parseBlobLocation(w.styled, '--styled');
-  const ops = w.ops ? parseBlobLocation(w.ops, '--ops') : { ...source, blobName: '.stylerun' };
-  const store = new BlobWatchStore(source, ops, w.claimSeconds);
-  const ignored = [...store.ownPrefixes, ...(sameContainer(source, styled) ? [prefixOf(styled)] : [])];
-  log.info(`watching ${describeBlob(source)} for ${w.limits.pattern.source}; styled videos to ${describeBlob(styled)}; records in ${describeBlob(ops)}`);
+  const place = isBlobLocation(w.source) ? blobPlace(w) : dirPlace(w);
+  log.info(`watching ${place.describe}; uploads matching ${w.limits.pattern.source}`);
   while (!signal.aborted) {
-    const queue = queuedUploads(await store.list(), await store.records(), w.limits, ignored.filter(Boolean));
+    const queue = queuedUploads(await place.store.list(), await place.store.records(), w.limits, place.ignored);
     for (const upload of queue) {
       if (signal.aborted) break;
-      await takeUpload(upload, { store, source, styled, w, job, rt });
+      await takeUpload(upload, { place, w, job, rt });
     }
     if (w.once) break;
     await sleep(w.intervalMs, signal);
   }
 }
 
+function blobPlace(w: WatchOptions): Place {
+  const source = parseBlobLocation(w.source, 'watch SOURCE');
+  const styled = parseBlobLocation(w.styled, '--styled');
+  const ops = w.ops ? parseBlobLocation(w.ops, '--ops') : { ...source, blobName: '.stylerun' };
+  const store = new BlobWatchStore(source, ops, w.claimSeconds);
+  return {
+    store,
+    describe: `${describeBlob(source)}; styled videos to ${describeBlob(styled)}; records in ${describeBlob(ops)}`,
+    ignored: [...store.ownPrefixes, ...(sameContainer(source, styled) ? [prefixOf(styled)] : [])].filter(Boolean),
+    inputOf: (name) => locationOf(source, name),
+    outputOf: (name) => locationOf(styled, outputName(name, prefixOf(source))),
+  };
+}
+
+function dirPlace(w: WatchOptions): Place {
+  const source = resolve(w.source);
+  const styled = resolve(w.styled);
+  if (!existsSync(source)) throw new UsageError(`watch SOURCE: ${source} does not exist`);
+  if (isBlobLocation(w.styled) || (w.ops && isBlobLocation(w.ops))) throw new UsageError('watch: a directory source takes a directory for --styled and --ops');
+  const ops = w.ops ? resolve(w.ops) : join(source, '.stylerun');
+  const store = new DirWatchStore(source, ops, w.claimSeconds, [styled]);
+  return {
+    store,
+    describe: `${source}; styled videos to ${styled}; records in ${ops}`,
+    ignored: store.ownPrefixes,
+    inputOf: (name) => join(source, name),
+    outputOf: (name) => join(styled, outputName(name, '')),
+  };
+}
+
 interface Context {
-  store: BlobWatchStore;
-  source: BlobLocation;
-  styled: BlobLocation;
+  place: Place;
   w: WatchOptions;
   job: RawOptions;
   rt: { log: Logger; signal: AbortSignal; listeners: JobListener[] };
 }
 
-async function takeUpload(upload: Upload, { store, source, styled, w, job, rt }: Context): Promise<void> {
+async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promise<void> {
   const { log } = rt;
+  const { store } = place;
   const claim = await store.claim(upload.name);
   if (!claim) return; // another watcher has it
   const logs = jobLogs();
@@ -71,14 +110,15 @@ async function takeUpload(upload: Upload, { store, source, styled, w, job, rt }:
     // looked at again now that it is ours: another watcher may have finished it since the listing
     const record = (await store.records()).get(upload.name);
     if (record && record.kind !== 'failed') return;
-    const input = locationOf(source, upload.name);
+    const input = place.inputOf(upload.name);
     const tooMuch = refusal(upload, w.limits) ?? (await probedRefusal(input, upload, w.limits, log));
     if (tooMuch) {
       log.warn(`${upload.name}: refused (${tooMuch}); parked`);
       await store.park(upload.name, { refused: tooMuch });
       return;
     }
-    const output = locationOf(styled, outputName(upload.name, source));
+    const output = place.outputOf(upload.name);
+    mkdirOf(output);
     // each rank's log (--output-dir) and the launcher's, kept in the ops store whatever the job's end
     const raw: RawOptions = { ...job, input, output, outputDir: job.outputDir ?? logs.dir };
     const opts = resolveOptions(raw);
@@ -143,9 +183,9 @@ function locationOf(at: BlobLocation, name: string): string {
   return `az://${at.container}/${name}`;
 }
 
-/** The styled video's name: the upload's, under --styled's prefix, as .mp4 where its own extension is no output's. */
-function outputName(upload: string, source: BlobLocation): string {
-  const relative = source.blobName && upload.startsWith(prefixOf(source)) ? upload.slice(prefixOf(source).length) : upload;
+/** The styled video's name: the upload's below the source's prefix, as .mp4 where its own extension is no output's. */
+function outputName(upload: string, sourcePrefix: string): string {
+  const relative = sourcePrefix && upload.startsWith(sourcePrefix) ? upload.slice(sourcePrefix.length) : upload;
   return /\.(mp4|m4v|mov|mkv)$/i.test(relative) ? relative : `${relative.replace(/\.[^./]*$/, '')}.mp4`;
 }
 
@@ -155,6 +195,11 @@ function prefixOf(l: BlobLocation): string {
 
 function sameContainer(a: BlobLocation, b: BlobLocation): boolean {
   return a.serviceUrl === b.serviceUrl && a.container === b.container;
+}
+
+/** A local output's folder is made as the upload's (a blob needs none). */
+function mkdirOf(output: string): void {
+  if (!isBlobLocation(output)) mkdirSync(dirname(output), { recursive: true });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

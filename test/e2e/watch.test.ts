@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,4 +100,36 @@ describe('stylerun watch over a Blob container', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('stylerun: error: --claim-seconds must be 15 to 60 (a blob lease\'s range), got 5');
   });
+});
+
+describe('stylerun watch over a directory', () => {
+  it('runs each file once over two watchers, takes over a claim past its time, and parks the poison', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-watch-dir-'));
+    const uploads = join(dir, 'uploads');
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    mkdirSync(join(uploads, 'in'), { recursive: true });
+    const frames = [23, 29, 31];
+    for (const n of frames) await makeIndexedVideo(join(uploads, 'in', `clip-${n}.mp4`), n);
+    writeFileSync(join(uploads, 'in', 'poison.mp4'), 'not a video');
+    writeFileSync(join(uploads, '.partial.mp4'), 'an upload still being written, under a hidden name');
+    // a claim left by a watcher that died long ago
+    const claims = join(dir, 'ops', 'claims', 'in');
+    mkdirSync(claims, { recursive: true });
+    writeFileSync(join(claims, `clip-${frames[0]}.mp4.lock`), JSON.stringify({ owner: 'gone:1:x', untilMs: Date.now() - 60_000 }));
+    await new Promise((r) => setTimeout(r, 2100)); // files are taken once they have settled
+    const args = ['watch', uploads, '--styled', join(dir, 'styled'), '--ops', join(dir, 'ops'), '--once', '--max-failures', '1', '--claim-seconds', '15',
+      '-n', '1', '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')];
+    const [a, b] = await Promise.all([runCli(args, { cwd: dir }), runCli(args, { cwd: dir })]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    const logs = a.stderr + b.stderr;
+    for (const n of frames) {
+      expect(logs.match(new RegExp(`in/clip-${n}\\.mp4: done -> `, 'g'))?.length, `clip-${n}`).toBe(1);
+      expect(await readIndices(join(dir, 'styled', 'in', `clip-${n}.mp4`), true)).toEqual([...Array(n).keys()]);
+    }
+    expect(readdirSync(join(dir, 'ops', 'parked', 'in')).sort()).toEqual(['poison.mp4', 'poison.mp4.json']);
+    expect(existsSync(join(uploads, 'in', 'poison.mp4'))).toBe(false);
+    expect(existsSync(join(uploads, '.partial.mp4'))).toBe(true); // hidden: never taken
+    expect(readdirSync(join(dir, 'ops', 'claims', 'in'))).toEqual([]); // every claim released
+  }, 180_000);
 });

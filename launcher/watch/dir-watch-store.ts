@@ -1,0 +1,176 @@
+// The state of `stylerun watch` over a local (or shared network) directory: the files under it, and in the
+// ops directory one record per upload (done/, failed/, parked/, logs/) and claims/NAME.lock. A lock is
+// created exclusively (O_EXCL), says until when it holds, and is rewritten while the job runs; a lock past
+// its time is taken over by renaming it away first, which only one watcher can do.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Upload, UploadRecord } from './watch-decisions.js';
+import type { Claim, WatchStore } from './watch-store.js';
+
+/** A file is taken once it has not changed for this long (or write it under a hidden name, then rename it). */
+const settleMs = 2_000;
+
+interface Lock {
+  owner: string;
+  untilMs: number;
+}
+
+/** The watch store of directory `source`, with records in `ops`. */
+export class DirWatchStore implements WatchStore {
+  private readonly me = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+  constructor(
+    private readonly source: string,
+    private readonly ops: string,
+    private readonly claimSeconds: number,
+    /** Folders under `source` that hold the watcher's outputs, if any. */
+    private readonly outputs: readonly string[] = [],
+  ) {
+    mkdirSync(ops, { recursive: true });
+  }
+
+  get ownPrefixes(): string[] {
+    return [this.ops, ...this.outputs].map((d) => relative(this.source, d)).filter((r) => r && !r.startsWith('..')).map((r) => `${r.split(sep).join('/')}/`);
+  }
+
+  async list(): Promise<Upload[]> {
+    const out: Upload[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.name.startsWith('.')) continue; // hidden: partial uploads, the default ops folder
+        const path = join(dir, e.name);
+        if (e.isDirectory()) walk(path);
+        else if (e.isFile()) {
+          const st = statSync(path);
+          if (st.mtimeMs > Date.now() - settleMs) continue; // still being written, perhaps
+          out.push({ name: relative(this.source, path).split(sep).join('/'), bytes: st.size, modifiedMs: st.mtimeMs });
+        }
+      }
+    };
+    walk(this.source);
+    return out;
+  }
+
+  async records(): Promise<Map<string, UploadRecord>> {
+    const records = new Map<string, UploadRecord>();
+    for (const kind of ['failed', 'done', 'parked'] as const) {
+      const root = join(this.ops, kind);
+      const walk = (dir: string) => {
+        let entries;
+        try {
+          entries = readdirSync(dir, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const e of entries) {
+          const path = join(dir, e.name);
+          if (e.isDirectory()) walk(path);
+          else if (e.name.endsWith('.json')) {
+            const name = relative(root, path).split(sep).join('/').slice(0, -'.json'.length);
+            if (kind !== 'failed') records.set(name, { kind });
+            else records.set(name, { kind, failures: Number((JSON.parse(readFileSync(path, 'utf8')) as { failures?: number }).failures ?? 0) });
+          }
+        }
+      };
+      walk(root);
+    }
+    return records;
+  }
+
+  async claim(name: string): Promise<Claim | undefined> {
+    const path = join(this.ops, 'claims', `${name}.lock`);
+    mkdirSync(dirname(path), { recursive: true });
+    if (!this.create(path)) {
+      const held = this.read(path);
+      if (held && held.untilMs > Date.now()) return undefined;
+      // past its time (or unreadable): whoever renames it away takes it over; the others find it gone
+      const stale = `${path}.stale-${randomBytes(4).toString('hex')}`;
+      try {
+        renameSync(path, stale);
+      } catch {
+        return undefined;
+      }
+      rmSync(stale, { force: true });
+      if (!this.create(path)) return undefined;
+    }
+    const lost = new AbortController();
+    const renew = setInterval(() => {
+      const held = this.read(path);
+      if (held?.owner !== this.me) {
+        clearInterval(renew);
+        lost.abort(new Error(`lost the claim on ${name}`));
+        return;
+      }
+      const staged = `${path}.${this.me.replace(/:/g, '-')}.tmp`;
+      writeFileSync(staged, JSON.stringify(this.lock()));
+      renameSync(staged, path);
+    }, (this.claimSeconds * 1000) / 3);
+    return {
+      lost: lost.signal,
+      release: async () => {
+        clearInterval(renew);
+        if (this.read(path)?.owner === this.me) unlinkSync(path);
+      },
+    };
+  }
+
+  async markDone(name: string, record: Record<string, unknown>): Promise<void> {
+    this.write('done', name, record);
+  }
+
+  async recordFailure(name: string, failures: number, error: string): Promise<void> {
+    this.write('failed', name, { failures, error });
+  }
+
+  async park(name: string, why: Record<string, unknown>): Promise<void> {
+    const from = join(this.source, name);
+    const to = join(this.ops, 'parked', name);
+    mkdirSync(dirname(to), { recursive: true });
+    try {
+      renameSync(from, to);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+      copyFileSync(from, to); // another file system
+      unlinkSync(from);
+    }
+    this.write('parked', name, why);
+  }
+
+  async keepLogs(name: string, run: string, dir: string): Promise<void> {
+    const to = join(this.ops, 'logs', name, run);
+    mkdirSync(to, { recursive: true });
+    for (const file of readdirSync(dir)) copyFileSync(join(dir, file), join(to, file));
+  }
+
+  private lock(): Lock {
+    return { owner: this.me, untilMs: Date.now() + this.claimSeconds * 1000 };
+  }
+
+  private create(path: string): boolean {
+    try {
+      writeFileSync(path, JSON.stringify(this.lock()), { flag: 'wx' });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  }
+
+  private read(path: string): Lock | undefined {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as Lock;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(kind: string, name: string, record: Record<string, unknown>): void {
+    const path = join(this.ops, kind, `${name}.json`);
+    mkdirSync(dirname(path), { recursive: true });
+    const staged = `${path}.tmp`;
+    writeFileSync(staged, JSON.stringify({ upload: name, at: new Date().toISOString(), ...record }, null, 1));
+    renameSync(staged, path);
+  }
+}
