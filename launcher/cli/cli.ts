@@ -17,6 +17,7 @@ import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions }
 import { killAllGroups } from '../spawn/local.js';
 import { runWatch } from '../watch/watch.js';
 import { watchOptions } from './watch-options.js';
+import { formatStatus, jobStatus } from './status.js';
 import { formatSummary } from './summary.js';
 
 const log = createLogger('stylerun');
@@ -82,6 +83,14 @@ async function main(argv: string[]): Promise<number> {
         })
         .demandCommand(1, 'name a models subcommand: import-ml5')
         .strictCommands())
+    .command('status [job]', 'ask a running job how it is doing: its attempt, and each rank\'s state, heartbeat and frames', (y) =>
+      y.positional('job', { type: 'string', describe: 'the job id [the only running job under --work-dir]' })
+        .option('json', { type: 'boolean', describe: 'the same, as JSON' }),
+      async (a) => {
+        const { reply, notRunning } = await jobStatus(workRoot({ workDir: a['work-dir'] as string | undefined } as RawOptions), a.job);
+        if (a.json) process.stdout.write(`${JSON.stringify(reply ?? { not_running: notRunning })}\n`);
+        else process.stdout.write(`${reply ? formatStatus(reply) : notRunning}\n`);
+      })
     .command('watch <source>', 'turn each new upload in a Blob container or a directory into one styling job (the reference architecture\'s trigger)', (y) =>
       y.positional('source', { type: 'string', describe: 'where uploads arrive: a container (and prefix) as a URL with a SAS or az://CONTAINER[/PREFIX], or a directory' })
         .option('styled', { type: 'string', demandOption: true, describe: 'container (and prefix), or directory, for the styled videos, named as their uploads' })

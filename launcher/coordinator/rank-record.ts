@@ -55,5 +55,6 @@ export function rankStatus(r: RankRecord, groupRunning: boolean): RankStatus {
     pid: r.process?.pid ?? 0,
     frames_done: r.framesDone,
     execution_provider: r.executionProvider,
+    last_heartbeat_ms_ago: Math.max(0, Date.now() - r.lastSeenMs),
   };
 }

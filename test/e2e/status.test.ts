@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { channelOptions, stylerunProto } from '../../common/proto.js';
 import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
-import { dataDir, startCli } from '../support/cli.js';
+import { dataDir, runCli, startCli } from '../support/cli.js';
 
 describe('the coordinator Status call', () => {
   it('reports the live job (attempt, state, frames, every rank) to a caller with the job token, and to no other', async () => {
@@ -46,4 +46,32 @@ describe('the coordinator Status call', () => {
     ]);
     expect(reply.ranks.every((r) => r.pid > 0)).toBe(true);
   });
+
+  it('is what `stylerun status` prints for a running job, as lines or JSON, and a stopped job says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-status-cli-'));
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const work = join(dir, 'work');
+    const { child, done } = startCli(['-n', '2', '--input', join(dataDir, 'video', 'bottle-detection.mp4'), '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', work], { cwd: dir });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    while (!/barrier passed/.test(stderr)) await new Promise((r) => setTimeout(r, 100));
+    const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(stderr)![1]!;
+    const lines = await runCli(['status', '--work-dir', work], { cwd: dir }); // the only running job
+    const json = await runCli(['status', jobId, '--work-dir', work, '--json'], { cwd: dir });
+    child.kill('SIGINT');
+    await done;
+    expect(lines.code, lines.stderr).toBe(0);
+    expect(lines.stdout).toMatch(new RegExp(`^job ${jobId}: styling, attempt 1 \\(running\\), \\d+ of 1189 frames committed\n`));
+    expect(lines.stdout).toMatch(/\n {2}rank 0 {2}working +\S+ pid \d+ {2}frames \d+ {2}cpu {2}heartbeat \d+\.\d s ago\n {2}rank 1 /);
+    const reply = JSON.parse(json.stdout) as StatusReply__Output;
+    expect(reply).toMatchObject({ job_id: jobId, job_state: 'styling', total_frames: 1189 });
+    expect(reply.ranks.map((r) => r.rank)).toEqual([0, 1]);
+    expect(reply.ranks.every((r) => Number(r.last_heartbeat_ms_ago) < 5_000)).toBe(true);
+    // interrupted: the folder stays, with its record, and no coordinator answers
+    const after = await runCli(['status', jobId, '--work-dir', work], { cwd: dir });
+    expect(after.stdout.trim()).toMatch(new RegExp(`^job ${jobId} is not running \\(created .*; finish it with stylerun --resume ${jobId}\\)$`));
+    const none = await runCli(['status', '--work-dir', work], { cwd: dir });
+    expect([none.code, none.stderr.trim()]).toEqual([2, `stylerun: error: no running job in ${work}; name one: stylerun status JOB`]);
+  }, 120_000);
 });

@@ -9,6 +9,7 @@ export interface RankStatus {
   'pid'?: (number);
   'frames_done'?: (number | string | Long);
   'execution_provider'?: (string);
+  'last_heartbeat_ms_ago'?: (number | string | Long);
 }
 
 export interface RankStatus__Output {
@@ -18,4 +19,5 @@ export interface RankStatus__Output {
   'pid': (number);
   'frames_done': (number);
   'execution_provider': (string);
+  'last_heartbeat_ms_ago': (number);
 }

@@ -1,0 +1,59 @@
+// `stylerun status [JOB]`: asks a running job's coordinator how it is doing, authenticating as a rank does
+// (the job token from the owner-only coordinator.json in the job folder, the certificate pinned where the
+// job uses TLS). A job that is not running answers from its record, if it left one.
+import * as grpc from '@grpc/grpc-js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../common/errors/usage-error.js';
+import { channelOptions, stylerunProto } from '../../common/proto.js';
+import { pinnedCredentials } from '../../common/tls.js';
+import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
+import { readCoordinatorRecord, type CoordinatorRecord } from '../job-store/coordinator-record.js';
+import { readJobRecord } from '../job-store/job-record.js';
+
+/** How long a Status call may take: a coordinator that cannot answer in this time is as good as gone. */
+const deadlineMs = 5_000;
+
+/** The running job's answer, or the job's record when it is not running; throws a UsageError naming what is missing. */
+export async function jobStatus(workRoot: string, jobId: string | undefined): Promise<{ reply?: StatusReply__Output; notRunning?: string }> {
+  const id = jobId ?? onlyRunningJob(workRoot);
+  const dir = join(workRoot, id);
+  if (!existsSync(dir)) throw new UsageError(`no job ${id} in ${workRoot} (a job that succeeded removes its folder unless --keep-work)`);
+  const record = readCoordinatorRecord(dir);
+  if (record) {
+    try {
+      return { reply: await askCoordinator(record) };
+    } catch {
+      // its launcher was killed before it could remove the record: the job is not running
+    }
+  }
+  const options = existsSync(join(dir, 'job.json')) ? readJobRecord(workRoot, id) : undefined;
+  return { notRunning: `job ${id} is not running${options ? ` (created ${options.createdAt}; finish it with stylerun --resume ${id})` : ''}` };
+}
+
+/** Asks the coordinator at `record.address` for its Status, presenting the job token. */
+export function askCoordinator(record: Pick<CoordinatorRecord, 'address' | 'jobToken' | 'certPem'>): Promise<StatusReply__Output> {
+  const { Coordinator } = stylerunProto();
+  const tls = record.certPem ? pinnedCredentials(record.certPem) : undefined;
+  const client = new Coordinator(record.address, tls?.credentials ?? grpc.credentials.createInsecure(), { ...channelOptions, ...tls?.options });
+  return new Promise<StatusReply__Output>((resolve, reject) => {
+    client.Status({ job_token: record.jobToken }, { deadline: Date.now() + deadlineMs }, (err, reply) => (err || !reply ? reject(err) : resolve(reply)));
+  }).finally(() => client.close());
+}
+
+/** The job and each rank, a line each, as `stylerun status` prints them. */
+export function formatStatus(s: StatusReply__Output): string {
+  const lines = [`job ${s.job_id}: ${s.job_state}, attempt ${s.attempt} (${s.state}), ${s.committed_frames} of ${s.total_frames} frames committed`];
+  for (const r of s.ranks) {
+    const heartbeat = `${(Number(r.last_heartbeat_ms_ago) / 1000).toFixed(1)} s ago`;
+    lines.push(`  rank ${r.rank}  ${r.state.padEnd(8)} ${r.host}${r.pid ? ` pid ${r.pid}` : ''}  frames ${r.frames_done}  ${r.execution_provider || '-'}  heartbeat ${heartbeat}`);
+  }
+  return lines.join('\n');
+}
+
+function onlyRunningJob(workRoot: string): string {
+  const running = existsSync(workRoot) ? readdirSync(workRoot).filter((id) => readCoordinatorRecord(join(workRoot, id))) : [];
+  if (running.length === 1) return running[0]!;
+  if (running.length === 0) throw new UsageError(`no running job in ${workRoot}; name one: stylerun status JOB`);
+  throw new UsageError(`${running.length} running jobs in ${workRoot} (${running.join(', ')}); name one: stylerun status JOB`);
+}
