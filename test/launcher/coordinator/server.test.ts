@@ -20,7 +20,7 @@ const snapshot: StatusReply = {
   attempt: 2,
   total_frames: 823,
   committed_frames: 412,
-  ranks: [{ rank: 0, state: 'working', host: 'localhost', pid: 4242, frames_done: 100, execution_provider: 'cpu' }],
+  ranks: [{ rank: 0, state: 'working', host: 'localhost', pid: 4242, frames_done: 100, execution_provider: 'cpu', last_heartbeat_ms_ago: 350 }],
 };
 
 function join(overrides: Partial<Join> = {}): Join {
