@@ -27,9 +27,9 @@ function format(fields?: Record<string, unknown>): string {
 
 /** A logger writing to stderr with the given tag. */
 export function createLogger(tag: string, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const min = threshold();
+  // read at each line, not once: --quiet and --verbose set the level after the loggers exist
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (order[level] < min) return;
+    if (order[level] < threshold()) return;
     const prefix = level === 'info' ? '' : `${level}: `;
     write(`[${tag}] ${prefix}${msg}${format(fields)}\n`);
   };

@@ -147,6 +147,14 @@ async function main(argv: string[]): Promise<number> {
     .option('work-dir', { type: 'string', describe: 'where job folders go [./.stylerun/jobs]' })
     .option('keep-work', { type: 'boolean', describe: 'keep the job folder (chunks, journal) after success' })
     .option('resume', { type: 'string', describe: 'finish job JOB (its id) whose launcher was killed, redoing only uncommitted frames' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'warnings and errors only (and the summary); ranks too' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'debug lines too, from the launcher and every rank' })
+    .middleware((a) => {
+      // the level travels to every rank in its environment; STYLERUN_LOG_LEVEL given by hand says the same
+      if (a.quiet && a.verbose) throw new StylerunError('USAGE', ExitCode.usage, '--quiet and --verbose go against each other: give one');
+      if (a.quiet) process.env.STYLERUN_LOG_LEVEL = 'warn';
+      if (a.verbose) process.env.STYLERUN_LOG_LEVEL = 'debug';
+    }, true)
     .strictOptions()
     .help()
     .version()

@@ -117,6 +117,8 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           STYLERUN_RANK: String(rank), STYLERUN_WORLD_SIZE: String(world), ...localIdentity(attemptHosts, rank),
           STYLERUN_COORDINATOR: ctx.coordinatorFor(attemptHosts[rank]!), STYLERUN_ATTEMPT: String(attempt), STYLERUN_DEVICE: opts.device,
           ...(opts.gpus ? { STYLERUN_GPUS: opts.gpus.join(',') } : {}), STYLERUN_RANKS_PER_GPU: String(opts.ranksPerGpu),
+          // --quiet/--verbose reach ranks on other hosts too, whose environment is only what is listed here
+          ...(process.env.STYLERUN_LOG_LEVEL ? { STYLERUN_LOG_LEVEL: process.env.STYLERUN_LOG_LEVEL } : {}),
         }),
         jobToken: ctx.jobToken,
         onProgress: (byRank) => events.emit({ kind: 'progress', doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total }),

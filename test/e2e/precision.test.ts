@@ -21,4 +21,23 @@ describe('--precision', () => {
     expect(r.stdout).toMatch(/ranks 2 \(cpu\)/); // the summary names the provider without "fp16"
     expect((await streamFacts(output)).frames).toBe(8);
   });
+
+});
+
+describe('--quiet and --verbose', () => {
+  // the fp16 warning on the CPU is a warning each rank gives: --quiet must keep it
+  it('says nothing but warnings and the summary with --quiet, and debug lines too with --verbose', async () => {
+    const job = (flag: string) => runCli(['-n', '2', '--input', video, '--output', join(dir, `${flag}.mp4`), '--model', 'painterly-starry', '--device', 'cpu', '--precision', 'fp16', '--work-dir', join(dir, 'work'), flag], { cwd: dir });
+    const quiet = await job('--quiet');
+    expect(quiet.code, quiet.stderr).toBe(0);
+    // the ranks' warnings stay; no info line from the launcher or a rank
+    expect(quiet.stderr.trim().split('\n').every((l) => /^\[rank \d\] warn: --precision fp16 not applied/.test(l))).toBe(true);
+    expect(quiet.stdout).toMatch(/^done: /);
+    const verbose = await job('--verbose');
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stderr).toMatch(/\[stylerun\] debug: job checking -> styling/);
+    expect(verbose.stderr).toMatch(/\[stylerun\] input 104x16/);
+    const both = await runCli(['--input', video, '--output', join(dir, 'x.mp4'), '-q', '-v'], { cwd: dir });
+    expect([both.code, both.stderr.trim()]).toEqual([2, 'stylerun: error: --quiet and --verbose go against each other: give one']);
+  });
 });
