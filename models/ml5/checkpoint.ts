@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Ml5CheckpointError } from './checkpoint-error.js';
 import { transformerNet, variableName, type NetLayer } from './transformer-net.js';
+import { littleEndianFloat32s } from '../onnx/tensors.js';
 
 /** One manifest.json entry. */
 export interface ManifestEntry {
@@ -133,16 +134,13 @@ function parseManifest(text: string, dir: string): Map<string, ManifestEntry> {
   return manifest;
 }
 
-// The files are little-endian whatever the host; DataView says so instead of assuming it.
+// The files are little-endian whatever the host.
 function decodeFloat32(bytes: Uint8Array, e: NamedEntry, dir: string): Float32Array {
   const count = e.shape.reduce((a, b) => a * b, 1);
   if (bytes.length !== count * 4) {
     throw new Ml5CheckpointError('wrong-size', dir, `ml5 checkpoint ${dir}: ${e.variable}'s file ${e.filename} has ${bytes.length} bytes, but shape [${e.shape.join(',')}] needs ${count * 4} (float32)`, { variable: e.variable });
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
+  return littleEndianFloat32s(bytes);
 }
 
 function isFolder(path: string): boolean {

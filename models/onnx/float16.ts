@@ -10,6 +10,7 @@
 import { halfBytes } from './half.js';
 import { openModel, withGraph, type ModelEdit } from './model-edit.js';
 import { OnnxDataType } from './onnx-proto.js';
+import { littleEndianFloat32s } from './tensors.js';
 import { concat, lenField, splitFields, stringField, varintField, varintValue, WireType, type WireField } from './wire.js';
 
 /** Every value the conversion adds is named with this prefix. */
@@ -161,15 +162,12 @@ function floatValues(fields: readonly WireField[]): Float32Array {
   const bytes = raw
     ? raw.payload
     : concat(fields.filter((f) => f.number === TENSOR.floatData).map((f) => f.payload)); // LEN (packed) or I32 payloads are both 4-byte LE floats
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Float32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+  return littleEndianFloat32s(bytes);
 }
 
 function constantFloats(attribute: readonly WireField[], scalar: boolean): Uint8Array {
   const parts = attribute.filter((a) => (scalar ? a.number === ATTRIBUTE.f : a.number === ATTRIBUTE.floats));
-  const bytes = concat(parts.map((p) => p.payload));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const values = Float32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+  const values = littleEndianFloat32s(concat(parts.map((p) => p.payload)));
   return halfTensorOf(scalar ? [] : [values.length], values);
 }
 

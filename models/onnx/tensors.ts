@@ -45,3 +45,11 @@ function littleEndianBytes(data: TensorData): Uint8Array {
   }
   return out;
 }
+
+/** Little-endian float32 bytes (raw_data, a checkpoint file) as values, whatever the host's byte order. */
+export function littleEndianFloat32s(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(Math.floor(bytes.byteLength / 4));
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
