@@ -1,7 +1,8 @@
 // coordinator.json in a running job's folder: where its coordinator listens and the job token that the
 // Status call asks for, so that the user who owns the job (and only that user: the file is owner-only)
 // can ask a running job how it is doing. Removed when the coordinator closes.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeWhole } from '../../common/write-whole.js';
 import { join } from 'node:path';
 
 /** What a Status caller needs. */
@@ -21,9 +22,7 @@ function path(workDir: string): string {
 
 /** Writes the record whole, readable by its owner only. */
 export function writeCoordinatorRecord(workDir: string, record: CoordinatorRecord): void {
-  const staged = `${path(workDir)}.${process.pid}.tmp`;
-  writeFileSync(staged, JSON.stringify(record), { mode: 0o600 });
-  renameSync(staged, path(workDir));
+  writeWhole(path(workDir), JSON.stringify(record), 0o600);
 }
 
 /** The record of a running job, or undefined when it has none (not running, or finished). */

@@ -2,7 +2,8 @@
 // and stylerun starts none. Rank 0 runs the job; where it would start rank r, it writes rank r's start order
 // into the job folder instead, and the engine's process of rank r, waiting for it, starts the rank.
 // An order holds the job token, so it is written readable by its owner only, and removed with the job.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeWhole } from '../../common/write-whole.js';
 import { join } from 'node:path';
 
 /** What the engine's process of one rank needs to start it. */
@@ -35,10 +36,7 @@ export function startOrderPath(jobDir: string, rank: number): string {
 /** Writes an order whole (a reader never sees half of one), readable by its owner only. */
 export function publishStartOrder(jobDir: string, order: StartOrder): void {
   mkdirSync(folder(jobDir), { recursive: true, mode: 0o700 });
-  const path = startOrderPath(jobDir, order.rank);
-  const staged = `${path}.${process.pid}.tmp`;
-  writeFileSync(staged, JSON.stringify(order), { mode: 0o600 });
-  renameSync(staged, path);
+  writeWhole(startOrderPath(jobDir, order.rank), JSON.stringify(order), 0o600);
 }
 
 /** Removes every order (a run's old orders would point its ranks at a coordinator that is gone). */

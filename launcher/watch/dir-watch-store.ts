@@ -4,6 +4,7 @@
 // its time is taken over by renaming it away first, which only one watcher can do.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { writeWhole } from '../../common/write-whole.js';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Upload, UploadRecord } from './watch-decisions.js';
@@ -103,9 +104,7 @@ export class DirWatchStore implements WatchStore {
         lost.abort(new Error(`lost the claim on ${name}`));
         return;
       }
-      const staged = `${path}.${this.me.replace(/:/g, '-')}.tmp`;
-      writeFileSync(staged, JSON.stringify(this.lock()));
-      renameSync(staged, path);
+      writeWhole(path, JSON.stringify(this.lock()));
     }, (this.claimSeconds * 1000) / 3);
     return {
       lost: lost.signal,
@@ -169,8 +168,6 @@ export class DirWatchStore implements WatchStore {
   private write(kind: string, name: string, record: Record<string, unknown>): void {
     const path = join(this.ops, kind, `${name}.json`);
     mkdirSync(dirname(path), { recursive: true });
-    const staged = `${path}.tmp`;
-    writeFileSync(staged, JSON.stringify({ upload: name, at: new Date().toISOString(), ...record }, null, 1));
-    renameSync(staged, path);
+    writeWhole(path, JSON.stringify({ upload: name, at: new Date().toISOString(), ...record }, null, 1));
   }
 }

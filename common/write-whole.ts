@@ -1,0 +1,16 @@
+// Writing a small file so that a reader sees the old one or the new one, never half of either: the bytes go
+// to a staged name of this process's own, then a rename puts them in place (atomic on one file system).
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+
+/** Writes `data` to `path` whole; `mode` as writeFileSync takes it (e.g. 0o600 for a file holding a secret). */
+export function writeWhole(path: string, data: string, mode?: number): void {
+  const staged = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(staged, data, mode === undefined ? undefined : { mode });
+    renameSync(staged, path);
+  } catch (e) {
+    rmSync(staged, { force: true });
+    throw e;
+  }
+}
