@@ -1,17 +1,14 @@
 // The command that finishes an unfinished job, printed when a job is interrupted or gives up. A job is
 // found by its id under its work folder, so the command must name that folder unless it is the default.
 import { workRoot, type JobOptions } from '../cli/options.js';
+import { shellWord } from '../../common/shell-word.js';
 
 /** `stylerun --resume ID [--work-dir DIR]`, ready to paste into a shell. */
 export function resumeCommand(jobId: string, jobsRoot: string): string {
   const isDefault = jobsRoot === workRoot({});
-  return `stylerun --resume ${jobId}${isDefault ? '' : ` --work-dir ${shellQuote(jobsRoot)}`}`;
+  return `stylerun --resume ${jobId}${isDefault ? '' : ` --work-dir ${shellWord(jobsRoot)}`}`;
 }
 
-/** A path as one shell word: bare when it holds only safe characters, else in single quotes. */
-function shellQuote(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * What finishes the job: the resume command, or under an engine (whose job id is a hash of the job), the

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { bootstrapLine, bootstrapVariable } from '../../common/rank-bootstrap.js';
+import { singleQuoted } from '../../common/shell-word.js';
 import type { Logger } from '../../common/log.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
@@ -11,14 +12,9 @@ import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 // ConnectTimeout: a host that is down (its packets dropped) fails in 15 s rather than TCP's two minutes
 export const defaultLaunchAgent = 'ssh -o BatchMode=yes -o ConnectTimeout=15';
 
-/** A word for a POSIX shell, single-quoted. */
-function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 /** The command the remote shell runs: the same node and rank entry paths as here (as mpirun assumes), or under --prefix. */
 export function remoteCommand(node: string, entry: string): string {
-  return `${bootstrapVariable}=stdin exec ${quote(node)} ${quote(entry)}`;
+  return `${bootstrapVariable}=stdin exec ${singleQuoted(node)} ${singleQuoted(entry)}`;
 }
 
 /** Starts each rank on its host with `agent host command`. */
