@@ -57,6 +57,16 @@ export function describeBlob(l: Pick<BlobLocation, 'serviceUrl' | 'container' | 
   return `${l.serviceUrl}/${l.container}${l.blobName ? `/${l.blobName}` : ''}`;
 }
 
+/** The location's blob name as a prefix for names under it: '' for a whole container, else ending in one '/'. */
+export function blobPrefix(l: Pick<BlobLocation, 'blobName'>): string {
+  return l.blobName ? `${l.blobName.replace(/\/+$/, '')}/` : '';
+}
+
+/** Whether two locations are in the same container of the same account. */
+export function sameContainer(a: Pick<BlobLocation, 'serviceUrl' | 'container'>, b: Pick<BlobLocation, 'serviceUrl' | 'container'>): boolean {
+  return a.serviceUrl === b.serviceUrl && a.container === b.container;
+}
+
 /** A value shown, logged or recorded: a blob URL loses its query (the SAS); anything else is kept. */
 export function redactLocation(value: string): string {
   if (!/^https?:\/\//i.test(value)) return value;

@@ -6,7 +6,7 @@ import { RestError, type BlobLeaseClient, type ContainerClient } from '@azure/st
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { containerClient, type BlobLocation } from '../../common/storage/blob-location.js';
+import { blobPrefix, containerClient, sameContainer, type BlobLocation } from '../../common/storage/blob-location.js';
 import type { Upload, UploadRecord } from './watch-decisions.js';
 import type { Claim, WatchStore } from './watch-store.js';
 
@@ -26,15 +26,11 @@ export class BlobWatchStore implements WatchStore {
 
   /** Prefixes of the source container the watcher must not take as uploads (its own records, if they share it). */
   get ownPrefixes(): string[] {
-    return this.sameContainer ? [this.opsPrefix] : [];
-  }
-
-  private get sameContainer(): boolean {
-    return this.sourceAt.serviceUrl === this.opsAt.serviceUrl && this.sourceAt.container === this.opsAt.container;
+    return sameContainer(this.sourceAt, this.opsAt) ? [this.opsPrefix] : [];
   }
 
   private get opsPrefix(): string {
-    return this.opsAt.blobName ? `${this.opsAt.blobName.replace(/\/+$/, '')}/` : '';
+    return blobPrefix(this.opsAt);
   }
 
   /** Every blob under the source's prefix. */

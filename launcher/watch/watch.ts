@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger, type Logger } from '../../common/log.js';
-import { describeBlob, isBlobLocation, parseBlobLocation, type BlobLocation } from '../../common/storage/blob-location.js';
+import { blobPrefix, describeBlob, isBlobLocation, parseBlobLocation, sameContainer, type BlobLocation } from '../../common/storage/blob-location.js';
 import { engineJobId } from '../cli/engine-run.js';
 import { recordable, resolveOptions, resumedOptions, type RawOptions } from '../cli/options.js';
 import type { JobListener } from '../job/events.js';
@@ -71,9 +71,9 @@ function blobPlace(w: WatchOptions): Place {
   return {
     store,
     describe: `${describeBlob(source)}; styled videos to ${describeBlob(styled)}; records in ${describeBlob(ops)}`,
-    ignored: [...store.ownPrefixes, ...(sameContainer(source, styled) ? [prefixOf(styled)] : [])].filter(Boolean),
+    ignored: [...store.ownPrefixes, ...(sameContainer(source, styled) ? [blobPrefix(styled)] : [])].filter(Boolean),
     inputOf: (name) => locationOf(source, name),
-    outputOf: (name) => locationOf(styled, outputName(name, prefixOf(source))),
+    outputOf: (name) => locationOf(styled, outputName(name, blobPrefix(source))),
   };
 }
 
@@ -187,14 +187,6 @@ function locationOf(at: BlobLocation, name: string): string {
 function outputName(upload: string, sourcePrefix: string): string {
   const relative = sourcePrefix && upload.startsWith(sourcePrefix) ? upload.slice(sourcePrefix.length) : upload;
   return /\.(mp4|m4v|mov|mkv)$/i.test(relative) ? relative : `${relative.replace(/\.[^./]*$/, '')}.mp4`;
-}
-
-function prefixOf(l: BlobLocation): string {
-  return l.blobName ? `${l.blobName.replace(/\/+$/, '')}/` : '';
-}
-
-function sameContainer(a: BlobLocation, b: BlobLocation): boolean {
-  return a.serviceUrl === b.serviceUrl && a.container === b.container;
 }
 
 /** A local output's folder is made as the upload's (a blob needs none). */
