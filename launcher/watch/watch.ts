@@ -5,7 +5,7 @@
 // comes from what the job is. Uploads that keep failing are parked with their error; floods are bounded.
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger, type Logger } from '../../common/log.js';
@@ -14,6 +14,7 @@ import { engineJobId } from '../cli/engine-run.js';
 import { recordable, resolveOptions, resumedOptions, type RawOptions } from '../cli/options.js';
 import type { JobListener } from '../job/events.js';
 import { openJobInput, probeInput } from '../job/job-input.js';
+import { outputExtensions } from '../job/output.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
 import { BlobWatchStore } from './blob-watch-store.js';
@@ -186,7 +187,7 @@ function locationOf(at: BlobLocation, name: string): string {
 /** The styled video's name: the upload's below the source's prefix, as .mp4 where its own extension is no output's. */
 function outputName(upload: string, sourcePrefix: string): string {
   const relative = sourcePrefix && upload.startsWith(sourcePrefix) ? upload.slice(sourcePrefix.length) : upload;
-  return /\.(mp4|m4v|mov|mkv)$/i.test(relative) ? relative : `${relative.replace(/\.[^./]*$/, '')}.mp4`;
+  return outputExtensions.includes(extname(relative).toLowerCase()) ? relative : `${relative.replace(/\.[^./]*$/, '')}.mp4`;
 }
 
 /** A local output's folder is made as the upload's (a blob needs none). */
