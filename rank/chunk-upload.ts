@@ -5,7 +5,6 @@
 import { createReadStream, mkdirSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256File } from '../common/checksums.js';
 import type { ChunkSink } from '../common/storage/storage.js';
 import type { CoordinatorClient } from './link.js';
 
@@ -29,8 +28,8 @@ export class ChunkUpload implements ChunkSink {
     return join(this.dir, `.staging-${key}`);
   }
 
-  async commit(stagedPath: string, key: string): Promise<void> {
-    const [{ size }, sha256] = await Promise.all([stat(stagedPath), sha256File(stagedPath)]);
+  async commit(stagedPath: string, key: string, sha256: string): Promise<void> {
+    const { size } = await stat(stagedPath);
     await new Promise<void>((resolve, reject) => {
       const call = this.client.PutChunk({ deadline: Date.now() + uploadDeadlineMs }, (err) => (err ? reject(err) : resolve()));
       call.write({ header: { job_token: this.jobToken, rank: this.rank, key, sha256, size } });

@@ -137,7 +137,7 @@ export class ChunkWriter {
       // ffmpeg may exit 0 on a full disk, having only said so on stderr, or having written nothing
       if (saysNoSpace(chunk.encoder.stderrTail()) || (await stat(chunk.staged)).size === 0) throw new EncodeError(key, `ffmpeg (encode) left ${key} incomplete`);
       sha256 = await sha256File(chunk.staged);
-      await this.o.store.commit(chunk.staged, key);
+      await this.o.store.commit(chunk.staged, key, sha256);
     } catch (e) {
       return this.fail(chunk, e);
     }

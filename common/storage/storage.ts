@@ -19,8 +19,12 @@ export interface ChunkStore {
   readonly location: string;
   /** Stage: a local path where a chunk may be written before it is committed. */
   stagingPath(key: string): string;
-  /** Commit: makes the staged file visible under `key` atomically; a half-written file is never visible. */
-  commit(stagedPath: string, key: string): Promise<void>;
+  /**
+   * Commit: makes the staged file visible under `key` atomically; a half-written file is never visible.
+   * `sha256` is the staged file's digest, which the writer has already computed (a store that sends the file
+   * on needs it, and should not read the file a second time for it).
+   */
+  commit(stagedPath: string, key: string, sha256: string): Promise<void>;
   /** Verify: resolves if the committed chunk has the record's bytes and frame count; else rejects with ChunkRejectedError. */
   verify(record: ChunkRecord): Promise<void>;
   /** List: keys of committed chunks. */

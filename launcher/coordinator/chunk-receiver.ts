@@ -52,7 +52,7 @@ export async function receiveChunk(store: ChunkStore, header: UploadHeader, piec
     if (received !== header.size) throw new ChunkUploadError('mismatch', `${header.key}: ${received} bytes arrived of the announced ${header.size}`);
     const sha256 = hash.digest('hex');
     if (sha256 !== header.sha256) throw new ChunkUploadError('mismatch', `${header.key}: the bytes hash to ${sha256}, not the announced ${header.sha256}`);
-    await store.commit(staged, header.key);
+    await store.commit(staged, header.key, sha256);
   } catch (e) {
     file.destroy();
     await rm(staged, { force: true });

@@ -17,7 +17,7 @@ describe('a local chunk store, through the ChunkStore interface', () => {
     await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=25', '-frames:v', '2', '-c:v', 'ffv1', '-f', 'nut', staged]);
     expect(await store.list()).toEqual([]); // a staged chunk is not visible
     const sha256 = await sha256File(staged);
-    await store.commit(staged, key);
+    await store.commit(staged, key, sha256);
     expect(await store.list()).toEqual([key]);
     await expect(store.verify({ start: 0, count: 2, key, sha256 })).resolves.toBeUndefined();
     await expect(store.verify({ start: 0, count: 3, key, sha256 })).rejects.toMatchObject({ code: 'CHUNK_REJECTED', reason: 'frame-count' });

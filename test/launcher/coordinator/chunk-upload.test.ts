@@ -51,7 +51,7 @@ describe('chunks sent to the coordinator (no shared disk)', () => {
     const bytes = randomBytes(1_300_000); // three pieces of at most 512 KiB
     const staged = upload.stagingPath('chunk-000000069-69.mp4');
     writeFileSync(staged, bytes);
-    await upload.commit(staged, 'chunk-000000069-69.mp4');
+    await upload.commit(staged, 'chunk-000000069-69.mp4', createHash('sha256').update(bytes).digest('hex'));
     expect(readFileSync(join(store.dir, 'chunk-000000069-69.mp4')).equals(bytes)).toBe(true);
     expect(readdirSync(store.dir)).toEqual(['chunk-000000069-69.mp4']);
     expect(readdirSync(join(dir, 'rank'))).toEqual([]);
