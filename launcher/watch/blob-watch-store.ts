@@ -47,7 +47,8 @@ export class BlobWatchStore implements WatchStore {
     const records = new Map<string, UploadRecord>();
     for (const kind of ['failed', 'done', 'parked'] as const) {
       const prefix = `${this.opsPrefix}${kind}/`;
-      for await (const b of this.ops.listBlobsFlat({ prefix })) {
+      // with their metadata, which holds a failed record's count: no download per record
+      for await (const b of this.ops.listBlobsFlat({ prefix, includeMetadata: true })) {
         if (!b.name.endsWith('.json')) continue;
         const name = b.name.slice(prefix.length, -'.json'.length);
         if (kind === 'failed') records.set(name, { kind, failures: Number(b.metadata?.failures ?? (await this.failures(b.name))) });
@@ -55,6 +56,20 @@ export class BlobWatchStore implements WatchStore {
       }
     }
     return records;
+  }
+
+  async recordOf(name: string): Promise<UploadRecord | undefined> {
+    const record = (kind: string) => this.ops.getBlobClient(`${this.opsPrefix}${kind}/${name}.json`);
+    // as in records(), done and parked outrank an earlier failure
+    if (await record('done').exists()) return { kind: 'done' };
+    if (await record('parked').exists()) return { kind: 'parked' };
+    try {
+      const failed = await record('failed').getProperties();
+      return { kind: 'failed', failures: Number(failed.metadata?.failures ?? (await this.failures(`${this.opsPrefix}failed/${name}.json`))) };
+    } catch (e) {
+      if (isStatus(e, 404)) return undefined;
+      throw e;
+    }
   }
 
   /** Takes `name` for this watcher, or undefined when another holds it. */

@@ -3,7 +3,7 @@
 // created exclusively (O_EXCL), says until when it holds, and is rewritten while the job runs; a lock past
 // its time is taken over by renaming it away first, which only one watcher can do.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { writeWhole } from '../../common/write-whole.js';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -71,13 +71,22 @@ export class DirWatchStore implements WatchStore {
           else if (e.name.endsWith('.json')) {
             const name = relative(root, path).split(sep).join('/').slice(0, -'.json'.length);
             if (kind !== 'failed') records.set(name, { kind });
-            else records.set(name, { kind, failures: Number((JSON.parse(readFileSync(path, 'utf8')) as { failures?: number }).failures ?? 0) });
+            else records.set(name, { kind, failures: failuresIn(path) });
           }
         }
       };
       walk(root);
     }
     return records;
+  }
+
+  async recordOf(name: string): Promise<UploadRecord | undefined> {
+    const record = (kind: string) => join(this.ops, kind, `${name}.json`);
+    // as in records(), done and parked outrank an earlier failure
+    if (existsSync(record('done'))) return { kind: 'done' };
+    if (existsSync(record('parked'))) return { kind: 'parked' };
+    if (!existsSync(record('failed'))) return undefined;
+    return { kind: 'failed', failures: failuresIn(record('failed')) };
   }
 
   async claim(name: string): Promise<Claim | undefined> {
@@ -170,4 +179,9 @@ export class DirWatchStore implements WatchStore {
     mkdirSync(dirname(path), { recursive: true });
     writeWhole(path, JSON.stringify({ upload: name, at: new Date().toISOString(), ...record }, null, 1));
   }
+}
+
+/** The failure count a failed/ record holds. */
+function failuresIn(path: string): number {
+  return Number((JSON.parse(readFileSync(path, 'utf8')) as { failures?: number }).failures ?? 0);
 }

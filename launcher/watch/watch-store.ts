@@ -14,6 +14,8 @@ export interface WatchStore {
   readonly ownPrefixes: string[];
   list(): Promise<Upload[]>;
   records(): Promise<Map<string, UploadRecord>>;
+  /** The record of one upload (as `records()` would give it), read without listing them all. */
+  recordOf(name: string): Promise<UploadRecord | undefined>;
   /** Takes `name` for this watcher, or undefined when another holds it. */
   claim(name: string): Promise<Claim | undefined>;
   markDone(name: string, record: Record<string, unknown>): Promise<void>;

@@ -109,7 +109,7 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
   const logs = jobLogs();
   try {
     // looked at again now that it is ours: another watcher may have finished it since the listing
-    const record = (await store.records()).get(upload.name);
+    const record = await store.recordOf(upload.name);
     if (record && record.kind !== 'failed') return;
     const input = place.inputOf(upload.name);
     const tooMuch = refusal(upload, w.limits) ?? (await probedRefusal(input, upload, w.limits, log));
@@ -136,7 +136,7 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
   } catch (e) {
     if (rt.signal.aborted || claim.lost.aborted) throw e; // stopping, or no longer ours: the next claimant goes on
     const message = e instanceof StylerunError ? e.message.split('\n')[0]! : `internal error: ${(e as Error).message.split('\n')[0]}`;
-    const before = (await store.records()).get(upload.name);
+    const before = await store.recordOf(upload.name);
     const next = afterFailure(before?.kind === 'failed' ? before.failures : 0, w.limits);
     if (next.park) {
       logs.log.warn(`${upload.name}: failed ${next.failures} times; parked (${message})`);
