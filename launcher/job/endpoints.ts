@@ -56,6 +56,10 @@ export async function openEndpoints({ opts, hosts, jobToken, status, store, inpu
     }
     : undefined);
   let served: ServedFiles | undefined;
+  const close = async () => {
+    await served?.close();
+    await server.close();
+  };
   try {
     const tls = await coordinatorTls(opts, anyRemote);
     const bindHost = anyRemote ? '0.0.0.0' : '127.0.0.1';
@@ -68,7 +72,6 @@ export async function openEndpoints({ opts, hosts, jobToken, status, store, inpu
     const external = opts.coordinatorAddress ?? hostname();
     const remote = (host: string) => host !== hostname();
     const urlFor = (path: string, host: string) => (served && remote(host) ? `https://${external}:${served.port}${path}` : undefined);
-    const open = served;
     return {
       server,
       port,
@@ -81,14 +84,10 @@ export async function openEndpoints({ opts, hosts, jobToken, status, store, inpu
         return input.remoteUrl ? { url: input.remoteUrl, access: 'url' } : { url, access: 'launcher' };
       },
       modelUrlFor: (host) => urlFor('/model.onnx', host),
-      close: async () => {
-        await open?.close();
-        await server.close();
-      },
+      close,
     };
   } catch (e) {
-    await served?.close();
-    await server.close();
+    await close();
     throw e;
   }
 }
