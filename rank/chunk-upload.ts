@@ -6,7 +6,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkSink } from '../common/storage/storage.js';
-import type { CoordinatorClient } from './link.js';
+import type { CoordinatorClient } from '../common/coordinator-client.js';
 
 /** Pieces of 512 KiB stay under the coordinator's 1 MiB message limit. */
 const pieceBytes = 512 * 1024;

@@ -1,7 +1,6 @@
 // The rank's end of the Attach stream: typed send, and one callback for each thing the coordinator says.
 import * as grpc from '@grpc/grpc-js';
-import { channelOptions, stylerunProto } from '../common/proto.js';
-import { pinnedCredentials } from '../common/tls.js';
+import { coordinatorClient, type CoordinatorClient } from '../common/coordinator-client.js';
 import type { RankMessage } from '../proto/generated/stylerun/v1/RankMessage.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
 
@@ -10,16 +9,6 @@ export interface LinkHandlers {
   onMessage(msg: CoordinatorMessage__Output): void;
   /** The stream ended or broke; `error` is set unless the coordinator closed it cleanly. */
   onClose(error?: Error): void;
-}
-
-/** A client of the coordinator's service. */
-export type CoordinatorClient = InstanceType<ReturnType<typeof stylerunProto>['Coordinator']>;
-
-/** A client for `address`: TLS pinned to `coordinatorCert` (PEM) when given, else plain TCP (loopback). */
-export function coordinatorClient(address: string, coordinatorCert?: string): CoordinatorClient {
-  const { Coordinator } = stylerunProto();
-  const tls = coordinatorCert ? pinnedCredentials(coordinatorCert) : undefined;
-  return new Coordinator(address, tls?.credentials ?? grpc.credentials.createInsecure(), { ...channelOptions, ...tls?.options });
 }
 
 /** A live Attach stream to the coordinator. */

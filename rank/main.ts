@@ -20,7 +20,8 @@ import { CancelledError } from './cancelled-error.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { ChunkUpload } from './chunk-upload.js';
 import { downloadServed } from './model-download.js';
-import { CoordinatorLink, coordinatorClient } from './link.js';
+import { coordinatorClient } from '../common/coordinator-client.js';
+import { CoordinatorLink } from './link.js';
 import { Stylizer } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
 

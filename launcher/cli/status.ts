@@ -1,12 +1,10 @@
 // `stylerun status [JOB]`: asks a running job's coordinator how it is doing, authenticating as a rank does
 // (the job token from the owner-only coordinator.json in the job folder, the certificate pinned where the
 // job uses TLS). A job that is not running answers from its record, if it left one.
-import * as grpc from '@grpc/grpc-js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
-import { channelOptions, stylerunProto } from '../../common/proto.js';
-import { pinnedCredentials } from '../../common/tls.js';
+import { coordinatorClient } from '../../common/coordinator-client.js';
 import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import { readCoordinatorRecord, type CoordinatorRecord } from '../job-store/coordinator-record.js';
 import { readJobRecord } from '../job-store/job-record.js';
@@ -33,9 +31,7 @@ export async function jobStatus(workRoot: string, jobId: string | undefined): Pr
 
 /** Asks the coordinator at `record.address` for its Status, presenting the job token. */
 export function askCoordinator(record: Pick<CoordinatorRecord, 'address' | 'jobToken' | 'certPem'>): Promise<StatusReply__Output> {
-  const { Coordinator } = stylerunProto();
-  const tls = record.certPem ? pinnedCredentials(record.certPem) : undefined;
-  const client = new Coordinator(record.address, tls?.credentials ?? grpc.credentials.createInsecure(), { ...channelOptions, ...tls?.options });
+  const client = coordinatorClient(record.address, record.certPem);
   return new Promise<StatusReply__Output>((resolve, reject) => {
     client.Status({ job_token: record.jobToken }, { deadline: Date.now() + deadlineMs }, (err, reply) => (err || !reply ? reject(err) : resolve(reply)));
   }).finally(() => client.close());

@@ -8,7 +8,7 @@ import { LocalChunkStore } from '../../../common/storage/local-store.js';
 import { receiveChunk } from '../../../launcher/coordinator/chunk-receiver.js';
 import { CoordinatorServer } from '../../../launcher/coordinator/server.js';
 import { ChunkUpload } from '../../../rank/chunk-upload.js';
-import { coordinatorClient, type CoordinatorClient } from '../../../rank/link.js';
+import { coordinatorClient, type CoordinatorClient } from '../../../common/coordinator-client.js';
 
 // The rank's ChunkUpload against the coordinator's PutChunk and receiver, over a real gRPC server on port 0.
 const jobToken = 'b0a7'.repeat(12);
