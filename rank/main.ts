@@ -19,6 +19,7 @@ import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js'
 import { CancelledError } from './cancelled-error.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { ChunkUpload } from './chunk-upload.js';
+import { ChunkToBlob } from './chunk-to-blob.js';
 import { downloadServed } from './model-download.js';
 import { coordinatorClient } from '../common/coordinator-client.js';
 import { CoordinatorLink } from './link.js';
@@ -106,9 +107,12 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
           : undefined;
       if (relay) cleanups.push(() => relay.close());
       const a = relay ? { ...given, input: relay.url } : given;
-      const upload = a.chunks_to_coordinator
-        ? new ChunkUpload(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
-        : undefined;
+      // chunks go to the launcher's store, through the launcher (PutChunk), or straight to Blob storage
+      const upload = a.chunks_to_blob
+        ? new ChunkToBlob(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
+        : a.chunks_to_coordinator
+          ? new ChunkUpload(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
+          : undefined;
       const store = upload ?? openChunkStore(a.chunk_store);
       const committed: string[] = [];
       const run = runAssignment(a, stylizer!, store, {

@@ -86,6 +86,17 @@ export function containerClient(l: BlobLocation): ContainerClient {
   return new BlobServiceClient(`${l.serviceUrl}?${c.sas}`, undefined, options).getContainerClient(l.container);
 }
 
+/** The location `sub` under this one (sub is stylerun's own name, e.g. JOB/chunks: never a user's). */
+export function childLocation(l: BlobLocation, sub: string): BlobLocation {
+  return { ...l, blobName: `${blobPrefix(l)}${sub}` };
+}
+
+/** Whether stylerun can make SAS tokens of its own from the credential: only an account key can sign them. */
+export function canSignSas(l: BlobLocation): boolean {
+  const c = l.credential;
+  return c.kind === 'key' || (c.kind === 'connection-string' && /AccountKey=/i.test(c.value));
+}
+
 /** Whether the credential is an account key (which works, but is more power than a job needs: warn). */
 export function usesAccountKey(l: BlobLocation): boolean {
   return l.credential.kind === 'key' || (l.credential.kind === 'connection-string' && /AccountKey=/i.test(l.credential.value) && !isEmulatorKey(l.credential.value));

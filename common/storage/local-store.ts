@@ -8,6 +8,8 @@ import { verifyChunk } from './verify-chunk.js';
 
 /** A chunk store in `dir`. */
 export class LocalChunkStore implements ChunkStore {
+  readonly directory = true;
+
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
   }

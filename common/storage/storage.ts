@@ -17,6 +17,13 @@ export type ChunkSink = Pick<ChunkStore, 'stagingPath' | 'commit'>;
 export interface ChunkStore {
   /** Where the store is, as ranks are told it (Assignment.chunk_store) and openChunkStore takes it. */
   readonly location: string;
+  /** Whether ranks on this machine (or on hosts that share its disk) write chunks into it as a folder themselves. */
+  readonly directory: boolean;
+  /**
+   * Where a rank may upload chunk `key` itself (a URL with a short-lived credential for that one chunk: a
+   * secret); absent where ranks cannot write the store but through the launcher.
+   */
+  readonly writeUrl?: (key: string) => Promise<string>;
   /** Stage: a local path where a chunk may be written before it is committed. */
   stagingPath(key: string): string;
   /**

@@ -3,7 +3,7 @@
 // maps every error to its documented exit code with a single line.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger } from '../../common/log.js';
@@ -12,6 +12,8 @@ import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
+import { pullBlobJob } from '../job-store/blob-job-mirror.js';
+import { isBlobLocation, parseBlobLocation } from '../../common/storage/blob-location.js';
 import { engineIdentity, runUnderEngine } from './engine-run.js';
 import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from '../spawn/local.js';
@@ -56,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
       return;
     }
     // on --resume the job's recorded options apply, and flags given now override them
+    // a Blob --work-dir's job is fetched into its local cache first, and then read as from a local folder
+    if (resume && defined.workDir && isBlobLocation(defined.workDir)) {
+      await pullBlobJob(parseBlobLocation(defined.workDir, '--work-dir'), resume, join(workRoot(defined), resume), log);
+    }
     const raw = resume ? resumedOptions(readJobRecord(workRoot(defined), resume).options, defined, resume) : defined;
     const opts = resolveOptions(raw);
     armTimeout(opts.timeoutMs);

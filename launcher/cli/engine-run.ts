@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { UsageError } from '../../common/errors/usage-error.js';
 import type { RankIdentity } from '../../common/identity.js';
 import { identityFromEnv } from '../../common/identity.js';
 import { redactLocation } from '../../common/storage/blob-location.js';
@@ -51,6 +52,8 @@ export async function runUnderEngine(
   if (given.maxRestarts && engine.rank === 0) log.warn(`--max-restarts ignored: under ${engine.source} a failed rank ends the job, and the same command run again resumes it`);
   const raw: RawOptions = { ...given, n: engine.worldSize, maxRestarts: 0, ...(multiHost && coordinatorAddress ? { coordinatorAddress } : {}) };
   const opts = { ...resolveOptions(raw), engine: engineCommand(engine) };
+  // the processes meet through start orders in the job folder, which every one of them must see
+  if (opts.workStore) throw new UsageError(`under ${engine.source}, --work-dir must be a folder every process sees; a Blob --work-dir is for jobs stylerun starts itself`);
   const jobId = engineJobId(opts);
   const jobDir = join(opts.workRoot, jobId);
   if (engine.rank !== 0) {

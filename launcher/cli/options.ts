@@ -1,10 +1,11 @@
 // User options, resolved once into a fully-defaulted object with units in the names.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { packageRoot } from '../../common/paths.js';
-import { isBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
+import { describeBlob, isBlobLocation, parseBlobLocation, redactLocation, type BlobLocation } from '../../common/storage/blob-location.js';
 import { deviceChoices, precisions, type DeviceChoice, type Precision } from '../../common/device.js';
 import { parseGpuList } from '../../common/gpu-assignment.js';
 import type { RerunMode } from '../coordinator/rerun-policy.js';
@@ -40,7 +41,12 @@ export interface JobOptions {
   chunkFrames?: number;
   chunkCodec: ChunkCodec;
   keepFrames?: string;
+  /** Where job folders go on this machine: --work-dir, or (a Blob --work-dir) the local cache of its jobs. */
   workRoot: string;
+  /** A Blob --work-dir: job records, journals and chunks live there (workRoot caches them). */
+  workStore?: BlobLocation;
+  /** --work-dir as it may be shown: a blob URL without its SAS; the path otherwise. */
+  workName: string;
   keepWork: boolean;
   intraOpThreads: number;
   rerun: RerunMode;
@@ -235,6 +241,8 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
     chunkCodec: chunkCodec(raw.chunkCodec),
     keepFrames: raw.keepFrames ? resolve(raw.keepFrames) : undefined,
     workRoot: workRoot(raw),
+    workStore: raw.workDir && isBlobLocation(raw.workDir) ? parseBlobLocation(raw.workDir, '--work-dir') : undefined,
+    workName: raw.workDir && isBlobLocation(raw.workDir) ? redactLocation(raw.workDir) : workRoot(raw),
     keepWork: raw.keepWork ?? false,
     // N local ranks share the cores: one onnxruntime thread pool each must not oversubscribe them
     intraOpThreads: Math.max(1, Math.floor(cpus().length / Math.max(1, localRanks))),
@@ -250,8 +258,12 @@ function precision(raw: string | undefined): Precision {
   return value as Precision;
 }
 
-/** Where job folders go. */
+/** Where job folders go on this machine; for a Blob --work-dir, the local cache of its jobs (one per location). */
 export function workRoot(raw: RawOptions): string {
+  if (raw.workDir && isBlobLocation(raw.workDir)) {
+    const name = describeBlob(parseBlobLocation(raw.workDir, '--work-dir'));
+    return resolve('.stylerun', 'blob-work', createHash('sha256').update(name).digest('hex').slice(0, 16));
+  }
   return raw.workDir ? resolve(raw.workDir) : resolve('.stylerun', 'jobs');
 }
 
@@ -260,7 +272,7 @@ export function recordable(raw: RawOptions, opts: JobOptions): RawOptions {
   return {
     // a SAS is a secret and job.json is no place for it: a resume of a SAS URL job takes --input/--output again
     ...raw, input: redactLocation(opts.input), output: redactLocation(opts.output), model: opts.modelPath, hostfile: opts.hostfile && resolve(opts.hostfile), keepFrames: opts.keepFrames,
-    workDir: opts.workRoot, chunkCodec: opts.chunkCodec, outputDir: opts.outputDir,
+    workDir: opts.workStore ? opts.workName : opts.workRoot, chunkCodec: opts.chunkCodec, outputDir: opts.outputDir,
   };
 }
 

@@ -107,7 +107,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
             const p = seekPoints(info, s.start);
             return { start: s.start, count: s.count, seek_seconds: p.seekSeconds, trim_seconds: p.trimSeconds, pts: info.pts.slice(s.start, s.start + s.count) };
           }),
-          ...whereData(ctx.inputFor?.(attemptHosts[rank]!), info.path, store.location),
+          ...whereData(ctx.inputFor?.(attemptHosts[rank]!), info.path, store),
           chunk_frames: ctx.chunkFrames, width: info.width, height: info.height,
           time_base_num: info.timeBase.num, time_base_den: info.timeBase.den, encoding: ctx.encoding,
         })),
@@ -201,11 +201,20 @@ function firstFrames(share: readonly FrameSpan[], n: number): FrameSpan[] {
   return out;
 }
 
-/** Where a rank reads and writes: the launcher's own paths, or (no shared disk) the served input and PutChunk. */
-function whereData(remote: RemoteInput | undefined, input: string, chunkStore: string) {
-  return remote
-    ? { input: remote.url, input_served: remote.access === 'launcher', input_url: remote.access === 'url', chunk_store: '', chunks_to_coordinator: true }
-    : { input, input_served: false, input_url: false, chunk_store: chunkStore, chunks_to_coordinator: false };
+/**
+ * Where a rank reads and writes: the launcher's own paths, or (no shared disk) the served input; its chunks go
+ * into the store's folder, straight to a store it may upload to (Blob storage), or else through PutChunk.
+ */
+function whereData(remote: RemoteInput | undefined, input: string, store: Pick<ChunkStore, 'location' | 'directory' | 'writeUrl'>) {
+  const reads = remote ? { input: remote.url, input_served: remote.access === 'launcher', input_url: remote.access === 'url' } : { input, input_served: false, input_url: false };
+  const route = chunkRoute(remote !== undefined, store);
+  return { ...reads, chunk_store: route === 'store' ? store.location : '', chunks_to_coordinator: route === 'coordinator', chunks_to_blob: route === 'blob' };
+}
+
+/** How a rank's chunks reach the store: it uploads them itself where it may, writes the folder where it shares it, else sends them to the launcher. */
+export function chunkRoute(remote: boolean, store: Pick<ChunkStore, 'directory' | 'writeUrl'>): 'blob' | 'store' | 'coordinator' {
+  if (store.writeUrl) return 'blob';
+  return store.directory && !remote ? 'store' : 'coordinator';
 }
 
 /** The input of a rank without the launcher's disk: served by the launcher (read with the job token), or a URL with its own credential. */

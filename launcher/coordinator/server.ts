@@ -9,6 +9,9 @@ import type { RankMessage__Output } from '../../proto/generated/stylerun/v1/Rank
 import type { ChunkPiece__Output } from '../../proto/generated/stylerun/v1/ChunkPiece.js';
 import type { ChunkStored } from '../../proto/generated/stylerun/v1/ChunkStored.js';
 import type { StatusReply } from '../../proto/generated/stylerun/v1/StatusReply.js';
+import type { ChunkUrlReply } from '../../proto/generated/stylerun/v1/ChunkUrlReply.js';
+import type { ChunkUrlRequest__Output } from '../../proto/generated/stylerun/v1/ChunkUrlRequest.js';
+import { parseChunkKey } from '../../common/storage/chunk-key.js';
 import type { StatusRequest__Output } from '../../proto/generated/stylerun/v1/StatusRequest.js';
 
 /** What the server reports to the attempt. */
@@ -31,6 +34,9 @@ type UploadCall = grpc.ServerReadableStream<ChunkPiece__Output, ChunkStored>;
 /** Stores one uploaded chunk (launcher/coordinator/chunk-receiver.ts); rejects with ChunkUploadError for the sender's mistakes. */
 export type ChunkReceiver = (header: { rank: number; key: string; sha256: string; size: number }, pieces: AsyncIterable<Uint8Array>) => Promise<void>;
 
+/** Makes a URL with a SAS for one chunk's blob (common/storage/blob-chunk-store.ts); a secret, never logged. */
+export type ChunkUrlMaker = (key: string) => Promise<string>;
+
 /** The coordinator's gRPC server on a port of its own. */
 export class CoordinatorServer {
   private readonly server = new grpc.Server(serverOptions);
@@ -42,6 +48,8 @@ export class CoordinatorServer {
     private readonly status: () => StatusReply,
     /** Where PutChunk's chunks go; without it the call is refused (every rank shares the launcher's disk). */
     private readonly receiveChunk?: ChunkReceiver,
+    /** Where ChunkWriteUrl's URLs come from; without it the call is refused (the job's chunks are not in Blob storage). */
+    private readonly chunkWriteUrl?: ChunkUrlMaker,
   ) {
     const { Coordinator } = stylerunProto();
     this.server.addService(Coordinator.service, {
@@ -50,6 +58,14 @@ export class CoordinatorServer {
         // the job's state is the job's business: the caller proves it is the job's, as a rank does
         if (!this.tokenMatches(call.request.job_token ?? '')) cb({ code: grpc.status.PERMISSION_DENIED, details: 'wrong job token' });
         else cb(null, this.status());
+      },
+      ChunkWriteUrl: (call: grpc.ServerUnaryCall<ChunkUrlRequest__Output, ChunkUrlReply>, cb: grpc.sendUnaryData<ChunkUrlReply>) => {
+        const { job_token, key } = call.request;
+        if (!this.chunkWriteUrl) cb({ code: grpc.status.UNIMPLEMENTED, details: 'this job keeps no chunks in Blob storage' });
+        else if (!this.tokenMatches(job_token ?? '')) cb({ code: grpc.status.PERMISSION_DENIED, details: 'wrong job token' });
+        // only a chunk's name: a SAS for anything else under the prefix (job.json, the journal) is never made
+        else if (!parseChunkKey(key ?? '')) cb({ code: grpc.status.INVALID_ARGUMENT, details: `"${(key ?? '').slice(0, 80)}" is not a chunk key` });
+        else this.chunkWriteUrl(key).then((url) => cb(null, { url }), (e: Error) => cb({ code: grpc.status.UNAVAILABLE, details: `no SAS could be made: ${e.name}` }));
       },
       PutChunk: (call: UploadCall, cb: grpc.sendUnaryData<ChunkStored>) => {
         this.putChunk(call).then(

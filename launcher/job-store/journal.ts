@@ -11,7 +11,8 @@ export interface JournalEntry extends ChunkRecord {
 
 /** Append-only list of committed chunks. */
 export class Journal {
-  constructor(readonly path: string) {}
+  /** `onChange` is told after every append or clear (a Blob --work-dir copies the journal then). */
+  constructor(readonly path: string, private readonly onChange: () => void = () => {}) {}
 
   load(): JournalEntry[] {
     if (!existsSync(this.path)) return [];
@@ -31,6 +32,7 @@ export class Journal {
     // after a torn last line (a launcher killed mid-write) start a fresh line, or this entry is lost too
     const torn = existsSync(this.path) && !endsWithNewline(this.path);
     appendFileSync(this.path, `${torn ? '\n' : ''}${JSON.stringify(e)}\n`);
+    this.onChange();
   }
 
   /** Frames the journal vouches for. */
@@ -40,6 +42,7 @@ export class Journal {
 
   clear(): void {
     writeFileSync(this.path, '');
+    this.onChange();
   }
 }
 

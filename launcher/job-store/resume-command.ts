@@ -14,6 +14,8 @@ export function resumeCommand(jobId: string, jobsRoot: string): string {
  * What finishes the job: the resume command, or under an engine (whose job id is a hash of the job), the
  * same command run again.
  */
-export function finishCommand(jobId: string, opts: Pick<JobOptions, 'workRoot' | 'engine'>): string {
-  return opts.engine ? `the same ${opts.engine} command run again` : resumeCommand(jobId, opts.workRoot);
+export function finishCommand(jobId: string, opts: Pick<JobOptions, 'workRoot' | 'engine' | 'workStore' | 'workName'>): string {
+  if (opts.engine) return `the same ${opts.engine} command run again`;
+  // a Blob --work-dir's SAS is never printed: the user adds their own
+  return opts.workStore ? resumeCommand(jobId, `${opts.workName}${opts.workStore.credential.kind === 'sas' ? '?<SAS>' : ''}`) : resumeCommand(jobId, opts.workRoot);
 }

@@ -49,12 +49,18 @@ export async function openEndpoints({ opts, hosts, jobToken, status, store, inpu
   // ranks on other hosts reach the coordinator beyond loopback, and only over TLS; they share no disk with
   // the launcher, so the input is served to them and their chunks come back over PutChunk
   const anyRemote = hosts.some((h) => h !== hostname());
-  const server = new CoordinatorServer(jobToken, status, anyRemote
+  // chunks come through the launcher from ranks that can neither write the store's folder nor upload to it
+  const takesChunks = !store.writeUrl && (anyRemote || !store.directory);
+  const server = new CoordinatorServer(jobToken, status, takesChunks
     ? async (header, pieces) => {
       await receiveChunk(store, header, pieces);
       log.debug(`rank ${header.rank} sent ${header.key}`, { bytes: header.size });
     }
-    : undefined);
+    : undefined, store.writeUrl && (async (key) => {
+      const url = await store.writeUrl!(key);
+      log.debug(`a write SAS for ${key} made`);
+      return url;
+    }));
   let served: ServedFiles | undefined;
   const close = async () => {
     await served?.close();

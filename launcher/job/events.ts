@@ -6,6 +6,7 @@ import type { JobSummary } from './job.js';
 /** One thing that happened in a job. */
 export type JobEvent =
   | { kind: 'state'; from: JobState; to: JobState; why: string }
+  /** workDir: the job's folder, or its prefix in Blob storage (without any SAS). */
   | { kind: 'job-started'; jobId: string; workDir: string; totalFrames: number; committedFrames: number; resumed: boolean }
   | {
       kind: 'attempt-started'; attempt: number; maxAttempts: number; ranks: number; framesToStyle: number; totalFrames: number;

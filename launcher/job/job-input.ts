@@ -7,7 +7,7 @@ import { probeVideo } from '../../common/ffmpeg/probe.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { startHttpRelay } from '../../common/http-relay.js';
 import type { Logger } from '../../common/log.js';
-import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, usesAccountKey } from '../../common/storage/blob-location.js';
+import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, usesAccountKey, canSignSas } from '../../common/storage/blob-location.js';
 import { BlobSASPermissions } from '@azure/storage-blob';
 
 /** The input, ready to read. */
@@ -39,7 +39,7 @@ export async function openJobInput(value: string, log: Logger): Promise<JobInput
     throw new InputError('INPUT_UNREADABLE', name, `${name} cannot be read (${status ?? (e as Error).name}${status === 403 ? ': the SAS does not allow reading it' : ''})`);
   }
   // a client made from a SAS URL keeps the SAS in its url; one made from a key mints a read-only SAS
-  const url = location.credential.kind === 'sas' || !canSign(location.credential)
+  const url = !canSignSas(location)
     ? blob.url
     : await blob.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + rankSasHours * 3_600_000) });
   const relay = await startHttpRelay(url);
@@ -54,8 +54,4 @@ export async function probeInput(input: JobInput): Promise<VideoInfo> {
     if (e instanceof InputError && input.path !== input.name) throw new InputError(e.code, input.name, e.message.replaceAll(input.path, input.name), { cause: e });
     throw e;
   }
-}
-
-function canSign(c: { kind: string; value?: string }): boolean {
-  return c.kind === 'key' || (c.kind === 'connection-string' && /AccountKey=/i.test(c.value ?? ''));
 }

@@ -28,7 +28,10 @@ import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/co
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
-import { checkWorkRoot } from './work-dir.js';
+import { checkWorkRoot, checkWorkStore } from './work-dir.js';
+import { BlobJobMirror } from '../job-store/blob-job-mirror.js';
+import { BlobChunkStore } from '../../common/storage/blob-chunk-store.js';
+import { childLocation } from '../../common/storage/blob-location.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner, resolveEntry } from '../spawn/local.js';
 import { HostSpawner, SshSpawner } from '../spawn/ssh.js';
@@ -107,6 +110,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   const started = Date.now();
   const output = await openJobOutput(opts.output, opts.input, log);
   checkWorkRoot(opts.workRoot);
+  if (opts.workStore) await checkWorkStore(opts.workStore);
   const hosts = given ?? (await placement(opts));
   const input = await openJobInput(opts.input, log);
   try {
@@ -140,19 +144,28 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
 
   const jobId = start.jobId ?? randomBytes(4).toString('hex');
   const workDir = join(opts.workRoot, jobId);
-  const journal = new Journal(join(workDir, 'journal.jsonl'));
+  // a Blob --work-dir keeps the record, journal and chunks there; workDir is then their local cache
+  const mirror = opts.workStore && new BlobJobMirror(childLocation(opts.workStore, jobId), workDir, log);
+  const journal = new Journal(join(workDir, 'journal.jsonl'), mirror ? () => mirror.push('journal.jsonl') : undefined);
   let store: ChunkStore;
   try {
-    store = openChunkStore(join(workDir, 'chunks'));
+    store = opts.workStore ? new BlobChunkStore(childLocation(opts.workStore, `${jobId}/chunks`), join(workDir, 'chunks')) : openChunkStore(join(workDir, 'chunks'));
     // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
-    if (start.kind === 'new') writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: { ...start.raw, chunkFrames } });
-    else await keepVerifiedChunks(journal, store, log);
+    if (start.kind === 'new') {
+      writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: { ...start.raw, chunkFrames } });
+      mirror?.push('job.json');
+    } else await keepVerifiedChunks(journal, store, log);
+    await mirror?.flush();
   } catch (e) {
-    if (start.kind === 'new') rmSync(workDir, { recursive: true, force: true }); // a job that never started leaves nothing
+    if (start.kind === 'new') {
+      // a job that never started leaves nothing
+      rmSync(workDir, { recursive: true, force: true });
+      await mirror?.remove().catch(() => {});
+    }
     if (isNoSpace(e)) throw new NoSpaceError(opts.workRoot, 'free some space or choose another --work-dir', { cause: e });
     throw e;
   }
-  events.emit({ kind: 'job-started', jobId, workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
+  events.emit({ kind: 'job-started', jobId, workDir: mirror?.name ?? workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
   const short = spaceWarning(opts.workRoot, freeBytes(workDir), chunkBytesEstimate(opts.chunkCodec, info.width, info.height, total - journal.committedFrames()), opts.chunkCodec);
   if (short) log.warn(short);
 
@@ -192,7 +205,10 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     await output.commit(tmpOutput);
     const gatherMs = Date.now() - gatherStarted;
     events.emit({ kind: 'gathered', output: output.name, gatherMs });
-    if (!opts.keepWork) rmSync(workDir, { recursive: true, force: true });
+    if (!opts.keepWork) {
+      rmSync(workDir, { recursive: true, force: true });
+      await mirror?.remove();
+    }
     return {
       jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
       stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result,
@@ -204,6 +220,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   } finally {
     removeCoordinatorRecord(workDir);
     await endpoints.close();
+    await mirror?.flush();
   }
 }
 

@@ -1,9 +1,11 @@
 // The work folder (--work-dir) holds every job's chunks and journal: it must be writable before any
 // rank starts, or the job would fail deep inside with a bare errno.
+import type { RestError } from '@azure/storage-blob';
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { blobPrefix, containerClient, describeBlob, type BlobLocation } from '../../common/storage/blob-location.js';
 
 /** Checks that job folders can be made under `workRoot` (creating nothing); throws a one-line error. */
 export function checkWorkRoot(workRoot: string): void {
@@ -29,5 +31,19 @@ export function checkWorkRoot(workRoot: string): void {
   } catch (e) {
     const readOnly = (e as NodeJS.ErrnoException).code === 'EROFS';
     throw fail(`folder ${dir} is ${readOnly ? 'on a read-only file system' : 'not writable'}`);
+  }
+}
+
+/** Checks that a Blob --work-dir's container exists and that its credential may list it (the least a job needs). */
+export async function checkWorkStore(at: BlobLocation): Promise<void> {
+  const name = describeBlob(at);
+  const fail = (why: string) => new StylerunError('WORK_DIR_NOT_WRITABLE', ExitCode.badOutput, `cannot keep jobs in ${name}: ${why}; choose another --work-dir`);
+  try {
+    await containerClient(at).listBlobsFlat({ prefix: blobPrefix(at) }).byPage({ maxPageSize: 1 }).next();
+  } catch (e) {
+    const status = (e as RestError).statusCode;
+    if (status === 404) throw fail(`container ${at.container} does not exist`);
+    if (status === 403) throw fail('the credential may not list it (a SAS needs racwdl on the container)');
+    throw fail(`${status ?? (e as Error).name}`);
   }
 }

@@ -17,6 +17,7 @@ import { openJobInput, probeInput } from '../job/job-input.js';
 import { outputExtensions } from '../job/output.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord } from '../job-store/job-record.js';
+import { pulledBlobJob } from '../job-store/blob-job-mirror.js';
 import { BlobWatchStore } from './blob-watch-store.js';
 import { DirWatchStore } from './dir-watch-store.js';
 import type { WatchStore } from './watch-store.js';
@@ -125,7 +126,8 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
     const opts = resolveOptions(raw);
     const jobId = engineJobId(opts);
     // the same upload's job, cut short before (a watcher killed, a claim lost): resume its committed chunks
-    const resume = existsSync(join(opts.workRoot, jobId, 'job.json'));
+    // (a Blob --work-dir's job is fetched into its local cache first: the watcher that began it may have been another machine)
+    const resume = opts.workStore ? await pulledBlobJob(opts.workStore, jobId, join(opts.workRoot, jobId), log) : existsSync(join(opts.workRoot, jobId, 'job.json'));
     const jobOpts = resume ? resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)) : opts;
     log.info(`${upload.name}: job ${jobId}${resume ? ' (resuming)' : ''}`);
     const both = AbortSignal.any([rt.signal, claim.lost]);

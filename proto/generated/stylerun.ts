@@ -8,6 +8,8 @@ import type { ChunkEncoding as _stylerun_v1_ChunkEncoding, ChunkEncoding__Output
 import type { ChunkHeader as _stylerun_v1_ChunkHeader, ChunkHeader__Output as _stylerun_v1_ChunkHeader__Output } from './stylerun/v1/ChunkHeader.js';
 import type { ChunkPiece as _stylerun_v1_ChunkPiece, ChunkPiece__Output as _stylerun_v1_ChunkPiece__Output } from './stylerun/v1/ChunkPiece.js';
 import type { ChunkStored as _stylerun_v1_ChunkStored, ChunkStored__Output as _stylerun_v1_ChunkStored__Output } from './stylerun/v1/ChunkStored.js';
+import type { ChunkUrlReply as _stylerun_v1_ChunkUrlReply, ChunkUrlReply__Output as _stylerun_v1_ChunkUrlReply__Output } from './stylerun/v1/ChunkUrlReply.js';
+import type { ChunkUrlRequest as _stylerun_v1_ChunkUrlRequest, ChunkUrlRequest__Output as _stylerun_v1_ChunkUrlRequest__Output } from './stylerun/v1/ChunkUrlRequest.js';
 import type { CoordinatorClient as _stylerun_v1_CoordinatorClient, CoordinatorDefinition as _stylerun_v1_CoordinatorDefinition } from './stylerun/v1/Coordinator.js';
 import type { CoordinatorMessage as _stylerun_v1_CoordinatorMessage, CoordinatorMessage__Output as _stylerun_v1_CoordinatorMessage__Output } from './stylerun/v1/CoordinatorMessage.js';
 import type { Done as _stylerun_v1_Done, Done__Output as _stylerun_v1_Done__Output } from './stylerun/v1/Done.js';
@@ -39,6 +41,8 @@ export interface ProtoGrpcType {
       ChunkHeader: MessageTypeDefinition<_stylerun_v1_ChunkHeader, _stylerun_v1_ChunkHeader__Output>
       ChunkPiece: MessageTypeDefinition<_stylerun_v1_ChunkPiece, _stylerun_v1_ChunkPiece__Output>
       ChunkStored: MessageTypeDefinition<_stylerun_v1_ChunkStored, _stylerun_v1_ChunkStored__Output>
+      ChunkUrlReply: MessageTypeDefinition<_stylerun_v1_ChunkUrlReply, _stylerun_v1_ChunkUrlReply__Output>
+      ChunkUrlRequest: MessageTypeDefinition<_stylerun_v1_ChunkUrlRequest, _stylerun_v1_ChunkUrlRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _stylerun_v1_CoordinatorClient> & { service: _stylerun_v1_CoordinatorDefinition }
       CoordinatorMessage: MessageTypeDefinition<_stylerun_v1_CoordinatorMessage, _stylerun_v1_CoordinatorMessage__Output>
       Done: MessageTypeDefinition<_stylerun_v1_Done, _stylerun_v1_Done__Output>

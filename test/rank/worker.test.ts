@@ -36,7 +36,7 @@ function invertingStylizer(batchSize: number, delayMs: number) {
 function assignment(ranges: [number, number][], chunkFrames: number, store: string): Assignment__Output {
   const tb = info.timeBase.num / info.timeBase.den;
   return {
-    input, input_served: false, input_url: false, chunk_store: store, chunks_to_coordinator: false, chunk_frames: chunkFrames, width: info.width, height: info.height,
+    input, input_served: false, input_url: false, chunk_store: store, chunks_to_coordinator: false, chunks_to_blob: false, chunk_frames: chunkFrames, width: info.width, height: info.height,
     time_base_num: info.timeBase.num, time_base_den: info.timeBase.den,
     encoding: { codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3 },
     ranges: ranges.map(([start, count]) => ({

@@ -16,6 +16,7 @@ export interface Assignment {
   'input_served'?: (boolean);
   'chunks_to_coordinator'?: (boolean);
   'input_url'?: (boolean);
+  'chunks_to_blob'?: (boolean);
 }
 
 export interface Assignment__Output {
@@ -31,4 +32,5 @@ export interface Assignment__Output {
   'input_served': (boolean);
   'chunks_to_coordinator': (boolean);
   'input_url': (boolean);
+  'chunks_to_blob': (boolean);
 }
