@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
     .option('gpus', { type: 'string', describe: 'GPU indices the ranks of each host may take, e.g. 0,1 [all]' })
     .option('ranks-per-gpu', { type: 'number', describe: 'consecutive local ranks sharing one GPU [1]' })
     .option('keep-frames', { type: 'string', describe: 'also write the styled frames as numbered PNGs into this folder' })
-    .option('work-dir', { type: 'string', describe: 'where job folders go [./.stylerun/jobs]' })
+    .option('work-dir', { type: 'string', describe: 'where job folders go: a folder, or a Blob location (az://CONTAINER/PREFIX, a URL with a SAS) [./.stylerun/jobs]' })
     .option('keep-work', { type: 'boolean', describe: 'keep the job folder (chunks, journal) after success' })
     .option('resume', { type: 'string', describe: 'finish job JOB (its id) whose launcher was killed, redoing only uncommitted frames' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'warnings and errors only (and the summary); ranks too' })

@@ -23,9 +23,9 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
-/** Starts Azurite on a free loopback port. */
-export async function startAzurite(): Promise<Azurite> {
-  const child: ChildProcess = spawn(process.execPath, [bin, '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', mkdtempSync(join(tmpdir(), 'stylerun-azurite-')), '--skipApiVersionCheck', '--disableTelemetry', '--silent'], {
+/** Starts Azurite on a free port of `host` (loopback; or, for ranks in network namespaces, the launcher's bridge address). */
+export async function startAzurite(host = '127.0.0.1'): Promise<Azurite> {
+  const child: ChildProcess = spawn(process.execPath, [bin, '--blobHost', host, '--blobPort', '0', '--location', mkdtempSync(join(tmpdir(), 'stylerun-azurite-')), '--skipApiVersionCheck', '--disableTelemetry', '--silent'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -33,7 +33,7 @@ export async function startAzurite(): Promise<Azurite> {
     const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${out}`)), 30_000);
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
-      const m = /listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      const m = new RegExp(`listens on http://${host.replaceAll('.', '\\.')}:(\\d+)`).exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
@@ -41,7 +41,7 @@ export async function startAzurite(): Promise<Azurite> {
     });
     child.once('exit', (code) => reject(new Error(`Azurite exited ${code}: ${out}`)));
   });
-  const endpoint = `http://127.0.0.1:${port}/${account}`;
+  const endpoint = `http://${host}:${port}/${account}`;
   const connectionString = `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${key};BlobEndpoint=${endpoint};`;
   const credential = new StorageSharedKeyCredential(account, key);
   return {

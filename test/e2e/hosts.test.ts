@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canMakeHosts, makeHosts, type NsHosts } from '../../scripts/netns/hosts.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli, startCli, type CliResult } from '../support/cli.js';
+import { startAzurite } from '../../scripts/azurite/azurite.js';
 import { frameHashes, makeIndexedVideo, readIndices, videoPts } from '../support/media.js';
 
 // Three hosts made of network namespaces (scripts/netns/hosts.ts): addresses of their own, a real sshd
@@ -95,6 +96,29 @@ describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with t
     expect(await videoPts(reference)).toEqual(await videoPts(input));
     // no scratch folder left behind by this job's ranks (ranks killed in other tests leave theirs)
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('stylerun-rank-') && !scratchBefore.includes(n))).toEqual([]);
+  }, 180_000);
+
+  it('uploads each host’s chunks straight to a Blob --work-dir with a SAS per chunk, none through the launcher', async () => {
+    // Azurite on the launcher's bridge address, which every host reaches
+    const azurite = await startAzurite(net.launcherAddress);
+    try {
+      await azurite.service.createContainer('ops');
+      if (!existsSync(reference)) expect((await runCli(job(reference), { cwd: dir })).code).toBe(0); // when run alone (-t)
+      const output = join(dir, 'blob-work.mp4');
+      const args = job(output, ['--keep-work']);
+      args[args.indexOf('--work-dir') + 1] = 'az://ops/jobs';
+      const r = await runCli(args, { cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.match(/a write SAS for chunk-\S+ made/g)).toHaveLength(frames / 10);
+      expect(r.stderr).not.toMatch(/rank \d sent chunk-/);
+      const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(r.stderr)![1]!;
+      let chunks = 0;
+      for await (const b of azurite.service.getContainerClient('ops').listBlobsFlat({ prefix: `jobs/${jobId}/chunks/` })) chunks += b.name.endsWith('.mp4') ? 1 : 0;
+      expect(chunks).toBe(frames / 10);
+      expect(await frameHashes(output)).toEqual(await frameHashes(reference));
+    } finally {
+      await azurite.stop();
+    }
   }, 180_000);
 
   it('gives a fault-free run’s output when a remote rank is killed mid-job, rerunning on every host', async () => {
