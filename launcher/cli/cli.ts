@@ -6,12 +6,13 @@ import { hideBin } from 'yargs/helpers';
 import { join, resolve } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { UsageError } from '../../common/errors/usage-error.js';
 import { createLogger } from '../../common/log.js';
 import { makeSampleClip } from './demo.js';
 import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
-import { readJobRecord } from '../job-store/job-record.js';
+import { readJobRecord, resumable } from '../job-store/job-record.js';
 import { pullBlobJob } from '../job-store/blob-job-mirror.js';
 import { isBlobLocation, parseBlobLocation } from '../../common/storage/blob-location.js';
 import { engineIdentity, runUnderEngine } from './engine-run.js';
@@ -20,6 +21,7 @@ import { killAllGroups } from '../spawn/local.js';
 import { runWatch } from '../watch/watch.js';
 import { watchOptions } from './watch-options.js';
 import { formatStatus, jobStatus } from './status.js';
+import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 
 const log = createLogger('stylerun');
@@ -62,7 +64,11 @@ async function main(argv: string[]): Promise<number> {
     if (resume && defined.workDir && isBlobLocation(defined.workDir)) {
       await pullBlobJob(parseBlobLocation(defined.workDir, '--work-dir'), resume, join(workRoot(defined), resume), log);
     }
-    const raw = resume ? resumedOptions(readJobRecord(workRoot(defined), resume).options, defined, resume) : defined;
+    const record = resume ? readJobRecord(workRoot(defined), resume) : undefined;
+    if (record && !resumable(workRoot(defined), record.jobId)) {
+      throw new UsageError(`job ${record.jobId} succeeded already (${record.output ?? record.options.output}) and its chunks are gone (--keep-work keeps them): nothing to resume`);
+    }
+    const raw = record ? resumedOptions(record.options, defined, record.jobId) : defined;
     const opts = resolveOptions(raw);
     armTimeout(opts.timeoutMs);
     await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: [summaryPrinter()] });
@@ -89,12 +95,19 @@ async function main(argv: string[]): Promise<number> {
         })
         .demandCommand(1, 'name a models subcommand: import-ml5')
         .strictCommands())
+    .command('report <job>', 'write a job\'s HTML report (summary and timeline) again from its job.json', (y) =>
+      y.positional('job', { type: 'string', describe: 'the job id' })
+        .option('output', { alias: 'o', type: 'string', describe: 'where to write it [report.html in the job folder]' }),
+      async (a) => {
+        const path = await reportCommand(a.job!, a['work-dir'] as string | undefined, a.output, log);
+        process.stdout.write(`${path}\n`);
+      })
     .command('status [job]', 'ask a running job how it is doing: its attempt, and each rank\'s state, heartbeat and frames', (y) =>
       y.positional('job', { type: 'string', describe: 'the job id [the only running job under --work-dir]' })
         .option('json', { type: 'boolean', describe: 'the same, as JSON' }),
       async (a) => {
-        const { reply, notRunning } = await jobStatus(workRoot({ workDir: a['work-dir'] as string | undefined } as RawOptions), a.job);
-        if (a.json) process.stdout.write(`${JSON.stringify(reply ?? { not_running: notRunning })}\n`);
+        const { reply, notRunning, record } = await jobStatus(workRoot({ workDir: a['work-dir'] as string | undefined } as RawOptions), a.job);
+        if (a.json) process.stdout.write(`${JSON.stringify(reply ?? { not_running: notRunning, record })}\n`);
         else process.stdout.write(`${reply ? formatStatus(reply) : notRunning}\n`);
       })
     .command('watch <source>', 'turn each new upload in a Blob container or a directory into one styling job (the reference architecture\'s trigger)', (y) =>

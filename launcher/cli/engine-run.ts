@@ -3,7 +3,6 @@
 // and its own rank; each other process starts its rank on rank 0's order. The job id comes from what the job
 // is, so the same command run again, by hand or by the engine's retry, resumes from the committed chunks.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
@@ -19,7 +18,7 @@ import { EngineSpawner } from '../spawn/engine-spawner.js';
 import { runEngineMember } from '../spawn/engine-member.js';
 import { LocalSpawner } from '../spawn/local.js';
 import { recordable, resumedOptions, resolveOptions, type JobOptions, type RawOptions } from './options.js';
-import { readJobRecord } from '../job-store/job-record.js';
+import { readJobRecord, resumable } from '../job-store/job-record.js';
 
 /** The engine that started this process, if any (stylerun's own rank variables are not an engine). */
 export function engineIdentity(env: NodeJS.ProcessEnv): RankIdentity | undefined {
@@ -62,7 +61,8 @@ export async function runUnderEngine(
     return runEngineMember(engine.rank, jobDir, opts.barrierTimeoutMs, new LocalSpawner(log, undefined, opts.outputDir), log, rt.signal, local);
   }
   clearStartOrders(jobDir);
-  const resume = existsSync(join(jobDir, 'job.json'));
+  // the same command run again after a failure resumes; after a success (its record is kept) it runs anew
+  const resume = resumable(opts.workRoot, jobId);
   // a rerun keeps the recorded chunk grid and codec, as --resume does
   const jobOpts = resume ? { ...resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)), engine: opts.engine } : opts;
   log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);

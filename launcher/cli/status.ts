@@ -7,16 +7,17 @@ import { UsageError } from '../../common/errors/usage-error.js';
 import { coordinatorClient } from '../../common/coordinator-client.js';
 import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import { readCoordinatorRecord, type CoordinatorRecord } from '../job-store/coordinator-record.js';
-import { readJobRecord } from '../job-store/job-record.js';
+import { readJobRecord, type JobRecord } from '../job-store/job-record.js';
+import { resumeCommand } from '../job-store/resume-command.js';
 
 /** How long a Status call may take: a coordinator that cannot answer in this time is as good as gone. */
 const deadlineMs = 5_000;
 
 /** The running job's answer, or the job's record when it is not running; throws a UsageError naming what is missing. */
-export async function jobStatus(workRoot: string, jobId: string | undefined): Promise<{ reply?: StatusReply__Output; notRunning?: string }> {
+export async function jobStatus(workRoot: string, jobId: string | undefined): Promise<{ reply?: StatusReply__Output; notRunning?: string; record?: JobRecord }> {
   const id = jobId ?? onlyRunningJob(workRoot);
   const dir = join(workRoot, id);
-  if (!existsSync(dir)) throw new UsageError(`no job ${id} in ${workRoot} (a job that succeeded removes its folder unless --keep-work)`);
+  if (!existsSync(dir)) throw new UsageError(`no job ${id} in ${workRoot}`);
   const record = readCoordinatorRecord(dir);
   if (record) {
     try {
@@ -25,8 +26,19 @@ export async function jobStatus(workRoot: string, jobId: string | undefined): Pr
       // its launcher was killed before it could remove the record: the job is not running
     }
   }
-  const options = existsSync(join(dir, 'job.json')) ? readJobRecord(workRoot, id) : undefined;
-  return { notRunning: `job ${id} is not running${options ? ` (created ${options.createdAt}; finish it with stylerun --resume ${id})` : ''}` };
+  const job = existsSync(join(dir, 'job.json')) ? readJobRecord(workRoot, id) : undefined;
+  return { notRunning: notRunning(id, workRoot, job), record: job };
+}
+
+/** What a job that is not running says of itself: how it ended, from its record. */
+export function notRunning(id: string, workRoot: string, r: JobRecord | undefined): string {
+  if (!r) return `job ${id} is not running`;
+  const f = r.figures;
+  if (r.state === 'succeeded') {
+    return `job ${id} succeeded at ${r.endedAt}: ${r.output}${f ? `, ${f.frames} frames in ${(f.wallMs / 1000).toFixed(2)} s (${f.framesPerSecond.toFixed(1)} frames/s)` : ''}, ${r.history?.attempts.length ?? '?'} attempt(s); report ${join(workRoot, id, 'report.html')}`;
+  }
+  const ended = r.state === 'failed' ? `failed at ${r.endedAt}${r.error ? `: ${r.error.replace(/; finish it with .*$/, '')}` : ''}` : `is not running (created ${r.createdAt})`;
+  return `job ${id} ${ended}; finish it with ${resumeCommand(id, workRoot)}`;
 }
 
 /** Asks the coordinator at `record.address` for its Status, presenting the job token. */

@@ -22,6 +22,7 @@ export function formatSummary(j: JobSummary): string {
     `  styling step ${s(j.stylingMs)}; per rank on average: decode ${s(decode)}, inference ${s(inference)} (${pct(inference, j.wallMs)} of wall), encode ${s(encode)} busy, overlapping in ${s(rankWall)} of rank wall`,
     `  gather ${s(j.gatherMs)} (${pct(j.gatherMs, j.wallMs)} of wall)`,
   ];
+  lines.push(`  record ${j.recordPath}; report ${j.reportPath}`);
   for (const a of j.attempts) {
     lines.push(`  attempt ${a.attempt}: ${a.state}, ${a.ranks} ranks, ${a.framesScattered} frames (${a.framesRedone} redone)${a.rootCause ? `; root cause: ${a.rootCause}` : ''}`);
   }

@@ -150,6 +150,7 @@ export class Attempt {
       }
       case 'done':
         this.times.push(o.times);
+        this.plan.onEvent?.({ kind: 'rank-done', attempt: this.plan.attempt, times: o.times });
         void Promise.all(r.pendingChunks).then(() => {
           r.done = true;
           this.checkDone();

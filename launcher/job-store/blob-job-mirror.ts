@@ -11,7 +11,7 @@ import { UsageError } from '../../common/errors/usage-error.js';
 import { blobPrefix, childLocation, containerClient, describeBlob, type BlobLocation } from '../../common/storage/blob-location.js';
 
 /** The job's files that live in Blob storage beside its chunks. */
-export type MirroredFile = 'job.json' | 'journal.jsonl';
+export type MirroredFile = 'job.json' | 'journal.jsonl' | 'report.html';
 
 /** The Blob copy of one job's record and journal (`at` is the job's prefix, e.g. jobs/1a2b3c4d). */
 export class BlobJobMirror {
@@ -60,6 +60,13 @@ export class BlobJobMirror {
     for await (const b of this.container.listBlobsFlat({ prefix: this.prefix })) await this.container.deleteBlob(b.name, { deleteSnapshots: 'include' }).catch(() => {});
   }
 
+  /** Removes what a succeeded job no longer needs (its chunks and journal), keeping its record and report. */
+  async removeWork(): Promise<void> {
+    await this.flush();
+    const kept = new Set([`${this.prefix}job.json`, `${this.prefix}report.html`]);
+    for await (const b of this.container.listBlobsFlat({ prefix: this.prefix })) if (!kept.has(b.name)) await this.container.deleteBlob(b.name).catch(() => {});
+  }
+
   private async drain(): Promise<void> {
     try {
       for (let [file] = this.pending; file; [file] = this.pending) {
@@ -69,7 +76,8 @@ export class BlobJobMirror {
         // the whole file as it is now (a journal is a line per chunk): a later change queues another copy
         const content = readFileSync(path);
         try {
-          await this.container.getBlockBlobClient(`${this.prefix}${file}`).upload(content, content.length);
+          const contentType = file.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/json';
+          await this.container.getBlockBlobClient(`${this.prefix}${file}`).upload(content, content.length, { blobHTTPHeaders: { blobContentType: contentType } });
         } catch (e) {
           this.log.warn(`could not copy ${file} to ${this.name} (${(e as RestError).statusCode ?? (e as Error).name}); a resume from another machine may restyle chunks`);
         }

@@ -1,20 +1,53 @@
 // job.json: what a job was asked to do, so that `--resume JOB` can finish it after the launcher died.
 // Holds no secret (the job token is made anew by each launcher run).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeWhole } from '../../common/write-whole.js';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import type { RawOptions } from '../cli/options.js';
+import type { JobHistory } from '../job/job-history.js';
 
-/** The record kept in each job folder. */
+/** The record kept in each job folder, and kept after the job ends. */
 export interface JobRecord {
   jobId: string;
   createdAt: string;
   options: RawOptions;
+  /** running while the job runs (and after a launcher that died); succeeded or failed once it ended. None: a record from before states, unfinished. */
+  state?: 'running' | 'succeeded' | 'failed';
+  endedAt?: string;
+  /** Why it failed: the one-line error the launcher printed. */
+  error?: string;
+  /** The output, as it may be shown (a blob's URL without its SAS). */
+  output?: string;
+  figures?: JobFigures;
+  history?: JobHistory;
+  /** The timelines of earlier runs of this job (each launcher run that a resume followed), oldest first. */
+  earlierRuns?: JobHistory[];
+}
+
+/** The run's figures, for people and machines: frames, wall time and frames/s of the whole job. */
+export interface JobFigures {
+  frames: number;
+  wallMs: number;
+  framesPerSecond: number;
+  barrierMs?: number;
+  stylingMs?: number;
+  gatherMs?: number;
+}
+
+/**
+ * Whether job `jobId` under `workRoot` can be resumed: it has a record, and work left (it did not succeed), or
+ * its chunks (a succeeded job kept with --keep-work, which a resume gathers again).
+ */
+export function resumable(workRoot: string, jobId: string): boolean {
+  const dir = join(workRoot, jobId);
+  if (!existsSync(join(dir, 'job.json'))) return false;
+  return readJobRecord(workRoot, jobId).state !== 'succeeded' || existsSync(join(dir, 'journal.jsonl'));
 }
 
 /** Writes `workDir/job.json`. */
 export function writeJobRecord(workDir: string, record: JobRecord): void {
-  writeFileSync(join(workDir, 'job.json'), `${JSON.stringify(record, null, 2)}\n`);
+  writeWhole(join(workDir, 'job.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Reads the record of job `jobId` under `workRoot`; a missing or broken one is a usage error. */

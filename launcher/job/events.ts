@@ -2,6 +2,7 @@
 // Status call and the summary are all read from them, and so will progress bars and reports be.
 import type { JobState } from './job-state.js';
 import type { JobSummary } from './job.js';
+import type { RankTimes } from '../coordinator/rank-messages.js';
 
 /** One thing that happened in a job. */
 export type JobEvent =
@@ -13,6 +14,7 @@ export type JobEvent =
       framesRedone: number; leftOutSlots: number[];
     }
   | { kind: 'rank-state'; attempt: number; rank: number; host: string; state: 'ready' | 'failed'; pid?: number; executionProvider?: string; loadMs?: number; reason?: string }
+  | { kind: 'rank-done'; attempt: number; times: RankTimes }
   | { kind: 'model-note'; attempt: number; note: string }
   | { kind: 'barrier-passed'; attempt: number; ranks: number; ms: number }
   | { kind: 'chunk-committed'; attempt: number; rank: number; start: number; count: number; committedFrames: number }

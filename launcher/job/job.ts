@@ -1,7 +1,7 @@
 // The job pipeline: check everything, probe the input, run attempts of the styling step until one
 // succeeds (or the rerun policy gives up), then gather the chunks into the output.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
@@ -23,7 +23,9 @@ import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
-import { writeJobRecord } from '../job-store/job-record.js';
+import { readJobRecord, writeJobRecord, type JobRecord } from '../job-store/job-record.js';
+import { applyHistoryEvent, closeHistory, emptyHistory } from './job-history.js';
+import { renderReport } from './report.js';
 import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/coordinator-record.js';
 import { finishCommand } from '../job-store/resume-command.js';
 import { Journal, planGather } from '../job-store/journal.js';
@@ -60,7 +62,13 @@ export interface JobSummary {
   gatherMs: number;
   attempts: AttemptSummary[];
   result: AttemptResult;
+  /** job.json, kept after success (in Blob storage for a Blob --work-dir), and the HTML report beside it. */
+  recordPath: string;
+  reportPath: string;
 }
+
+/** What a succeeded job's folder keeps (without --keep-work): its record and its report. */
+const keptAfterSuccess = new Set(['job.json', 'report.html']);
 
 /** How to start: a new job (with the raw options to record), or the resumption of an earlier one. */
 /** A new job (its id made at random, or given: an engine job's id is a hash of what it is), or a resumed one. */
@@ -147,14 +155,20 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   // a Blob --work-dir keeps the record, journal and chunks there; workDir is then their local cache
   const mirror = opts.workStore && new BlobJobMirror(childLocation(opts.workStore, jobId), workDir, log);
   const journal = new Journal(join(workDir, 'journal.jsonl'), mirror ? () => mirror.push('journal.jsonl') : undefined);
+  // the job's timeline, for job.json and the report, from its events
+  let history = emptyHistory();
+  events.on((e) => (history = applyHistoryEvent(history, e, Date.now() - started)));
+  let record: JobRecord;
   let store: ChunkStore;
   try {
     store = opts.workStore ? new BlobChunkStore(childLocation(opts.workStore, `${jobId}/chunks`), join(workDir, 'chunks')) : openChunkStore(join(workDir, 'chunks'));
     // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
-    if (start.kind === 'new') {
-      writeJobRecord(workDir, { jobId, createdAt: new Date().toISOString(), options: { ...start.raw, chunkFrames } });
-      mirror?.push('job.json');
-    } else await keepVerifiedChunks(journal, store, log);
+    record = start.kind === 'new'
+      ? { jobId, createdAt: new Date().toISOString(), options: { ...start.raw, chunkFrames }, state: 'running' }
+      : resumedRecord(readJobRecord(opts.workRoot, jobId));
+    writeJobRecord(workDir, record);
+    mirror?.push('job.json');
+    if (start.kind === 'resume') await keepVerifiedChunks(journal, store, log);
     await mirror?.flush();
   } catch (e) {
     if (start.kind === 'new') {
@@ -165,6 +179,20 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     if (isNoSpace(e)) throw new NoSpaceError(opts.workRoot, 'free some space or choose another --work-dir', { cause: e });
     throw e;
   }
+  const recordPath = mirror ? `${mirror.name}/job.json` : join(workDir, 'job.json');
+  const reportPath = join(workDir, 'report.html');
+  /** job.json with how the job ended, and its report: written at the end of every job that started, kept after success. */
+  const finish = (state: 'succeeded' | 'failed', extra: Partial<JobRecord>) => {
+    try {
+      const ended: JobRecord = { ...record, state, endedAt: new Date().toISOString(), output: output.name, history: closeHistory(history, Date.now() - started), ...extra };
+      writeJobRecord(workDir, ended);
+      writeFileSync(reportPath, renderReport(ended));
+      mirror?.push('job.json');
+      mirror?.push('report.html');
+    } catch (e) {
+      log.warn(`could not write the job's record and report in ${workDir}: ${(e as Error).message}`);
+    }
+  };
   events.emit({ kind: 'job-started', jobId, workDir: mirror?.name ?? workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
   const short = spaceWarning(opts.workRoot, freeBytes(workDir), chunkBytesEstimate(opts.chunkCodec, info.width, info.height, total - journal.committedFrames()), opts.chunkCodec);
   if (short) log.warn(short);
@@ -205,18 +233,22 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     await output.commit(tmpOutput);
     const gatherMs = Date.now() - gatherStarted;
     events.emit({ kind: 'gathered', output: output.name, gatherMs });
+    const wallMs = Date.now() - started;
+    finish('succeeded', { figures: { frames: total, wallMs, framesPerSecond: total / Math.max(wallMs / 1000, 1e-3), barrierMs: run.result.barrierMs, stylingMs: gatherStarted - started, gatherMs } });
     if (!opts.keepWork) {
-      rmSync(workDir, { recursive: true, force: true });
-      await mirror?.remove();
+      // the chunks and the journal go; the record and the report stay
+      for (const name of readdirSync(workDir)) if (!keptAfterSuccess.has(name)) rmSync(join(workDir, name), { recursive: true, force: true });
+      await mirror?.removeWork();
     }
     return {
-      jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs: Date.now() - started, barrierMs: run.result.barrierMs ?? 0,
-      stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result,
+      jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs, barrierMs: run.result.barrierMs ?? 0,
+      stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result, recordPath, reportPath,
     };
   } catch (e) {
     output.discard(tmpOutput);
-    if (signal?.aborted && !(e instanceof StylerunError)) throw new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(jobId, opts)}`);
-    throw e;
+    const error = signal?.aborted && !(e instanceof StylerunError) ? new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(jobId, opts)}`) : e;
+    finish('failed', { error: (error as Error).message.split('\n')[0] });
+    throw error;
   } finally {
     removeCoordinatorRecord(workDir);
     await endpoints.close();
@@ -236,6 +268,12 @@ async function placement(opts: JobOptions): Promise<string[]> {
   const localNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
   // a local rank's host is this machine's name, whatever the hostfile calls it
   return hosts.map((h) => (isLocalHost(h, localNames) ? hostname() : h));
+}
+
+/** A resumed job's record while it runs again: the last run's timeline joins the earlier ones. */
+function resumedRecord(r: JobRecord): JobRecord {
+  const { history, endedAt: _endedAt, error: _error, figures: _figures, ...rest } = r;
+  return { ...rest, state: 'running', earlierRuns: [...(r.earlierRuns ?? []), ...(history ? [history] : [])] };
 }
 
 /** This machine's ranks as children, other hosts' over the launch agent (only what a caller gives no spawner for). */

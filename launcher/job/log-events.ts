@@ -42,9 +42,10 @@ export function logJobEvents(log: Logger, intervalMs = progressIntervalMs, now: 
         return;
       case 'state':
       case 'chunk-committed':
+      case 'rank-done':
       case 'gathered':
       case 'done':
-        return; // the state at debug (the state machine logs it), chunks are many, the summary is printed by the CLI
+        return; // the state at debug (the state machine logs it), chunks are many, the summary (with each rank's figures) is printed by the CLI
     }
   };
 }

@@ -1,6 +1,7 @@
 // Issue #9's figures, side by side in one run on a real Azurite (npm `azurite`, started here):
 // 1. one job with input and output on Azurite against the same job on local disk (the reference workload,
-//    823 frames of 720x720 with audio, invert model, -n 2, CPU), REPEAT times each, alternating;
+//    823 frames of 720x720 with audio, invert model, -n 2, CPU), and with its --work-dir (record, journal,
+//    chunks) on Azurite too, REPEAT times each, alternating;
 // 2. two watchers over 20 uploads, 2 of them poison, one watcher killed (SIGKILL) mid-job (3 s into styling): jobs run, jobs
 //    parked, duplicates, and the frames the killed job had committed and the frames its resumption styled.
 // Usage (project root, after the build): [REPEAT=2] node dist/scripts/bench/watch.js
@@ -22,15 +23,17 @@ try {
   console.log(`# machine: ${cpus().length} cores; node ${process.version}; ${new Date().toISOString()}`);
   for (const c of ['bench', 'uploads', 'styled', 'ops']) await azurite.service.createContainer(c);
   await azurite.service.getContainerClient('bench').getBlockBlobClient('ref.mp4').uploadFile(input);
-  const job = ['-n', '2', '--model', model, '--device', 'cpu', '--work-dir', join(dir, 'jobs')];
+  const job = ['-n', '2', '--model', model, '--device', 'cpu'];
+  const localWork = ['--work-dir', join(dir, 'jobs')];
   const timed = (label: string, args: string[]) => {
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [cli, ...args, ...job], { env, encoding: 'utf8' });
     console.log(`${label}: rc=${r.status} wall_s=${((performance.now() - t0) / 1000).toFixed(2)}`);
   };
   for (let i = 0; i < Number(process.env.REPEAT ?? 2); i++) {
-    timed('local disk in and out', ['--input', input, '--output', join(dir, 'local.mp4')]);
-    timed('Azurite in and out', ['--input', 'az://bench/ref.mp4', '--output', `az://bench/styled-${i}.mp4`]);
+    timed('local disk in and out', ['--input', input, '--output', join(dir, 'local.mp4'), ...localWork]);
+    timed('Azurite in and out', ['--input', 'az://bench/ref.mp4', '--output', `az://bench/styled-${i}.mp4`, ...localWork]);
+    timed('Azurite in, out and --work-dir', ['--input', 'az://bench/ref.mp4', '--output', `az://bench/styled-w${i}.mp4`, '--work-dir', 'az://ops/bench-jobs']);
   }
 
   // 20 uploads: 18 clips of 96 frames at 320x320 (different starts of the same source), 2 poison
@@ -43,7 +46,7 @@ try {
   await uploads.getBlockBlobClient('in/poison-a.mp4').upload('not a video', 11);
   const truncated = readFileSync(join(dir, 'clip-0.mp4')).subarray(0, 4000);
   await uploads.getBlockBlobClient('in/poison-b.mp4').upload(truncated, truncated.length);
-  const args = [cli, 'watch', 'az://uploads/in', '--styled', 'az://styled', '--ops', 'az://ops', '--interval', '2', '--max-failures', '2', '--claim-seconds', '15', ...job, '--chunk-frames', '16'];
+  const args = [cli, 'watch', 'az://uploads/in', '--styled', 'az://styled', '--ops', 'az://ops', '--interval', '2', '--max-failures', '2', '--claim-seconds', '15', ...job, ...localWork, '--chunk-frames', '16'];
   const t0 = performance.now();
   const watchers = [0, 1].map(() => spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] }));
   const logs = ['', ''];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli, startCli } from '../support/cli.js';
 import { startAzurite, type Azurite } from '../../scripts/azurite/azurite.js';
+import type { JobRecord } from '../../launcher/job-store/job-record.js';
 import { frameHashes, makeIndexedVideo, readIndices } from '../support/media.js';
 
 // --work-dir in Blob storage: the job's record, journal and chunks live under its prefix, and ranks upload
@@ -48,7 +49,7 @@ describe('--work-dir in Blob storage', () => {
     expect(r.code, r.stderr).toBe(0);
     const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(r.stderr)![1]!;
     const chunkNames = Array.from({ length: 6 }, (_, k) => `jobs/${jobId}/chunks/chunk-${String(k * 10).padStart(9, '0')}-10.mp4`);
-    expect(await blobs(`jobs/${jobId}/`)).toEqual([...chunkNames, `jobs/${jobId}/job.json`, `jobs/${jobId}/journal.jsonl`].sort());
+    expect(await blobs(`jobs/${jobId}/`)).toEqual([...chunkNames, `jobs/${jobId}/job.json`, `jobs/${jobId}/journal.jsonl`, `jobs/${jobId}/report.html`].sort());
     // the journal in Blob storage vouches for every chunk, with the digest of the blob's bytes
     const journal = (await text(`jobs/${jobId}/journal.jsonl`)).trim().split('\n').map((l) => JSON.parse(l) as { key: string; sha256: string });
     expect(journal.map((e) => e.key).sort()).toEqual(chunkNames.map((n) => n.split('/').pop()).sort());
@@ -61,11 +62,14 @@ describe('--work-dir in Blob storage', () => {
     expect(await frameHashes(out)).toEqual(await frameHashes(local));
   }, 120_000);
 
-  it('leaves nothing of a job that succeeded under the prefix, as with a local --work-dir', async () => {
+  it('keeps only the record and the report of a job that succeeded, as with a local --work-dir', async () => {
     const out = join(dir, 'clean.mp4');
     const r = await runCli(['-n', '2', '--input', video, '--output', out, '--model', model, '--chunk-frames', '10', '--work-dir', 'az://ops/clean'], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
-    expect(await blobs('clean/')).toEqual([]);
+    const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(r.stderr)![1]!;
+    expect(r.stdout).toContain(`record ${azurite.endpoint}/ops/clean/${jobId}/job.json;`);
+    expect(await blobs('clean/')).toEqual([`clean/${jobId}/job.json`, `clean/${jobId}/report.html`]);
+    expect(JSON.parse(await text(`clean/${jobId}/job.json`))).toMatchObject({ state: 'succeeded', figures: { frames } });
   }, 120_000);
 
   it('resumes on a machine that never saw the job, from Blob storage alone, restyling no committed chunk', async () => {
@@ -87,7 +91,11 @@ describe('--work-dir in Blob storage', () => {
     expect(r.stderr).toContain(`resuming: ${committed * 10} frames already committed`);
     expect(r.stderr).toContain(`${frames - committed * 10} of ${frames} frames to style`);
     expect(await frameHashes(out)).toEqual(await frameHashes(local));
-    expect(await blobs(`resume/${jobId}/`)).toEqual([]);
+    expect(await blobs(`resume/${jobId}/`)).toEqual([`resume/${jobId}/job.json`, `resume/${jobId}/report.html`]);
+    // the record keeps the first machine's run too, with its failed attempt and root cause
+    const record = JSON.parse(await text(`resume/${jobId}/job.json`)) as JobRecord;
+    expect(record).toMatchObject({ state: 'succeeded', history: { resumed: true, committedAtStart: committed * 10 } });
+    expect(record.earlierRuns!.map((h) => h.attempts.map((a) => [a.state, a.rootCause]))).toEqual([[['failed', expect.stringMatching(/^rank 1 .*exited with code 3/)]]]);
   }, 180_000);
 
   it('takes a SAS URL (which cannot sign SAS tokens of its own): chunks then come through the launcher, and the SAS is nowhere', async () => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { alive, dataDir, processesMentioning, rankPids, runCli, startCli } from '../support/cli.js';
 import { frameHashes } from '../support/media.js';
+import { jobFolders, keptAfterSuccess } from '../support/job-folders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-faults-'));
 const model = join(dir, 'invert.onnx');
@@ -106,7 +107,7 @@ describe('a killed launcher', () => {
     const committed = Number(/resuming: (\d+) frames already committed/.exec(r.stderr)?.[1]);
     expect(committed).toBeGreaterThan(0);
     expect(r.stdout).toMatch(new RegExp(`attempt 1: succeeded, 2 ranks, ${1189 - committed} frames`));
-    expect(readdirSync(work)).toEqual([]);
+    expect(jobFolders(work)).toEqual([keptAfterSuccess]);
 
     const fresh = await runCli([...args.slice(0, 4), '--output', join(dir, 'bottle-reference.mp4'), ...args.slice(6)], { cwd: dir });
     expect(fresh.code, fresh.stderr).toBe(0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataDir, runCli } from '../support/cli.js';
 import { streamFacts, videoPts } from '../support/media.js';
+import { jobFolders, keptAfterSuccess } from '../support/job-folders.js';
 
 describe('styling friday.mp4 with the procedural built-in style painterly-starry over 3 ranks', () => {
   it('keeps frame count, rate, size, timestamps and the audio, and reports the time split', async () => {
@@ -34,8 +35,8 @@ describe('styling friday.mp4 with the procedural built-in style painterly-starry
     expect(r.stdout).toMatch(/time to barrier/);
     expect(r.stdout).toMatch(/decode .* inference .* encode/);
     expect(r.stdout).toMatch(/gather/);
-    // the job folder is removed after success; no temporary output is left beside the output
-    expect(readdirSync(join(dir, '.stylerun', 'jobs'))).toEqual([]);
+    // the job folder keeps only its record and report after success; no temporary output is left beside the output
+    expect(jobFolders(join(dir, '.stylerun', 'jobs'))).toEqual([keptAfterSuccess]);
     expect(readdirSync(dir).sort()).toEqual(['.stylerun', 'frames', 'styled.mp4']);
   });
 });

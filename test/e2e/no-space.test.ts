@@ -8,6 +8,7 @@ import { runTool } from '../../common/ffmpeg/run.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { processesMentioning, runCli } from '../support/cli.js';
 import { streamFacts } from '../support/media.js';
+import { keptAfterSuccess } from '../support/job-folders.js';
 
 // A 160 KB tmpfs as --work-dir holds the first few 8-frame lossless chunks of a 160x120 clip, not all six.
 // (H.264 chunks of the clip would all fit; a rank's H.264 encoder on a full disk is test/rank/chunk-writer.test.ts.)
@@ -56,6 +57,6 @@ describe.skipIf(!asRoot)('a --work-dir that fills up', () => {
     const r = await runCli(resume, { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect((await streamFacts(output)).frames).toBe(48);
-    expect(existsSync(join(work, resume[1]))).toBe(false);
+    expect(readdirSync(join(work, resume[1]!)).sort()).toEqual(keptAfterSuccess);
   });
 });

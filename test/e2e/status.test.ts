@@ -7,6 +7,8 @@ import { channelOptions, stylerunProto } from '../../common/proto.js';
 import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { dataDir, runCli, startCli } from '../support/cli.js';
+import { makeIndexedVideo } from '../support/media.js';
+import type { JobRecord } from '../../launcher/job-store/job-record.js';
 
 describe('the coordinator Status call', () => {
   it('reports the live job (attempt, state, frames, every rank) to a caller with the job token, and to no other', async () => {
@@ -70,8 +72,35 @@ describe('the coordinator Status call', () => {
     expect(reply.ranks.every((r) => Number(r.last_heartbeat_ms_ago) < 5_000)).toBe(true);
     // interrupted: the folder stays, with its record, and no coordinator answers
     const after = await runCli(['status', jobId, '--work-dir', work], { cwd: dir });
-    expect(after.stdout.trim()).toMatch(new RegExp(`^job ${jobId} is not running \\(created .*; finish it with stylerun --resume ${jobId}\\)$`));
+    expect(after.stdout.trim()).toMatch(new RegExp(`^job ${jobId} failed at \\S+: interrupted by SIGINT; finish it with stylerun --resume ${jobId} --work-dir ${work}$`));
     const none = await runCli(['status', '--work-dir', work], { cwd: dir });
     expect([none.code, none.stderr.trim()]).toEqual([2, `stylerun: error: no running job in ${work}; name one: stylerun status JOB`]);
+  }, 120_000);
+
+  it('answers from the job record once the job succeeded, as lines or JSON with its figures and timeline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-status-done-'));
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const input = join(dir, 'in.mp4');
+    await makeIndexedVideo(input, 40);
+    const work = join(dir, 'work');
+    const r = await runCli(['-n', '2', '--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', work, '--chunk-frames', '10'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(r.stderr)![1]!;
+    expect(r.stdout).toContain(`record ${join(work, jobId, 'job.json')}; report ${join(work, jobId, 'report.html')}`);
+    const lines = await runCli(['status', jobId, '--work-dir', work], { cwd: dir });
+    expect(lines.stdout.trim()).toMatch(new RegExp(`^job ${jobId} succeeded at \\S+: ${join(dir, 'out.mp4')}, 40 frames in \\d+\\.\\d\\d s \\(\\d+\\.\\d frames/s\\), 1 attempt\\(s\\); report ${join(work, jobId, 'report.html')}$`));
+    const json = JSON.parse((await runCli(['status', jobId, '--work-dir', work, '--json'], { cwd: dir })).stdout) as { record: JobRecord };
+    expect(json.record).toMatchObject({ jobId, state: 'succeeded', output: join(dir, 'out.mp4'), figures: { frames: 40 } });
+    const lanes = json.record.history!.attempts[0]!.lanes;
+    expect(lanes.map((l) => [l.rank, l.provider, l.frames])).toEqual([[0, 'cpu', 20], [1, 'cpu', 20]]);
+    for (const l of lanes) {
+      expect(l.readyMs).toBeLessThanOrEqual(json.record.history!.attempts[0]!.barrierMs!);
+      expect(l.doneMs).toBeGreaterThanOrEqual(json.record.history!.attempts[0]!.barrierMs!);
+      expect(l.chunks.map((c) => c.count)).toEqual([10, 10]);
+    }
+    // a succeeded job is not resumed
+    const again = await runCli(['--resume', jobId, '--work-dir', work], { cwd: dir });
+    expect([again.code, again.stderr.trim()]).toEqual([2, `stylerun: error: job ${jobId} succeeded already (${join(dir, 'out.mp4')}) and its chunks are gone (--keep-work keeps them): nothing to resume`]);
   }, 120_000);
 });

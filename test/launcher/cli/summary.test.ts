@@ -5,6 +5,7 @@ import type { JobSummary } from '../../../launcher/job/job.js';
 function summary(overrides: Partial<JobSummary>): JobSummary {
   return {
     jobId: 'c0ffee01', output: '/tmp/out.mp4', frames: 90, ranks: 2, ranksAtStart: 2, wallMs: 4000, barrierMs: 500, stylingMs: 3000, gatherMs: 1000,
+    recordPath: '/w/c0ffee01/job.json', reportPath: '/w/c0ffee01/report.html',
     attempts: [{ attempt: 1, ranks: 2, framesScattered: 90, framesRedone: 0, state: 'succeeded' }],
     result: { state: 'succeeded', failures: [], times: [{ rank: 0, host: 'vm', executionProvider: 'cpu', frames: 90, decodeMs: 1, inferenceMs: 1, encodeMs: 1, wallMs: 3 }], framesDoneByRank: [90] },
     ...overrides,
@@ -12,6 +13,10 @@ function summary(overrides: Partial<JobSummary>): JobSummary {
 }
 
 describe('formatSummary', () => {
+  it('names the job record and the report it leaves', () => {
+    expect(formatSummary(summary({}))).toContain('\n  record /w/c0ffee01/job.json; report /w/c0ffee01/report.html\n');
+  });
+
   it('gives the ranks of the job when every attempt had them all', () => {
     expect(formatSummary(summary({}))).toContain('  frames 90, ranks 2 (cpu), attempts 1, wall 4.00 s\n');
   });

@@ -120,7 +120,7 @@ describe('Attempt', () => {
     expect(spawner!.clients.every((c) => c.received.some((m) => m.kind === 'finish'))).toBe(true);
   });
 
-  it('tells its owner of each ready rank, the first model note and the barrier, and of no failure, when it succeeds', async () => {
+  it('tells its owner of each ready rank, the first model note, the barrier and each rank done, and of no failure, when it succeeds', async () => {
     await attempt([works, works]).run();
 
     const ready = events.filter((e) => e.kind === 'rank-ready');
@@ -129,7 +129,11 @@ describe('Attempt', () => {
     expect(ready.find((e) => e.rank === 1)).toMatchObject({ host: 'host-1', pid: 4001 });
     expect(events.filter((e) => e.kind === 'model-note')).toEqual([{ kind: 'model-note', attempt: 1, note: 'candy (1 input)' }]);
     expect(events.filter((e) => e.kind === 'barrier-passed')).toEqual([{ kind: 'barrier-passed', attempt: 1, ranks: 2, ms: expect.any(Number) }]);
-    expect(events.map((e) => e.kind).indexOf('barrier-passed')).toBe(events.length - 1);
+    const kinds = events.map((e) => e.kind);
+    expect(kinds.lastIndexOf('rank-ready')).toBeLessThan(kinds.indexOf('barrier-passed'));
+    // then each rank's figures, as it reports its share done
+    expect(kinds.slice(kinds.indexOf('barrier-passed') + 1)).toEqual(['rank-done', 'rank-done']);
+    expect(events.filter((e) => e.kind === 'rank-done').map((e) => e.times.rank).sort()).toEqual([0, 1]);
     expect(events.some((e) => e.kind === 'rank-failed')).toBe(false);
   });
 
