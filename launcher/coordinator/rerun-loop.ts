@@ -154,7 +154,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     if (cause?.reason === 'barrier-timeout') throw new BarrierTimeoutError(cause);
     history.push({ slots: slots.slice(0, world), failedSlot: cause && cause.rank >= 0 ? slots[cause.rank] : undefined });
     const decision = restartDecision(attempt, opts.maxRestarts, cause);
-    events.emit({ kind: 'attempt-failed', attempt, rootCause: cause ? describeFailure(cause) : 'unknown', willRerun: decision.kind !== 'give-up' });
+    events.emit({ kind: 'attempt-failed', attempt, rootCause: cause ? describeFailure(cause) : 'unknown', rootCauseRank: cause && cause.rank >= 0 ? cause.rank : undefined, willRerun: decision.kind !== 'give-up' });
     if (decision.kind === 'give-up') {
       if (cause?.reason === 'no-space') {
         await store.removeStaged();

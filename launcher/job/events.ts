@@ -19,7 +19,8 @@ export type JobEvent =
   | { kind: 'barrier-passed'; attempt: number; ranks: number; ms: number }
   | { kind: 'chunk-committed'; attempt: number; rank: number; start: number; count: number; committedFrames: number }
   | { kind: 'progress'; doneFrames: number; totalFrames: number }
-  | { kind: 'attempt-failed'; attempt: number; rootCause: string; willRerun: boolean }
+  /** rootCauseRank: the rank whose failure came first, where it was a rank's (not the barrier's, say) */
+  | { kind: 'attempt-failed'; attempt: number; rootCause: string; rootCauseRank?: number; willRerun: boolean }
   | { kind: 'nothing-to-style' }
   | { kind: 'gathered'; output: string; gatherMs: number }
   | { kind: 'done'; summary: JobSummary };

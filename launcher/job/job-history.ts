@@ -39,6 +39,8 @@ export interface AttemptHistory {
   endedMs?: number;
   state: 'running' | 'succeeded' | 'failed';
   rootCause?: string;
+  /** The rank whose failure was the root cause: the others that ended with it were stopped. */
+  rootCauseRank?: number;
   lanes: RankLane[];
 }
 
@@ -93,8 +95,13 @@ export function applyHistoryEvent(h: JobHistory, e: JobEvent, atMs: number): Job
         ...l, host: t.host || l.host, provider: t.executionProvider || l.provider, doneMs: atMs, frames: t.frames, decodeMs: t.decodeMs, inferenceMs: t.inferenceMs, encodeMs: t.encodeMs, wallMs: t.wallMs,
       }));
     }
-    case 'attempt-failed':
-      return withLast((a) => (a.attempt === e.attempt ? { ...a, state: 'failed', endedMs: atMs, rootCause: e.rootCause } : a));
+    case 'attempt-failed': {
+      const failed = withLast((a) => (a.attempt === e.attempt ? { ...a, state: 'failed', endedMs: atMs, rootCause: e.rootCause, rootCauseRank: e.rootCauseRank } : a));
+      // the root cause as finally judged (a process's exit code refines "stream closed") is that rank's failure
+      return e.rootCauseRank === undefined ? failed : { ...failed, attempts: failed.attempts.map((a) => (a.attempt !== e.attempt ? a : {
+        ...a, lanes: a.lanes.map((l) => (l.rank === e.rootCauseRank ? { ...l, failure: e.rootCause } : l)),
+      })) };
+    }
     case 'state':
       if (e.to === 'gathering') return { ...withLast((a) => (a.state === 'running' ? { ...a, state: 'succeeded', endedMs: atMs } : a)), gatherStartedMs: atMs };
       return e.to === 'succeeded' || e.to === 'failed' ? closeHistory(h, atMs) : h;

@@ -16,7 +16,8 @@ const parts = {
   inference: ['#b07aa1', 'inference busy'],
   encode: ['#f28e2b', 'encode busy'],
   gather: ['#76b7b2', 'gather'],
-  failure: ['#d62728', 'failure'],
+  failure: ['#d62728', 'failure (the root cause)'],
+  stopped: ['#555555', 'stopped with the attempt'],
 } as const;
 
 const labelWidth = 260;
@@ -86,7 +87,7 @@ function attemptsTable(runs: { attempts: AttemptHistory[] }[]): string {
 function ranksTable(attempts: AttemptHistory[]): string {
   const rows = attempts.flatMap((a) => a.lanes.map((l) => {
     const fps = l.frames && l.wallMs ? (l.frames / (l.wallMs / 1000)).toFixed(1) : '–';
-    return `<tr><td>${a.attempt}</td><td>${l.rank}</td><td>${esc(l.host)}</td><td>${esc(l.provider ?? '–')}</td><td>${sec(l.loadMs)}</td><td>${l.frames ?? '–'}</td><td>${sec(l.decodeMs)}</td><td>${sec(l.inferenceMs)}</td><td>${sec(l.encodeMs)}</td><td>${sec(l.wallMs)}</td><td>${fps}</td><td>${esc(l.failure ?? '')}</td></tr>`;
+    return `<tr><td>${a.attempt}</td><td>${l.rank}</td><td>${esc(l.host)}</td><td>${esc(l.provider ?? '–')}</td><td>${sec(l.loadMs)}</td><td>${l.frames ?? '–'}</td><td>${sec(l.decodeMs)}</td><td>${sec(l.inferenceMs)}</td><td>${sec(l.encodeMs)}</td><td>${sec(l.wallMs)}</td><td>${fps}</td><td>${esc(l.failure && a.rootCauseRank !== undefined && a.rootCauseRank !== l.rank ? `stopped with the attempt (first seen as: ${l.failure})` : l.failure ?? '')}</td></tr>`;
   }));
   return `<h2>Ranks</h2><table class="ranks"><tr><th>attempt</th><th>rank</th><th>host</th><th>provider</th><th>model load</th><th>frames</th><th>decode busy</th><th>inference busy</th><th>encode busy</th><th>wall</th><th>frames/s</th><th>failure</th></tr>${rows.join('')}</table>`;
 }
@@ -111,7 +112,10 @@ function laneSvg(a: AttemptHistory, l: RankLane, y: number, x: (ms: number) => n
   }
   if (l.failedMs !== undefined) {
     const cx = x(l.failedMs);
-    segs.push(`<g class="failure"><title>${esc(l.failure ?? 'failed')}</title><path d="M${cx - 5} ${y + 6}l10 10m0 -10l-10 10" stroke="${parts.failure[0]}" stroke-width="3"/></g>`);
+    // the root cause is a cross; a rank that ended because the attempt did, a small square
+    segs.push(a.rootCauseRank === undefined || a.rootCauseRank === l.rank
+      ? `<g class="failure"><title>${esc(l.failure ?? 'failed')}</title><path d="M${cx - 5} ${y + 6}l10 10m0 -10l-10 10" stroke="${parts.failure[0]}" stroke-width="3"/></g>`
+      : `<g class="stopped"><title>${esc(`stopped with the attempt (first seen as: ${l.failure ?? 'failed'})`)}</title><rect x="${cx - 4}" y="${y + 7}" width="8" height="8" fill="${parts.stopped[0]}"/></g>`);
   }
   const label = `attempt ${a.attempt} · rank ${l.rank} · ${l.host}${l.provider ? ` (${l.provider})` : ''}`;
   return `<g class="lane" data-attempt="${a.attempt}" data-rank="${l.rank}"><text x="8" y="${y + 17}">${esc(label.length > 40 ? `${label.slice(0, 39)}…` : label)}</text>${segs.join('')}</g>`;

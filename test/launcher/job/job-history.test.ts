@@ -31,13 +31,13 @@ describe('the job timeline', () => {
     expect(h).toMatchObject({ totalFrames: 40, gatherStartedMs: 1510, gatherMs: 290 });
   });
 
-  it('marks the failed rank and the attempt’s root cause, and starts a new lane set for the rerun', () => {
+  it('marks the failed rank with the root cause as finally judged, and starts a new lane set for the rerun', () => {
     const h = replay([
       [0, { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 40, committedFrames: 0, resumed: false }],
       [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 40, totalFrames: 40, framesRedone: 0, leftOutSlots: [] }],
-      [700, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'failed', reason: 'rank 1 on vm: process exited with code 3' }],
+      [700, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'failed', reason: 'rank 1 on vm: stream closed before done' }],
       [720, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'failed', reason: 'a later word on it' }],
-      [800, { kind: 'attempt-failed', attempt: 1, rootCause: 'rank 1 on vm: process exited with code 3', willRerun: true }],
+      [800, { kind: 'attempt-failed', attempt: 1, rootCause: 'rank 1 on vm: process exited with code 3', rootCauseRank: 1, willRerun: true }],
       [810, { kind: 'attempt-started', attempt: 2, maxAttempts: 4, ranks: 2, framesToStyle: 25, totalFrames: 40, framesRedone: 5, leftOutSlots: [] }],
     ]);
     expect(h.attempts.map((a) => [a.attempt, a.state, a.endedMs, a.rootCause])).toEqual([

@@ -8,8 +8,8 @@ const record: JobRecord = {
   history: {
     totalFrames: 40, committedAtStart: 0, resumed: false, gatherStartedMs: 3000, gatherMs: 900, endedMs: 4000,
     attempts: [
-      { attempt: 1, ranks: 2, framesToStyle: 40, framesRedone: 0, startedMs: 10, barrierMs: 500, endedMs: 1200, state: 'failed', rootCause: 'rank 1 on <vm>: process exited with code 3', lanes: [
-        { rank: 0, host: 'vm', provider: 'cpu', readyMs: 400, loadMs: 300, chunks: [{ atMs: 900, start: 0, count: 10 }] },
+      { attempt: 1, ranks: 2, framesToStyle: 40, framesRedone: 0, startedMs: 10, barrierMs: 500, endedMs: 1200, state: 'failed', rootCause: 'rank 1 on <vm>: process exited with code 3', rootCauseRank: 1, lanes: [
+        { rank: 0, host: 'vm', provider: 'cpu', readyMs: 400, loadMs: 300, failedMs: 1110, failure: 'rank 0 on vm: preempted (SIGTERM)', chunks: [{ atMs: 900, start: 0, count: 10 }] },
         { rank: 1, host: '<vm>', provider: 'cpu', readyMs: 450, loadMs: 300, failedMs: 1100, failure: 'rank 1 on <vm>: process exited with code 3', chunks: [] },
       ] },
       { attempt: 2, ranks: 2, framesToStyle: 30, framesRedone: 5, startedMs: 1210, barrierMs: 1700, endedMs: 3000, state: 'succeeded', lanes: [
@@ -31,8 +31,10 @@ describe('the job report', () => {
     expect(html).toContain('<g class="lane gather-lane">');
   });
 
-  it('marks the failure where it happened, and names the root cause in the attempts', () => {
+  it('marks the root cause where it happened, the ranks stopped with it apart, and names it in the attempts', () => {
     expect(html.match(/<g class="failure">/g)).toHaveLength(1);
+    expect(html.match(/<g class="stopped">/g)).toHaveLength(1);
+    expect(html).toContain('<td>stopped with the attempt (first seen as: rank 0 on vm: preempted (SIGTERM))</td>');
     expect(html).toContain('<td>rank 1 on &#60;vm&#62;: process exited with code 3</td>');
     expect(html).not.toContain('<vm>'); // every text is escaped
   });
