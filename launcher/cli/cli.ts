@@ -20,7 +20,7 @@ import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions }
 import { killAllGroups } from '../spawn/local.js';
 import { runWatch } from '../watch/watch.js';
 import { watchOptions } from './watch-options.js';
-import { formatStatus, jobStatus } from './status.js';
+import { coordinatorStatus, formatStatus, jobStatus } from './status.js';
 import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 
@@ -104,9 +104,13 @@ async function main(argv: string[]): Promise<number> {
       })
     .command('status [job]', 'ask a running job how it is doing: its attempt, and each rank\'s state, heartbeat and frames', (y) =>
       y.positional('job', { type: 'string', describe: 'the job id [the only running job under --work-dir]' })
+        .option('coordinator', { type: 'string', describe: 'ask the coordinator at HOST:PORT instead (the job token from the file STYLERUN_JOB_TOKEN_FILE names; its certificate pinned from STYLERUN_COORDINATOR_CERT)' })
         .option('json', { type: 'boolean', describe: 'the same, as JSON' }),
       async (a) => {
-        const { reply, notRunning, record } = await jobStatus(workRoot({ workDir: a['work-dir'] as string | undefined } as RawOptions), a.job);
+        if (a.coordinator && a.job) throw new UsageError('give either a job id or --coordinator, not both');
+        const { reply, notRunning, record } = a.coordinator
+          ? { reply: await coordinatorStatus(a.coordinator, process.env), notRunning: undefined, record: undefined }
+          : await jobStatus(workRoot({ workDir: a['work-dir'] as string | undefined } as RawOptions), a.job);
         if (a.json) process.stdout.write(`${JSON.stringify(reply ?? { not_running: notRunning, record })}\n`);
         else process.stdout.write(`${reply ? formatStatus(reply) : notRunning}\n`);
       })

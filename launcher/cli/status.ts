@@ -3,7 +3,12 @@
 // job uses TLS). A job that is not running answers from its record, if it left one.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../../common/errors/usage-error.js';
+import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { ExitCode } from '../../common/exit-codes.js';
+import { JOB_TOKEN_FILE_VARIABLE, readJobToken } from '../../common/job-token.js';
+import { coordinatorCertVariable } from '../../common/tls.js';
 import { coordinatorClient } from '../../common/coordinator-client.js';
 import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import { readCoordinatorRecord, type CoordinatorRecord } from '../job-store/coordinator-record.js';
@@ -39,6 +44,26 @@ export function notRunning(id: string, workRoot: string, r: JobRecord | undefine
   }
   const ended = r.state === 'failed' ? `failed at ${r.endedAt}${r.error ? `: ${r.error.replace(/; finish it with .*$/, '')}` : ''}` : `is not running (created ${r.createdAt})`;
   return `job ${id} ${ended}; finish it with ${resumeCommand(id, workRoot)}`;
+}
+
+/**
+ * `stylerun status --coordinator HOST:PORT`: asks a coordinator this machine has no job folder of (an engine's
+ * rank 0 on another node, say), authenticating as a rank of another host does: the job token from the file
+ * STYLERUN_JOB_TOKEN_FILE names (its owner's only), the certificate pinned from STYLERUN_COORDINATOR_CERT.
+ */
+export async function coordinatorStatus(address: string, env: NodeJS.ProcessEnv): Promise<StatusReply__Output> {
+  if (!/^[^\s:]+:\d+$/.test(address)) throw new UsageError(`--coordinator takes HOST:PORT, got "${address}"`);
+  if (!env[JOB_TOKEN_FILE_VARIABLE]) {
+    throw new UsageError(`status --coordinator needs the job token: set ${JOB_TOKEN_FILE_VARIABLE} to a file only you may read (mode 0600) holding it (the job folder's coordinator.json has it)`);
+  }
+  const jobToken = readJobToken({ [JOB_TOKEN_FILE_VARIABLE]: env[JOB_TOKEN_FILE_VARIABLE] });
+  try {
+    return await askCoordinator({ address, jobToken, certPem: env[coordinatorCertVariable] || undefined });
+  } catch (e) {
+    const err = e as { code?: number; details?: string };
+    // the token is never quoted: only what the coordinator (or the channel) said
+    throw new StylerunError('NO_COORDINATOR', ExitCode.usage, `no answer from a coordinator at ${address}: ${err.code === grpc.status.PERMISSION_DENIED ? 'the job token was refused' : err.details ?? String(e)}`);
+  }
 }
 
 /** Asks the coordinator at `record.address` for its Status, presenting the job token. */

@@ -61,6 +61,15 @@ describe('the coordinator Status call', () => {
     const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(stderr)![1]!;
     const lines = await runCli(['status', '--work-dir', work], { cwd: dir }); // the only running job
     const json = await runCli(['status', jobId, '--work-dir', work, '--json'], { cwd: dir });
+    // from elsewhere: by the coordinator's address, with the job token in a file only its owner may read
+    const coordinator = JSON.parse(readFileSync(join(work, jobId, 'coordinator.json'), 'utf8')) as { address: string; jobToken: string };
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${coordinator.jobToken}\n`, { mode: 0o600 });
+    const wrongFile = join(dir, 'wrong-token');
+    writeFileSync(wrongFile, '0'.repeat(coordinator.jobToken.length), { mode: 0o600 });
+    const byAddress = await runCli(['status', '--coordinator', coordinator.address], { cwd: dir, env: { STYLERUN_JOB_TOKEN_FILE: tokenFile } });
+    const refused = await runCli(['status', '--coordinator', coordinator.address], { cwd: dir, env: { STYLERUN_JOB_TOKEN_FILE: wrongFile } });
+    const noToken = await runCli(['status', '--coordinator', coordinator.address], { cwd: dir });
     child.kill('SIGINT');
     await done;
     expect(lines.code, lines.stderr).toBe(0);
@@ -70,6 +79,12 @@ describe('the coordinator Status call', () => {
     expect(reply).toMatchObject({ job_id: jobId, job_state: 'styling', total_frames: 1189 });
     expect(reply.ranks.map((r) => r.rank)).toEqual([0, 1]);
     expect(reply.ranks.every((r) => Number(r.last_heartbeat_ms_ago) < 5_000)).toBe(true);
+    expect(byAddress.code, byAddress.stderr).toBe(0);
+    expect(byAddress.stdout).toMatch(new RegExp(`^job ${jobId}: styling, attempt 1 \\(running\\)`));
+    expect([refused.code, refused.stderr.trim()]).toEqual([2, `stylerun: error: no answer from a coordinator at ${coordinator.address}: the job token was refused`]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('status --coordinator needs the job token: set STYLERUN_JOB_TOKEN_FILE');
+    for (const r of [byAddress, refused, noToken]) expect(r.stdout + r.stderr).not.toContain(coordinator.jobToken);
     // interrupted: the folder stays, with its record, and no coordinator answers
     const after = await runCli(['status', jobId, '--work-dir', work], { cwd: dir });
     expect(after.stdout.trim()).toMatch(new RegExp(`^job ${jobId} failed at \\S+: interrupted by SIGINT; finish it with stylerun --resume ${jobId} --work-dir ${work}$`));
