@@ -1,15 +1,50 @@
-// A small structured logger: one line per event on stderr, tagged with who speaks (launcher, rank 3).
-// Hand-written because it is 40 lines and the ranks' lines must be re-tagged by the launcher anyway.
+// Structured logs through pino: one record per event on stderr, carrying who speaks (the launcher, rank 3) and
+// the job's context (job id, attempt, rank, host) once known. Without a terminal (CI, a pipe, Azure ML) the
+// records are JSON lines, one object each; on a terminal they read as text, `[rank 3] warn: message k=v`.
+// STYLERUN_LOG_FORMAT=json|text chooses either way. A rank writes its records in the launcher's format,
+// and the launcher passes them on whole (isLogLine).
+import { pino, stdTimeFunctions, type Logger as Pino } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Tagged logger; fields are appended as key=value. */
+/** How records are written: JSON lines, or text for people. */
+export type LogFormat = 'json' | 'text';
+
+/** The variable that chooses the format (ranks get the launcher's). */
+export const logFormatVariable = 'STYLERUN_LOG_FORMAT';
+
+/** The fields every record of a job carries once known; in text they are implied by the tag, and left out. */
+export interface LogContext {
+  job?: string;
+  attempt?: number;
+  rank?: number;
+  host?: string;
+}
+const contextKeys = new Set(['job', 'attempt', 'rank', 'host']);
+
+/** Tagged logger; fields are kept as the record's own keys (text: appended as key=value). */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger for a part of this one (`tag sub`), sharing its context. */
   child(tag: string): Logger;
+  /** Adds to the context every record of this logger and its children carries from now on. */
+  setContext(fields: LogContext): void;
+}
+
+/** JSON lines unless stderr is a terminal; the variable, where set, decides. */
+export function logFormat(env: NodeJS.ProcessEnv = process.env, terminal = process.stderr.isTTY === true): LogFormat {
+  const chosen = env[logFormatVariable];
+  if (chosen === 'json' || chosen === 'text') return chosen;
+  return terminal ? 'text' : 'json';
+}
+
+/** Whether a line a rank printed is one of its log records (passed on whole) rather than a native library's. */
+export function isLogLine(line: string): boolean {
+  return line.startsWith('[rank ') || line.startsWith('{"level":');
 }
 
 function threshold(): number {
@@ -17,27 +52,45 @@ function threshold(): number {
   return order[level] ?? order.info;
 }
 
-function format(fields?: Record<string, unknown>): string {
-  if (!fields) return '';
-  return Object.entries(fields)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : String(v)}`)
+/** A record as text: `[tag] level: msg k=v`, the context left out (the tag says it), info without its level. */
+export function asText(json: string): string {
+  const { level, time: _time, tag, msg, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  const fields = Object.entries(rest)
+    .filter(([k, v]) => v !== undefined && !contextKeys.has(k))
+    .map(([k, v]) => ` ${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join('');
+  return `[${String(tag)}] ${level === 'info' ? '' : `${String(level)}: `}${String(msg)}${fields}\n`;
 }
 
-/** A logger writing to stderr with the given tag. */
+/** A logger writing records to stderr (or `write`) with the given tag. */
 export function createLogger(tag: string, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  // read at each line, not once: --quiet and --verbose set the level after the loggers exist
+  return make(tag, write, {});
+}
+
+function make(tag: string, write: (line: string) => void, context: LogContext): Logger {
+  const format = logFormat();
+  const destination = { write: (record: string) => write(format === 'json' ? record : asText(record)) };
+  const logger: Pino = pino(
+    {
+      level: 'trace', // the level is checked at each record (below): --quiet and --verbose set it after the loggers exist
+      base: { tag },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // the context object is shared with children, so a job id learnt later reaches every one of them
+      mixin: () => ({ ...context }),
+    },
+    destination,
+  );
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order[level] < threshold()) return;
-    const prefix = level === 'info' ? '' : `${level}: `;
-    write(`[${tag}] ${prefix}${msg}${format(fields)}\n`);
+    logger[level](fields ?? {}, msg);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (sub) => createLogger(`${tag} ${sub}`, write),
+    child: (sub) => make(`${tag} ${sub}`, write, context),
+    setContext: (fields) => void Object.assign(context, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))),
   };
 }

@@ -38,6 +38,7 @@ const rank = identity.rank;
 const localRank = identity.localRank;
 const attempt = Number(env.STYLERUN_ATTEMPT ?? 1);
 const log = createLogger(`rank ${rank}`);
+log.setContext({ rank, attempt, host: hostname() });
 const faults = parseFaults(env.STYLERUN_FAULT);
 const token = jobToken();
 
@@ -143,6 +144,7 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
 
 async function welcome(w: Welcome__Output): Promise<void> {
   const started = performance.now();
+  log.setContext({ job: w.job_id });
   heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
   let modelPath = w.model_path;
   if (w.model_served) {

@@ -3,6 +3,7 @@
 // maps every error to its documented exit code with a single line.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
@@ -25,6 +26,7 @@ import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 
 const log = createLogger('stylerun');
+log.setContext({ host: hostname() });
 
 async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -168,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
     .option('ranks-per-gpu', { type: 'number', describe: 'consecutive local ranks sharing one GPU [1]' })
     .option('keep-frames', { type: 'string', describe: 'also write the styled frames as numbered PNGs into this folder' })
     .option('work-dir', { type: 'string', describe: 'where job folders go: a folder, or a Blob location (az://CONTAINER/PREFIX, a URL with a SAS) [./.stylerun/jobs]' })
-    .option('keep-work', { type: 'boolean', describe: 'keep the job folder (chunks, journal) after success' })
+    .option('keep-work', { type: 'boolean', describe: 'keep the chunks and journal after success (job.json and report.html are always kept)' })
     .option('resume', { type: 'string', describe: 'finish job JOB (its id) whose launcher was killed, redoing only uncommitted frames' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'warnings and errors only (and the summary); ranks too' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'debug lines too, from the launcher and every rank' })

@@ -14,6 +14,7 @@ import { BarrierTimeoutError } from './barrier-timeout-error.js';
 import { GaveUpError } from './gave-up-error.js';
 import { abortSignalName, InterruptedError } from '../job/interrupted-error.js';
 import type { Journal } from '../job-store/journal.js';
+import { logFormat, logFormatVariable } from '../../common/log.js';
 import type { JobOptions } from '../cli/options.js';
 import { activeSlots, pendingFrames, redoneFrames, type AttemptRecord } from './rerun-policy.js';
 import { gridUnits, scatterUnits, type FrameSpan } from './scatter.js';
@@ -89,6 +90,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     const world = Math.min(slots.length, gridUnits(pending, ctx.chunkFrames).length);
     const shares = scatterUnits(pending, world, ctx.chunkFrames);
     const redone = redoneFrames(pending, processed);
+    ctx.log.setContext({ attempt });
     events.emit({
       kind: 'attempt-started', attempt, maxAttempts: opts.maxRestarts + 1, ranks: world, framesToStyle: pendingCount, totalFrames: total, framesRedone: redone,
       leftOutSlots: world < ctx.hosts.length && history.length ? ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)) : [],
@@ -119,6 +121,8 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           ...(opts.gpus ? { STYLERUN_GPUS: opts.gpus.join(',') } : {}), STYLERUN_RANKS_PER_GPU: String(opts.ranksPerGpu),
           // --quiet/--verbose reach ranks on other hosts too, whose environment is only what is listed here
           ...(process.env.STYLERUN_LOG_LEVEL ? { STYLERUN_LOG_LEVEL: process.env.STYLERUN_LOG_LEVEL } : {}),
+          // a rank's stderr is a pipe to the launcher: it writes in the launcher's format, which the launcher passes on
+          [logFormatVariable]: logFormat(),
         }),
         jobToken: ctx.jobToken,
         onProgress: (byRank) => events.emit({ kind: 'progress', doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total }),

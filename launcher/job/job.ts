@@ -151,6 +151,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   log.info(describeChunks(encoding, chunkFrames));
 
   const jobId = start.jobId ?? randomBytes(4).toString('hex');
+  log.setContext({ job: jobId });
   const workDir = join(opts.workRoot, jobId);
   // a Blob --work-dir keeps the record, journal and chunks there; workDir is then their local cache
   const mirror = opts.workStore && new BlobJobMirror(childLocation(opts.workStore, jobId), workDir, log);

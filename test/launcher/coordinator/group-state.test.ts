@@ -11,7 +11,7 @@ interface LogCall {
 /** A Logger that keeps what it was told, at every level (createLogger would drop debug below STYLERUN_LOG_LEVEL). */
 function recordingLogger(calls: LogCall[] = []): Logger & { calls: LogCall[] } {
   const at = (level: LogCall['level']) => (msg: string, fields?: Record<string, unknown>) => void calls.push({ level, msg, fields });
-  return { calls, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => recordingLogger(calls) };
+  return { calls, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => recordingLogger(calls), setContext: () => {} };
 }
 
 /** A machine walked along `path` from init. */
