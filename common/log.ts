@@ -62,8 +62,21 @@ export function asText(json: string): string {
   return `[${String(tag)}] ${level === 'info' ? '' : `${String(level)}: `}${String(msg)}${fields}\n`;
 }
 
+let stderrSink: ((line: string) => void) | undefined;
+
+/** Writes a line meant for stderr: straight there, or through whatever draws on the terminal now (progress bars). */
+export function writeStderr(line: string): void {
+  if (stderrSink) stderrSink(line);
+  else process.stderr.write(line);
+}
+
+/** Sends stderr lines (writeStderr) to `sink` while it draws on the terminal; undefined gives them back to stderr. */
+export function routeStderr(sink: ((line: string) => void) | undefined): void {
+  stderrSink = sink;
+}
+
 /** A logger writing records to stderr (or `write`) with the given tag. */
-export function createLogger(tag: string, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(tag: string, write: (line: string) => void = writeStderr): Logger {
   return make(tag, write, {});
 }
 

@@ -24,6 +24,7 @@ import { watchOptions } from './watch-options.js';
 import { coordinatorStatus, formatStatus, jobStatus } from './status.js';
 import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
+import { progressDisplay, progressMode } from './progress.js';
 
 const log = createLogger('stylerun');
 log.setContext({ host: hostname() });
@@ -57,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     const engine = engineIdentity(process.env);
     if (engine && !resume) {
       if (typeof defined.timeout === 'number' && defined.timeout > 0) armTimeout(defined.timeout * 1000);
-      const memberCode = await runUnderEngine(engine, defined, { log, signal: controller.signal, listeners: [summaryPrinter()] });
+      const memberCode = await runUnderEngine(engine, defined, { log, signal: controller.signal, listeners: jobListeners() });
       if (memberCode !== undefined) code = memberCode;
       return;
     }
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     const raw = record ? resumedOptions(record.options, defined, record.jobId) : defined;
     const opts = resolveOptions(raw);
     armTimeout(opts.timeoutMs);
-    await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: [summaryPrinter()] });
+    await runJob(opts, resume ? { kind: 'resume', jobId: resume } : { kind: 'new', raw: recordable(raw, opts) }, { log, signal: controller.signal, listeners: jobListeners() });
   };
   const parser = yargs(argv)
     .scriptName('stylerun')
@@ -132,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       async (a) => {
         const { input: _input, output: _output, ...job } = jobOptionsFrom(a);
         await runWatch(watchOptions(a), Object.fromEntries(Object.entries(job).filter(([, v]) => v !== undefined)) as RawOptions, {
-          log, signal: controller.signal, listeners: [summaryPrinter()],
+          log, signal: controller.signal, listeners: jobListeners(),
         });
       })
     .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
@@ -211,6 +212,11 @@ function jobOptionsFrom(a: Record<string, unknown>): RawOptions {
     outputDir: a['output-dir'] as string | undefined, tls: a.tls as boolean | undefined, tlsCert: a['tls-cert'] as string | undefined, tlsKey: a['tls-key'] as string | undefined,
     launchAgent: a['launch-agent'] as string | undefined, coordinatorAddress: a['coordinator-address'] as string | undefined, prefix: a.prefix as string | undefined,
   };
+}
+
+/** What the CLI shows of a job: its progress (bars, lines or nothing: launcher/cli/progress.ts), then its summary. */
+function jobListeners(): JobListener[] {
+  return [progressDisplay(progressMode(process.env, process.stderr.isTTY === true), log), summaryPrinter()];
 }
 
 function summaryPrinter(): JobListener {

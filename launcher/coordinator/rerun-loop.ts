@@ -93,6 +93,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
     ctx.log.setContext({ attempt });
     events.emit({
       kind: 'attempt-started', attempt, maxAttempts: opts.maxRestarts + 1, ranks: world, framesToStyle: pendingCount, totalFrames: total, framesRedone: redone,
+      shares: shares.map((spans) => ({ first: spans[0]?.start ?? 0, last: (spans.at(-1)?.start ?? 0) + (spans.at(-1)?.count ?? 0) - 1, frames: spans.reduce((n, x) => n + x.count, 0) })),
       leftOutSlots: world < ctx.hosts.length && history.length ? ctx.hosts.map((_, i) => i).filter((i) => !slots.includes(i)) : [],
     });
     const attemptHosts = slots.slice(0, world).map((s) => ctx.hosts[s]!);
@@ -125,7 +126,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
           [logFormatVariable]: logFormat(),
         }),
         jobToken: ctx.jobToken,
-        onProgress: (byRank) => events.emit({ kind: 'progress', doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total }),
+        onProgress: (byRank) => events.emit({ kind: 'progress', attempt, doneFrames: total - pendingCount + byRank.reduce((a, b) => a + b, 0), totalFrames: total, byRank }),
         onChunk: (c) => {
           const check = acceptChunk(ctx, c, attempt);
           checks.push(check.catch(() => {}));

@@ -12,13 +12,16 @@ export type JobEvent =
   | {
       kind: 'attempt-started'; attempt: number; maxAttempts: number; ranks: number; framesToStyle: number; totalFrames: number;
       framesRedone: number; leftOutSlots: number[];
+      /** Each rank's share: its first and last frame, and how many frames (its range may hold committed chunks' gaps). */
+      shares: { first: number; last: number; frames: number }[];
     }
   | { kind: 'rank-state'; attempt: number; rank: number; host: string; state: 'ready' | 'failed'; pid?: number; executionProvider?: string; loadMs?: number; reason?: string }
   | { kind: 'rank-done'; attempt: number; times: RankTimes }
   | { kind: 'model-note'; attempt: number; note: string }
   | { kind: 'barrier-passed'; attempt: number; ranks: number; ms: number }
   | { kind: 'chunk-committed'; attempt: number; rank: number; start: number; count: number; committedFrames: number }
-  | { kind: 'progress'; doneFrames: number; totalFrames: number }
+  /** doneFrames: the job's frames styled (committed before the attempt, or styled by its ranks so far); byRank: each rank's frames this attempt */
+  | { kind: 'progress'; attempt: number; doneFrames: number; totalFrames: number; byRank: number[] }
   /** rootCauseRank: the rank whose failure came first, where it was a rank's (not the barrier's, say) */
   | { kind: 'attempt-failed'; attempt: number; rootCause: string; rootCauseRank?: number; willRerun: boolean }
   | { kind: 'nothing-to-style' }

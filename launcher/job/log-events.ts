@@ -2,12 +2,8 @@
 import type { Logger } from '../../common/log.js';
 import type { JobEvent, JobListener } from './events.js';
 
-/** How often overall progress is logged. */
-export const progressIntervalMs = 5000;
-
-/** A listener that logs each event as the launcher always has; progress at most every `intervalMs`. */
-export function logJobEvents(log: Logger, intervalMs = progressIntervalMs, now: () => number = Date.now): JobListener {
-  let lastProgressMs = now();
+/** A listener that logs each event as the launcher always has (progress is the CLI's display's: launcher/cli/progress.ts). */
+export function logJobEvents(log: Logger): JobListener {
   return (e: JobEvent) => {
     switch (e.kind) {
       case 'job-started':
@@ -27,13 +23,6 @@ export function logJobEvents(log: Logger, intervalMs = progressIntervalMs, now: 
       case 'barrier-passed':
         log.info(`barrier passed: ${e.ranks} ranks ready`, { ms: e.ms });
         return;
-      case 'progress': {
-        const t = now();
-        if (t - lastProgressMs < intervalMs) return;
-        lastProgressMs = t;
-        log.info(`progress: ${e.doneFrames}/${e.totalFrames} frames (${Math.floor((100 * e.doneFrames) / e.totalFrames)}%)`);
-        return;
-      }
       case 'attempt-failed':
         log.warn(`attempt ${e.attempt} failed; root cause: ${e.rootCause}`);
         return;
@@ -43,9 +32,10 @@ export function logJobEvents(log: Logger, intervalMs = progressIntervalMs, now: 
       case 'state':
       case 'chunk-committed':
       case 'rank-done':
+      case 'progress':
       case 'gathered':
       case 'done':
-        return; // the state at debug (the state machine logs it), chunks are many, the summary (with each rank's figures) is printed by the CLI
+        return; // the state at debug (the state machine logs it), chunks are many; progress and the summary are the CLI's (launcher/cli/progress.ts, summary.ts)
     }
   };
 }

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { JOB_TOKEN_FD, JOB_TOKEN_FD_VARIABLE, JOB_TOKEN_FILE_VARIABLE } from '../../common/job-token.js';
 import type { Logger } from '../../common/log.js';
-import { isLogLine } from '../../common/log.js';
+import { isLogLine, writeStderr } from '../../common/log.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
 /** Every live local rank process, so that exit handlers can kill them synchronously. */
@@ -72,7 +72,7 @@ export class LocalSpawner implements RankSpawner {
       file?.write(`${line}\n`);
       // ranks tag their own lines; untagged ones come from native libraries (Dawn, onnxruntime) or a
       // crash: shown at debug, and kept to explain the rank's exit if it fails
-      if (isLogLine(line)) process.stderr.write(`${line}\n`);
+      if (isLogLine(line)) writeStderr(`${line}\n`);
       else {
         untagged.add(line);
         this.log.debug(`rank ${rank} (native): ${line}`);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { bootstrapLine, bootstrapVariable } from '../../common/rank-bootstrap.js';
 import { singleQuoted } from '../../common/shell-word.js';
 import type { Logger } from '../../common/log.js';
-import { isLogLine } from '../../common/log.js';
+import { isLogLine, writeStderr } from '../../common/log.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
 /** mpirun's default agent, made non-interactive. */
@@ -35,7 +35,7 @@ export class SshSpawner implements RankSpawner {
     const untagged: string[] = [];
     const lines = createInterface({ input: child.stderr });
     lines.on('line', (line) => {
-      if (isLogLine(line)) process.stderr.write(`${line}\n`);
+      if (isLogLine(line)) writeStderr(`${line}\n`);
       else {
         untagged.push(line);
         if (untagged.length > 8) untagged.shift();

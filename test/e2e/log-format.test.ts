@@ -56,6 +56,14 @@ describe('logs without a terminal', () => {
       for (const rec of own) expect(rec).toMatchObject({ rank, attempt: 1, job: jobId });
       expect(own.some((x) => x.level === 'warn' && /fp16/.test(x.msg))).toBe(true);
     }
+    // progress records with every figure: at least the one at the end of the attempt
+    const progress = records.filter((x) => x.event === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ job: jobId, attempt: 1, frames_done: 40, total_frames: 40, frames_per_s: expect.any(Number) });
+    expect((progress.at(-1)!.ranks as unknown[]).map((x) => x as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ rank: 0, first: 0, last: 19, frames: 20, done: 20, provider: 'cpu' }),
+      expect.objectContaining({ rank: 1, first: 20, last: 39, frames: 20, done: 20, provider: 'cpu' }),
+    ]);
     // the summary is for people, on stdout
     expect(r.stdout).toMatch(/^done: /);
   }, 120_000);

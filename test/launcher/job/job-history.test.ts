@@ -13,7 +13,7 @@ describe('the job timeline', () => {
   it('gives each rank of an attempt its ready, styling, chunks and figures, and the gather', () => {
     const h = replay([
       [0, { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 40, committedFrames: 0, resumed: false }],
-      [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 40, totalFrames: 40, framesRedone: 0, leftOutSlots: [] }],
+      [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 40, totalFrames: 40, framesRedone: 0, leftOutSlots: [], shares: [] }],
       [400, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'ready', pid: 7, executionProvider: 'cpu', loadMs: 300 }],
       [500, { kind: 'rank-state', attempt: 1, rank: 0, host: 'vm', state: 'ready', pid: 6, executionProvider: 'cpu', loadMs: 350 }],
       [510, { kind: 'barrier-passed', attempt: 1, ranks: 2, ms: 500 }],
@@ -34,11 +34,11 @@ describe('the job timeline', () => {
   it('marks the failed rank with the root cause as finally judged, and starts a new lane set for the rerun', () => {
     const h = replay([
       [0, { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 40, committedFrames: 0, resumed: false }],
-      [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 40, totalFrames: 40, framesRedone: 0, leftOutSlots: [] }],
+      [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 40, totalFrames: 40, framesRedone: 0, leftOutSlots: [], shares: [] }],
       [700, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'failed', reason: 'rank 1 on vm: stream closed before done' }],
       [720, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'failed', reason: 'a later word on it' }],
       [800, { kind: 'attempt-failed', attempt: 1, rootCause: 'rank 1 on vm: process exited with code 3', rootCauseRank: 1, willRerun: true }],
-      [810, { kind: 'attempt-started', attempt: 2, maxAttempts: 4, ranks: 2, framesToStyle: 25, totalFrames: 40, framesRedone: 5, leftOutSlots: [] }],
+      [810, { kind: 'attempt-started', attempt: 2, maxAttempts: 4, ranks: 2, framesToStyle: 25, totalFrames: 40, framesRedone: 5, leftOutSlots: [], shares: [] }],
     ]);
     expect(h.attempts.map((a) => [a.attempt, a.state, a.endedMs, a.rootCause])).toEqual([
       [1, 'failed', 800, 'rank 1 on vm: process exited with code 3'],
@@ -50,7 +50,7 @@ describe('the job timeline', () => {
   it('ends an attempt cut short by the job’s end with the job', () => {
     const h = replay([
       [0, { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 40, committedFrames: 20, resumed: true }],
-      [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 1, framesToStyle: 20, totalFrames: 40, framesRedone: 0, leftOutSlots: [] }],
+      [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 1, framesToStyle: 20, totalFrames: 40, framesRedone: 0, leftOutSlots: [], shares: [] }],
       [900, { kind: 'state', from: 'styling', to: 'failed', why: 'INTERRUPTED' }],
     ]);
     expect(h).toMatchObject({ resumed: true, committedAtStart: 20, endedMs: 900 });

@@ -30,21 +30,10 @@ describe('the job state', () => {
 });
 
 describe('the job log, read from events', () => {
-  it('logs progress at most once per interval', () => {
-    const lines: string[] = [];
-    let now = 0;
-    const listen = logJobEvents(createLogger('stylerun', (l) => lines.push(l.trim())), 5000, () => now);
-    for (const t of [1000, 4000, 5000, 7000, 10_500]) {
-      now = t;
-      listen({ kind: 'progress', doneFrames: t / 100, totalFrames: 200 });
-    }
-    expect(lines).toEqual(['[stylerun] progress: 50/200 frames (25%)', '[stylerun] progress: 105/200 frames (52%)']);
-  });
-
   it('says why an attempt failed, and which slots a shrink left out', () => {
     const lines: string[] = [];
     const listen = logJobEvents(createLogger('stylerun', (l) => lines.push(l.trim())));
-    listen({ kind: 'attempt-started', attempt: 2, maxAttempts: 4, ranks: 2, framesToStyle: 50, totalFrames: 100, framesRedone: 10, leftOutSlots: [1] });
+    listen({ kind: 'attempt-started', attempt: 2, maxAttempts: 4, ranks: 2, framesToStyle: 50, totalFrames: 100, framesRedone: 10, leftOutSlots: [1], shares: [] });
     listen({ kind: 'attempt-failed', attempt: 2, rootCause: 'rank 0 on host: process exited with code 3', willRerun: true });
     expect(lines).toEqual([
       '[stylerun] attempt 2 of 4: 2 ranks, 50 of 100 frames to style (10 redone)',
@@ -60,9 +49,9 @@ describe('the job view the Status call reports', () => {
     const events: JobEvent[] = [
       { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 100, committedFrames: 20, resumed: true },
       { kind: 'state', from: 'checking', to: 'styling', why: '80 frames to style' },
-      { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 80, totalFrames: 100, framesRedone: 0, leftOutSlots: [] },
+      { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 80, totalFrames: 100, framesRedone: 0, leftOutSlots: [], shares: [] },
       { kind: 'chunk-committed', attempt: 1, rank: 0, start: 20, count: 32, committedFrames: 52 },
-      { kind: 'progress', doneFrames: 60, totalFrames: 100 },
+      { kind: 'progress', attempt: 1, doneFrames: 60, totalFrames: 100, byRank: [20, 20] },
     ];
     for (const e of events) view = applyJobEvent(view, e);
     expect(view).toEqual({ jobState: 'styling', attempt: 1, totalFrames: 100, committedFrames: 52 });
