@@ -137,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
         });
       })
     .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
-      y.positional('hostfile', { type: 'string', describe: 'Open MPI / MPICH hostfile (this machine only, for now)' }),
+      y.positional('hostfile', { type: 'string', describe: 'Open MPI (host slots=N) or MPICH (host:N) hostfile; also as --hostfile FILE' }),
       async (a) => run(jobOptionsFrom(a), a.resume as string | undefined))
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
