@@ -33,7 +33,7 @@ import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkWorkRoot, checkWorkStore } from './work-dir.js';
 import { BlobJobMirror } from '../job-store/blob-job-mirror.js';
 import { BlobChunkStore } from '../../common/storage/blob-chunk-store.js';
-import { childLocation } from '../../common/storage/blob-location.js';
+import { childLocation, usesAccountKey } from '../../common/storage/blob-location.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner, resolveEntry } from '../spawn/local.js';
 import { HostSpawner, SshSpawner } from '../spawn/ssh.js';
@@ -118,7 +118,11 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   const started = Date.now();
   const output = await openJobOutput(opts.output, opts.input, log);
   checkWorkRoot(opts.workRoot);
-  if (opts.workStore) await checkWorkStore(opts.workStore);
+  if (opts.workStore) {
+    await checkWorkStore(opts.workStore);
+    // a key gives every right on the account; it is also what lets the launcher sign each rank's per-chunk SAS
+    if (usesAccountKey(opts.workStore)) log.warn('--work-dir: an account key gives every right on the account; it is used here to sign a SAS for each chunk ranks upload');
+  }
   const hosts = given ?? (await placement(opts));
   const input = await openJobInput(opts.input, log);
   try {
