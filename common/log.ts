@@ -3,7 +3,14 @@
 // records are JSON lines, one object each; on a terminal they read as text, `[rank 3] warn: message k=v`.
 // STYLERUN_LOG_FORMAT=json|text chooses either way. A rank writes its records in the launcher's format,
 // and the launcher passes them on whole (isLogLine).
-import { pino, stdTimeFunctions, type Logger as Pino } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger as Pino } from 'pino';
+
+// pino is loaded at a logger's first record, not at import: most ranks never log, and every rank's start-up
+// counts towards the time to the barrier (about 40 ms of CPU each for pino's modules)
+const require = createRequire(import.meta.url);
+let pinoModule: typeof import('pino') | undefined;
+const loadPino = () => (pinoModule ??= require('pino') as typeof import('pino'));
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -83,20 +90,24 @@ export function createLogger(tag: string, write: (line: string) => void = writeS
 function make(tag: string, write: (line: string) => void, context: LogContext): Logger {
   const format = logFormat();
   const destination = { write: (record: string) => write(format === 'json' ? record : asText(record)) };
-  const logger: Pino = pino(
-    {
-      level: 'trace', // the level is checked at each record (below): --quiet and --verbose set it after the loggers exist
-      base: { tag },
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      // the context object is shared with children, so a job id learnt later reaches every one of them
-      mixin: () => ({ ...context }),
-    },
-    destination,
-  );
+  let logger: Pino | undefined;
+  const made = (): Pino => {
+    const { pino, stdTimeFunctions } = loadPino();
+    return pino(
+      {
+        level: 'trace', // the level is checked at each record (below): --quiet and --verbose set it after the loggers exist
+        base: { tag },
+        timestamp: stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        // the context object is shared with children, so a job id learnt later reaches every one of them
+        mixin: () => ({ ...context }),
+      },
+      destination,
+    );
+  };
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order[level] < threshold()) return;
-    logger[level](fields ?? {}, msg);
+    (logger ??= made())[level](fields ?? {}, msg);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
