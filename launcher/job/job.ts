@@ -1,17 +1,13 @@
 // The job pipeline: check everything, probe the input, run attempts of the styling step until one
 // succeeds (or the rerun policy gives up), then gather the chunks into the output.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
-import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
 import { freeBytes } from '../../common/free-space.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import type { Logger } from '../../common/log.js';
-import { openChunkStore } from '../../common/storage/open-store.js';
-import type { ChunkStore } from '../../common/storage/storage.js';
 import { loadModelChecked } from '../../models/contract.js';
 import { ModelContractError } from '../../models/errors.js';
 import { runAttempts, type AttemptSummary } from '../coordinator/rerun-loop.js';
@@ -23,22 +19,19 @@ import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
-import { readJobRecord, writeJobRecord, type JobRecord } from '../job-store/job-record.js';
+import type { JobRecord } from '../job-store/job-record.js';
+import { JobFolder } from '../job-store/job-folder.js';
 import { applyHistoryEvent, closeHistory, emptyHistory } from './job-history.js';
-import { renderReport } from './report.js';
 import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/coordinator-record.js';
 import { finishCommand } from '../job-store/resume-command.js';
-import { Journal, planGather } from '../job-store/journal.js';
+import { planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkWorkRoot, checkWorkStore } from './work-dir.js';
-import { BlobJobMirror } from '../job-store/blob-job-mirror.js';
-import { BlobChunkStore } from '../../common/storage/blob-chunk-store.js';
-import { childLocation, usesAccountKey } from '../../common/storage/blob-location.js';
+import { usesAccountKey } from '../../common/storage/blob-location.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { LocalSpawner, resolveEntry } from '../spawn/local.js';
 import { HostSpawner, SshSpawner } from '../spawn/ssh.js';
 import type { RankSpawner } from '../spawn/spawner.js';
-import { keepVerifiedChunks } from '../job-store/keep-verified.js';
 import { checkDevice, cudaEnvironment } from './device-check.js';
 import { cudaSearchFolders, findCudaLibraries } from '../../common/cuda-libraries.js';
 import { machineFacts } from '../../common/device.js';
@@ -67,8 +60,6 @@ export interface JobSummary {
   reportPath: string;
 }
 
-/** What a succeeded job's folder keeps (without --keep-work): its record and its report. */
-const keptAfterSuccess = new Set(['job.json', 'report.html']);
 
 /** How to start: a new job (with the raw options to record), or the resumption of an earlier one. */
 /** A new job (its id made at random, or given: an engine job's id is a hash of what it is), or a resumed one. */
@@ -156,49 +147,14 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
 
   const jobId = start.jobId ?? randomBytes(4).toString('hex');
   log.setContext({ job: jobId });
-  const workDir = join(opts.workRoot, jobId);
-  // a Blob --work-dir keeps the record, journal and chunks there; workDir is then their local cache
-  const mirror = opts.workStore && new BlobJobMirror(childLocation(opts.workStore, jobId), workDir, log);
-  const journal = new Journal(join(workDir, 'journal.jsonl'), mirror ? () => mirror.push('journal.jsonl') : undefined);
   // the job's timeline, for job.json and the report, from its events
   let history = emptyHistory();
   events.on((e) => (history = applyHistoryEvent(history, e, Date.now() - started)));
-  let record: JobRecord;
-  let store: ChunkStore;
-  try {
-    store = opts.workStore ? new BlobChunkStore(childLocation(opts.workStore, `${jobId}/chunks`), join(workDir, 'chunks')) : openChunkStore(join(workDir, 'chunks'));
-    // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
-    record = start.kind === 'new'
-      ? { jobId, createdAt: new Date().toISOString(), options: { ...start.raw, chunkFrames }, state: 'running' }
-      : resumedRecord(readJobRecord(opts.workRoot, jobId));
-    writeJobRecord(workDir, record);
-    mirror?.push('job.json');
-    if (start.kind === 'resume') await keepVerifiedChunks(journal, store, log);
-    await mirror?.flush();
-  } catch (e) {
-    if (start.kind === 'new') {
-      // a job that never started leaves nothing
-      rmSync(workDir, { recursive: true, force: true });
-      await mirror?.remove().catch(() => {});
-    }
-    if (isNoSpace(e)) throw new NoSpaceError(opts.workRoot, 'free some space or choose another --work-dir', { cause: e });
-    throw e;
-  }
-  const recordPath = mirror ? `${mirror.name}/job.json` : join(workDir, 'job.json');
-  const reportPath = join(workDir, 'report.html');
-  /** job.json with how the job ended, and its report: written at the end of every job that started, kept after success. */
-  const finish = (state: 'succeeded' | 'failed', extra: Partial<JobRecord>) => {
-    try {
-      const ended: JobRecord = { ...record, state, endedAt: new Date().toISOString(), output: output.name, history: closeHistory(history, Date.now() - started), ...extra };
-      writeJobRecord(workDir, ended);
-      writeFileSync(reportPath, renderReport(ended));
-      mirror?.push('job.json');
-      mirror?.push('report.html');
-    } catch (e) {
-      log.warn(`could not write the job's record and report in ${workDir}: ${(e as Error).message}`);
-    }
-  };
-  events.emit({ kind: 'job-started', jobId, workDir: mirror?.name ?? workDir, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
+  // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
+  const folder = await JobFolder.open(opts, jobId, start.kind === 'new' ? { kind: 'new', options: { ...start.raw, chunkFrames } } : start, log);
+  const { dir: workDir, journal, store } = folder;
+  const end = (ended: Pick<JobRecord, 'state'> & Partial<JobRecord>) => folder.end({ output: output.name, history: closeHistory(history, Date.now() - started), ...ended });
+  events.emit({ kind: 'job-started', jobId, workDir: folder.name, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });
   const short = spaceWarning(opts.workRoot, freeBytes(workDir), chunkBytesEstimate(opts.chunkCodec, info.width, info.height, total - journal.committedFrames()), opts.chunkCodec);
   if (short) log.warn(short);
 
@@ -239,25 +195,21 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     const gatherMs = Date.now() - gatherStarted;
     events.emit({ kind: 'gathered', output: output.name, gatherMs });
     const wallMs = Date.now() - started;
-    finish('succeeded', { figures: { frames: total, wallMs, framesPerSecond: total / Math.max(wallMs / 1000, 1e-3), barrierMs: run.result.barrierMs, stylingMs: gatherStarted - started, gatherMs } });
-    if (!opts.keepWork) {
-      // the chunks and the journal go; the record and the report stay
-      for (const name of readdirSync(workDir)) if (!keptAfterSuccess.has(name)) rmSync(join(workDir, name), { recursive: true, force: true });
-      await mirror?.removeWork();
-    }
+    end({ state: 'succeeded', figures: { frames: total, wallMs, framesPerSecond: total / Math.max(wallMs / 1000, 1e-3), barrierMs: run.result.barrierMs, stylingMs: gatherStarted - started, gatherMs } });
+    if (!opts.keepWork) await folder.removeWork();
     return {
       jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs, barrierMs: run.result.barrierMs ?? 0,
-      stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result, recordPath, reportPath,
+      stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result, recordPath: folder.recordPath, reportPath: folder.reportPath,
     };
   } catch (e) {
     output.discard(tmpOutput);
     const error = signal?.aborted && !(e instanceof StylerunError) ? new InterruptedError(abortSignalName(signal), `; finish it with ${finishCommand(jobId, opts)}`) : e;
-    finish('failed', { error: (error as Error).message.split('\n')[0] });
+    end({ state: 'failed', error: (error as Error).message.split('\n')[0] });
     throw error;
   } finally {
     removeCoordinatorRecord(workDir);
     await endpoints.close();
-    await mirror?.flush();
+    await folder.flush();
   }
 }
 
@@ -273,12 +225,6 @@ async function placement(opts: JobOptions): Promise<string[]> {
   const localNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
   // a local rank's host is this machine's name, whatever the hostfile calls it
   return hosts.map((h) => (isLocalHost(h, localNames) ? hostname() : h));
-}
-
-/** A resumed job's record while it runs again: the last run's timeline joins the earlier ones. */
-function resumedRecord(r: JobRecord): JobRecord {
-  const { history, endedAt: _endedAt, error: _error, figures: _figures, ...rest } = r;
-  return { ...rest, state: 'running', earlierRuns: [...(r.earlierRuns ?? []), ...(history ? [history] : [])] };
 }
 
 /** This machine's ranks as children, other hosts' over the launch agent (only what a caller gives no spawner for). */
