@@ -54,22 +54,28 @@ describe('the coordinator Status call', () => {
     const model = join(dir, 'invert.onnx');
     writeFileSync(model, invertModel());
     const work = join(dir, 'work');
-    const { child, done } = startCli(['-n', '2', '--input', join(dataDir, 'video', 'bottle-detection.mp4'), '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', work], { cwd: dir });
+    // rank 1 stops (SIGSTOP) late in its share and, with a long heartbeat timeout, the job waits for it: it is
+    // still running whenever the calls below come, however busy the machine
+    const { child, done } = startCli(['-n', '2', '--input', join(dataDir, 'video', 'bottle-detection.mp4'), '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', work, '--heartbeat-timeout', '600'], {
+      cwd: dir, env: { STYLERUN_FAULT: 'rank=1,attempt=1,after=450,action=hang' },
+    });
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     while (!/barrier passed/.test(stderr)) await new Promise((r) => setTimeout(r, 100));
     const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(stderr)![1]!;
-    const lines = await runCli(['status', '--work-dir', work], { cwd: dir }); // the only running job
-    const json = await runCli(['status', jobId, '--work-dir', work, '--json'], { cwd: dir });
-    // from elsewhere: by the coordinator's address, with the job token in a file only its owner may read
+    // from elsewhere too: by the coordinator's address, with the job token in a file only its owner may read
     const coordinator = JSON.parse(readFileSync(join(work, jobId, 'coordinator.json'), 'utf8')) as { address: string; jobToken: string };
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, `${coordinator.jobToken}\n`, { mode: 0o600 });
     const wrongFile = join(dir, 'wrong-token');
     writeFileSync(wrongFile, '0'.repeat(coordinator.jobToken.length), { mode: 0o600 });
-    const byAddress = await runCli(['status', '--coordinator', coordinator.address], { cwd: dir, env: { STYLERUN_JOB_TOKEN_FILE: tokenFile } });
-    const refused = await runCli(['status', '--coordinator', coordinator.address], { cwd: dir, env: { STYLERUN_JOB_TOKEN_FILE: wrongFile } });
-    const noToken = await runCli(['status', '--coordinator', coordinator.address], { cwd: dir });
+    const [lines, json, byAddress, refused, noToken] = await Promise.all([
+      runCli(['status', '--work-dir', work], { cwd: dir }), // the only running job
+      runCli(['status', jobId, '--work-dir', work, '--json'], { cwd: dir }),
+      runCli(['status', '--coordinator', coordinator.address], { cwd: dir, env: { STYLERUN_JOB_TOKEN_FILE: tokenFile } }),
+      runCli(['status', '--coordinator', coordinator.address], { cwd: dir, env: { STYLERUN_JOB_TOKEN_FILE: wrongFile } }),
+      runCli(['status', '--coordinator', coordinator.address], { cwd: dir }),
+    ]);
     child.kill('SIGINT');
     await done;
     expect(lines.code, lines.stderr).toBe(0);

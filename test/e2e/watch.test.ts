@@ -41,10 +41,12 @@ describe('stylerun watch over a Blob container', () => {
 
   it('runs each upload once over two watchers, one killed mid-job, parks the poison, and keeps secrets out of its records', async () => {
     const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString };
+    // the jobs' folders are in Blob storage too, and each watcher runs in a folder of its own: a job the killed
+    // watcher began is resumed by the other from Blob storage alone
     const args = ['watch', 'az://uploads/in', '--styled', 'az://styled', '--ops', 'az://ops', '--interval', '1', '--max-failures', '2', '--claim-seconds', '15',
-      '-n', '1', '--model', model, '--chunk-frames', '5', '--work-dir', join(dir, 'work')];
-    const a = startCli(args, { cwd: dir, env });
-    const b = startCli(args, { cwd: dir, env });
+      '-n', '1', '--model', model, '--chunk-frames', '5', '--work-dir', 'az://ops/jobs'];
+    const a = startCli(args, { cwd: mkdtempSync(join(dir, 'watcher-a-')), env });
+    const b = startCli(args, { cwd: mkdtempSync(join(dir, 'watcher-b-')), env });
     // watcher A dies (SIGKILL: no chance to release its claim) a second into its first job
     let aErr = '';
     await new Promise<void>((resolve) => {
@@ -74,6 +76,10 @@ describe('stylerun watch over a Blob container', () => {
     expect((await names('ops', 'done/')).length).toBe(good.length);
     // the killed watcher's upload was taken over once its claim ran out, and resumed from its committed chunks
     expect(rb.stderr).toMatch(new RegExp(`${killedUpload.replace('.', '\\.')}: job [0-9a-f]{8} \\(resuming\\)`));
+    // every job's record stayed in Blob storage, succeeded
+    const jobRecords = (await names('ops', 'jobs/')).filter((n) => n.endsWith('/job.json'));
+    expect(jobRecords.length).toBe(good.length);
+    for (const n of jobRecords) expect(JSON.parse((await azurite.service.getContainerClient('ops').getBlobClient(n).downloadToBuffer()).toString())).toMatchObject({ state: 'succeeded' });
     // the poison: tried twice each, then moved aside with its error; the others never waited on them
     expect(await names('ops', 'parked/')).toEqual(['parked/in/poison-text.mp4', 'parked/in/poison-text.mp4.json', 'parked/in/poison-truncated.mp4', 'parked/in/poison-truncated.mp4.json']);
     const record = JSON.parse((await azurite.service.getContainerClient('ops').getBlobClient('parked/in/poison-text.mp4.json').downloadToBuffer()).toString());
