@@ -151,16 +151,19 @@ async function welcome(w: Welcome__Output): Promise<void> {
     modelPath = join(scratchDir('model'), 'model.onnx');
     await downloadServed(w.model_path, token, coordinatorCert, modelPath);
   }
+  const gpu = gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1);
   stylizer = await Stylizer.load(
     {
       modelPath, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
-      gpu: gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1),
+      gpu,
     },
     log,
   );
   const fault = dueFault(faults, rank, attempt, beforeReady);
   if (fault) fire(fault);
-  link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note, precision: stylizer.precision } });
+  // CUDA runs on the GPU this rank took; the other providers name no device of their own
+  const device = stylizer.executionProvider === 'cuda' && gpu !== undefined ? `cuda:${gpu}` : stylizer.executionProvider;
+  link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note, precision: stylizer.precision, device } });
 }
 
 function fail(e: Error): void {

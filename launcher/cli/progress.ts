@@ -61,7 +61,7 @@ export function applyProgressEvent(v: ProgressView, e: JobEvent, nowMs: number):
       };
     case 'rank-state':
       if (e.attempt !== v.attempt) return v;
-      return row(e.rank, (r) => ({ ...r, host: e.host || r.host, state: e.state, provider: e.executionProvider ?? r.provider }));
+      return row(e.rank, (r) => ({ ...r, host: e.host || r.host, state: e.state, provider: deviceOf(e) ?? r.provider }));
     case 'barrier-passed':
       return { ...v, since: v.since ?? { atMs: nowMs, doneFrames: v.doneFrames }, ranks: v.ranks.map((r) => (r.state === 'ready' ? { ...r, state: 'working' } : r)) };
     case 'progress':
@@ -74,6 +74,12 @@ export function applyProgressEvent(v: ProgressView, e: JobEvent, nowMs: number):
     default:
       return v;
   }
+}
+
+/** A ready rank's device as its line shows it: "cuda:1 fp16" where the graph was converted, "cpu". */
+function deviceOf(e: { executionProvider?: string; device?: string }): string | undefined {
+  if (!e.device) return e.executionProvider;
+  return e.executionProvider?.endsWith(' fp16') ? `${e.device} fp16` : e.device;
 }
 
 /** Frames per second since styling began in this run, and the seconds left at that pace (undefined until known). */

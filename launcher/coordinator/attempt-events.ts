@@ -6,7 +6,7 @@ import type { RankTimes } from './rank-messages.js';
 /** Something that happened during one attempt. */
 export type AttemptEvent =
   /** a rank loaded its model and waits at the barrier */
-  | { kind: 'rank-ready'; attempt: number; rank: number; host: string; pid?: number; executionProvider: string; loadMs: number }
+  | { kind: 'rank-ready'; attempt: number; rank: number; host: string; pid?: number; executionProvider: string; device: string; loadMs: number }
   /** the first model note a rank of the attempt gave (what the model is, how it was loaded) */
   | { kind: 'model-note'; attempt: number; note: string }
   /** every rank was ready: assignments went out `ms` after the attempt started */

@@ -132,7 +132,7 @@ export class Attempt {
       case 'ready':
         this.plan.onEvent?.({
           kind: 'rank-ready', attempt: this.plan.attempt, rank: r.rank, host: r.host, pid: r.process?.remote ? undefined : r.process?.pid,
-          executionProvider: r.executionProvider, loadMs: o.loadMs,
+          executionProvider: r.executionProvider, device: o.device, loadMs: o.loadMs,
         });
         if (o.modelNote !== undefined) {
           this.modelNote = o.modelNote;

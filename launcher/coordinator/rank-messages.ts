@@ -41,7 +41,7 @@ export type MessageOutcome =
   /** the rank joined this attempt: welcome it */
   | { kind: 'joined' }
   /** the rank loaded its model in time; `modelNote` is set when it is the first note of the attempt */
-  | { kind: 'ready'; loadMs: number; modelNote?: string }
+  | { kind: 'ready'; loadMs: number; device: string; modelNote?: string }
   /** frames done changed in a way worth reporting */
   | { kind: 'progress' }
   /** a committed chunk to verify */
@@ -94,7 +94,7 @@ export function recordMessage(r: Readonly<RankRecord>, e: ServerEvent, ctx: Mess
       return {
         // the provider as reported everywhere (summary, log, Status), e.g. "cuda fp16" when the graph was converted
         update: { ...seen, ready: true, executionProvider: ready.precision === 'fp16' ? `${ready.execution_provider} fp16` : ready.execution_provider },
-        outcome: { kind: 'ready', loadMs: ready.load_ms, ...(ctx.modelNote ? {} : { modelNote: ready.model_note }) },
+        outcome: { kind: 'ready', loadMs: ready.load_ms, device: ready.device || ready.execution_provider, ...(ctx.modelNote ? {} : { modelNote: ready.model_note }) },
       };
     }
     case 'heartbeat':

@@ -134,7 +134,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         },
         onEvent: (e) => {
           if (e.kind === 'rank-ready') {
-            events.emit({ kind: 'rank-state', attempt, rank: e.rank, host: e.host, state: 'ready', pid: e.pid, executionProvider: e.executionProvider, loadMs: e.loadMs });
+            events.emit({ kind: 'rank-state', attempt, rank: e.rank, host: e.host, state: 'ready', pid: e.pid, executionProvider: e.executionProvider, device: e.device, loadMs: e.loadMs });
           } else if (e.kind === 'rank-failed') {
             events.emit({ kind: 'rank-state', attempt, rank: e.failure.rank, host: e.failure.host, state: 'failed', reason: describeFailure(e.failure) });
           } else events.emit(e);

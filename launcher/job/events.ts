@@ -15,7 +15,8 @@ export type JobEvent =
       /** Each rank's share: its first and last frame, and how many frames (its range may hold committed chunks' gaps). */
       shares: { first: number; last: number; frames: number }[];
     }
-  | { kind: 'rank-state'; attempt: number; rank: number; host: string; state: 'ready' | 'failed'; pid?: number; executionProvider?: string; loadMs?: number; reason?: string }
+  /** device: where a ready rank runs ("cpu", "webgpu", "cuda:N") */
+  | { kind: 'rank-state'; attempt: number; rank: number; host: string; state: 'ready' | 'failed'; pid?: number; executionProvider?: string; device?: string; loadMs?: number; reason?: string }
   | { kind: 'rank-done'; attempt: number; times: RankTimes }
   | { kind: 'model-note'; attempt: number; note: string }
   | { kind: 'barrier-passed'; attempt: number; ranks: number; ms: number }

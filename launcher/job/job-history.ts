@@ -8,8 +8,9 @@ export interface RankLane {
   rank: number;
   host: string;
   pid?: number;
-  /** The provider it ran on, e.g. "cpu", "cuda fp16". */
+  /** The provider it ran on, e.g. "cpu", "cuda fp16", and its device: "cpu", "webgpu", "cuda:N" (its GPU). */
   provider?: string;
+  device?: string;
   /** When it said ready (model loaded), and how long the load took. */
   readyMs?: number;
   loadMs?: number;
@@ -83,7 +84,7 @@ export function applyHistoryEvent(h: JobHistory, e: JobEvent, atMs: number): Job
     case 'rank-state':
       return withLane(e.attempt, e.rank, e.host, (l) =>
         e.state === 'ready'
-          ? { ...l, host: e.host, pid: e.pid, provider: e.executionProvider, readyMs: atMs, loadMs: e.loadMs }
+          ? { ...l, host: e.host, pid: e.pid, provider: e.executionProvider, device: e.device, readyMs: atMs, loadMs: e.loadMs }
           : l.failedMs === undefined ? { ...l, host: e.host || l.host, failedMs: atMs, failure: e.reason } : l);
     case 'barrier-passed':
       return withLast((a) => (a.attempt === e.attempt ? { ...a, barrierMs: atMs } : a));

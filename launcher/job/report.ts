@@ -87,9 +87,9 @@ function attemptsTable(runs: { attempts: AttemptHistory[] }[]): string {
 function ranksTable(attempts: AttemptHistory[]): string {
   const rows = attempts.flatMap((a) => a.lanes.map((l) => {
     const fps = l.frames && l.wallMs ? (l.frames / (l.wallMs / 1000)).toFixed(1) : '–';
-    return `<tr><td>${a.attempt}</td><td>${l.rank}</td><td>${esc(l.host)}</td><td>${esc(l.provider ?? '–')}</td><td>${sec(l.loadMs)}</td><td>${l.frames ?? '–'}</td><td>${sec(l.decodeMs)}</td><td>${sec(l.inferenceMs)}</td><td>${sec(l.encodeMs)}</td><td>${sec(l.wallMs)}</td><td>${fps}</td><td>${esc(l.failure && a.rootCauseRank !== undefined && a.rootCauseRank !== l.rank ? `stopped with the attempt (first seen as: ${l.failure})` : l.failure ?? '')}</td></tr>`;
+    return `<tr><td>${a.attempt}</td><td>${l.rank}</td><td>${esc(l.host)}</td><td>${esc(l.provider ?? '–')}</td><td>${esc(l.device ?? '–')}</td><td>${sec(l.loadMs)}</td><td>${l.frames ?? '–'}</td><td>${sec(l.decodeMs)}</td><td>${sec(l.inferenceMs)}</td><td>${sec(l.encodeMs)}</td><td>${sec(l.wallMs)}</td><td>${fps}</td><td>${esc(l.failure && a.rootCauseRank !== undefined && a.rootCauseRank !== l.rank ? `stopped with the attempt (first seen as: ${l.failure})` : l.failure ?? '')}</td></tr>`;
   }));
-  return `<h2>Ranks</h2><table class="ranks"><tr><th>attempt</th><th>rank</th><th>host</th><th>provider</th><th>model load</th><th>frames</th><th>decode busy</th><th>inference busy</th><th>encode busy</th><th>wall</th><th>frames/s</th><th>failure</th></tr>${rows.join('')}</table>`;
+  return `<h2>Ranks</h2><table class="ranks"><tr><th>attempt</th><th>rank</th><th>host</th><th>provider</th><th>device</th><th>model load</th><th>frames</th><th>decode busy</th><th>inference busy</th><th>encode busy</th><th>wall</th><th>frames/s</th><th>failure</th></tr>${rows.join('')}</table>`;
 }
 
 function laneSvg(a: AttemptHistory, l: RankLane, y: number, x: (ms: number) => number): string {

@@ -114,7 +114,7 @@ describe('the coordinator Status call', () => {
     const json = JSON.parse((await runCli(['status', jobId, '--work-dir', work, '--json'], { cwd: dir })).stdout) as { record: JobRecord };
     expect(json.record).toMatchObject({ jobId, state: 'succeeded', output: join(dir, 'out.mp4'), figures: { frames: 40 } });
     const lanes = json.record.history!.attempts[0]!.lanes;
-    expect(lanes.map((l) => [l.rank, l.provider, l.frames])).toEqual([[0, 'cpu', 20], [1, 'cpu', 20]]);
+    expect(lanes.map((l) => [l.rank, l.provider, l.device, l.frames])).toEqual([[0, 'cpu', 'cpu', 20], [1, 'cpu', 'cpu', 20]]);
     for (const l of lanes) {
       expect(l.readyMs).toBeLessThanOrEqual(json.record.history!.attempts[0]!.barrierMs!);
       expect(l.doneMs).toBeGreaterThanOrEqual(json.record.history!.attempts[0]!.barrierMs!);

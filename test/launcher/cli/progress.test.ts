@@ -23,14 +23,14 @@ describe('the progress view', () => {
       [0, { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 200, committedFrames: 0, resumed: false }],
       [10, attempt(1, 200)],
       [400, { kind: 'rank-state', attempt: 1, rank: 0, host: 'vm', state: 'ready', executionProvider: 'cpu' }],
-      [450, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'ready', executionProvider: 'cpu' }],
+      [450, { kind: 'rank-state', attempt: 1, rank: 1, host: 'gpu-vm', state: 'ready', executionProvider: 'cuda fp16', device: 'cuda:1' }],
       [500, { kind: 'barrier-passed', attempt: 1, ranks: 2, ms: 490 }],
       [2500, { kind: 'progress', attempt: 1, doneFrames: 50, totalFrames: 200, byRank: [30, 20] }],
     ];
     const v = events.reduce((view, [ms, e]) => applyProgressEvent(view, e, ms), emptyProgress());
     expect(v.ranks).toEqual([
       { rank: 0, host: 'vm', state: 'working', first: 0, last: 99, frames: 100, done: 30, provider: 'cpu' },
-      { rank: 1, host: 'vm', state: 'working', first: 100, last: 199, frames: 100, done: 20, provider: 'cpu' },
+      { rank: 1, host: 'gpu-vm', state: 'working', first: 100, last: 199, frames: 100, done: 20, provider: 'cuda:1 fp16' },
     ]);
     // 50 frames in the 2 s since the barrier: 25 frames/s, 150 left, 6 s
     expect(pace(v, 2500)).toEqual({ framesPerSecond: 25, etaSeconds: 6 });

@@ -39,7 +39,7 @@ describe('recordMessage', () => {
     ['a join', join(4)],
     ['a join with the wrong world size', join(3)],
     ['a heartbeat', message({ kind: 'heartbeat', heartbeat: { frames_done: 3 } })],
-    ['a ready that arrives too late', message({ kind: 'ready', ready: { execution_provider: 'cpu', load_ms: 1, model_note: '', precision: 'fp32' } })],
+    ['a ready that arrives too late', message({ kind: 'ready', ready: { execution_provider: 'cpu', load_ms: 1, model_note: '', precision: 'fp32', device: 'cpu' } })],
     ['a closed stream', { kind: 'closed', stream }],
     ['a message with no kind', message({})],
   ])('marks the rank as just heard from on %s', (_, e) => {
@@ -63,25 +63,25 @@ describe('recordMessage', () => {
   });
 
   it('marks a rank ready with its execution provider, and passes on the first model note of the attempt', () => {
-    const e = message({ kind: 'ready', ready: { execution_provider: 'cuda', load_ms: 812.6, model_note: 'candy, 1 input', precision: 'fp32' } });
+    const e = message({ kind: 'ready', ready: { execution_provider: 'cuda', load_ms: 812.6, model_note: 'candy, 1 input', precision: 'fp32', device: 'cuda:1' } });
     expect(recordMessage(record({ joined: true }), e, ctx())).toEqual({
       update: { lastSeenMs: nowMs, ready: true, executionProvider: 'cuda' },
-      outcome: { kind: 'ready', loadMs: 812.6, modelNote: 'candy, 1 input' },
+      outcome: { kind: 'ready', loadMs: 812.6, device: 'cuda:1', modelNote: 'candy, 1 input' },
     });
   });
 
   it('names the provider with fp16 when the rank runs its model converted', () => {
-    const e = message({ kind: 'ready', ready: { execution_provider: 'cuda', load_ms: 9, model_note: '', precision: 'fp16' } });
+    const e = message({ kind: 'ready', ready: { execution_provider: 'cuda', load_ms: 9, model_note: '', precision: 'fp16', device: 'cuda:0' } });
     expect(recordMessage(record({ joined: true }), e, ctx()).update).toMatchObject({ executionProvider: 'cuda fp16' });
   });
 
   it('passes on no model note once another rank has given one', () => {
-    const e = message({ kind: 'ready', ready: { execution_provider: 'cpu', load_ms: 5, model_note: 'candy, 1 input', precision: 'fp32' } });
-    expect(recordMessage(record({ joined: true }), e, ctx({ modelNote: 'mosaic' })).outcome).toEqual({ kind: 'ready', loadMs: 5 });
+    const e = message({ kind: 'ready', ready: { execution_provider: 'cpu', load_ms: 5, model_note: 'candy, 1 input', precision: 'fp32', device: 'cpu' } });
+    expect(recordMessage(record({ joined: true }), e, ctx({ modelNote: 'mosaic' })).outcome).toEqual({ kind: 'ready', loadMs: 5, device: 'cpu' });
   });
 
   it.each<GroupState>(['init', 'running', 'stopping', 'failed', 'succeeded'])('ignores a ready that arrives when the group is %s', (groupState) => {
-    const e = message({ kind: 'ready', ready: { execution_provider: 'cpu', load_ms: 5, model_note: 'x', precision: 'fp32' } });
+    const e = message({ kind: 'ready', ready: { execution_provider: 'cpu', load_ms: 5, model_note: 'x', precision: 'fp32', device: 'cpu' } });
     expect(recordMessage(record({ joined: true }), e, ctx({ groupState }))).toEqual({ update: { lastSeenMs: nowMs }, outcome: { kind: 'none' } });
   });
 

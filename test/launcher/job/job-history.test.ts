@@ -15,7 +15,7 @@ describe('the job timeline', () => {
       [0, { kind: 'job-started', jobId: 'j', workDir: '/w', totalFrames: 40, committedFrames: 0, resumed: false }],
       [10, { kind: 'attempt-started', attempt: 1, maxAttempts: 4, ranks: 2, framesToStyle: 40, totalFrames: 40, framesRedone: 0, leftOutSlots: [], shares: [] }],
       [400, { kind: 'rank-state', attempt: 1, rank: 1, host: 'vm', state: 'ready', pid: 7, executionProvider: 'cpu', loadMs: 300 }],
-      [500, { kind: 'rank-state', attempt: 1, rank: 0, host: 'vm', state: 'ready', pid: 6, executionProvider: 'cpu', loadMs: 350 }],
+      [500, { kind: 'rank-state', attempt: 1, rank: 0, host: 'vm', state: 'ready', pid: 6, executionProvider: 'cpu', device: 'cpu', loadMs: 350 }],
       [510, { kind: 'barrier-passed', attempt: 1, ranks: 2, ms: 500 }],
       [900, { kind: 'chunk-committed', attempt: 1, rank: 0, start: 0, count: 10, committedFrames: 10 }],
       [1400, { kind: 'rank-done', attempt: 1, times: times(0) }],
@@ -27,7 +27,7 @@ describe('the job timeline', () => {
     const a = h.attempts[0]!;
     expect(a).toMatchObject({ attempt: 1, startedMs: 10, barrierMs: 510, endedMs: 1510, state: 'succeeded' });
     expect(a.lanes.map((l) => l.rank)).toEqual([0, 1]);
-    expect(a.lanes[0]).toMatchObject({ host: 'vm', pid: 6, provider: 'cpu', readyMs: 500, loadMs: 350, doneMs: 1400, frames: 20, inferenceMs: 900, chunks: [{ atMs: 900, start: 0, count: 10 }] });
+    expect(a.lanes[0]).toMatchObject({ host: 'vm', pid: 6, provider: 'cpu', device: 'cpu', readyMs: 500, loadMs: 350, doneMs: 1400, frames: 20, inferenceMs: 900, chunks: [{ atMs: 900, start: 0, count: 10 }] });
     expect(h).toMatchObject({ totalFrames: 40, gatherStartedMs: 1510, gatherMs: 290 });
   });
 

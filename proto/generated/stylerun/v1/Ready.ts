@@ -6,6 +6,7 @@ export interface Ready {
   'load_ms'?: (number | string);
   'model_note'?: (string);
   'precision'?: (string);
+  'device'?: (string);
 }
 
 export interface Ready__Output {
@@ -13,4 +14,5 @@ export interface Ready__Output {
   'load_ms': (number);
   'model_note': (string);
   'precision': (string);
+  'device': (string);
 }
