@@ -14,8 +14,8 @@ import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
 import { readJobRecord, resumable } from '../job-store/job-record.js';
-import { pullBlobJob } from '../job-store/blob-job-mirror.js';
-import { isBlobLocation, parseBlobLocation } from '../../common/storage/blob-location.js';
+import { fetchBlobRecord, pullBlobJob } from '../job-store/blob-job-mirror.js';
+import { isBlobLocation, parseBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
 import { engineIdentity, runUnderEngine } from './engine-run.js';
 import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from '../spawn/local.js';
@@ -111,9 +111,16 @@ async function main(argv: string[]): Promise<number> {
         .option('json', { type: 'boolean', describe: 'the same, as JSON' }),
       async (a) => {
         if (a.coordinator && a.job) throw new UsageError('give either a job id or --coordinator, not both');
+        const workDir = a['work-dir'] as string | undefined;
+        // a Blob --work-dir's record is fetched first: the job may have run on another machine
+        if (!a.coordinator && a.job && workDir && isBlobLocation(workDir) && /^[0-9a-f]{8}$/.test(a.job)) {
+          if (!(await fetchBlobRecord(parseBlobLocation(workDir, '--work-dir'), a.job, join(workRoot({ workDir } as RawOptions), a.job), log))) {
+            throw new UsageError(`no job ${a.job} in ${redactLocation(workDir)}`);
+          }
+        }
         const { reply, notRunning, record } = a.coordinator
           ? { reply: await coordinatorStatus(a.coordinator, process.env), notRunning: undefined, record: undefined }
-          : await jobStatus(workRoot({ workDir: a['work-dir'] as string | undefined } as RawOptions), a.job);
+          : await jobStatus(workRoot({ workDir } as RawOptions), a.job);
         if (a.json) process.stdout.write(`${JSON.stringify(reply ?? { not_running: notRunning, record })}\n`);
         else process.stdout.write(`${reply ? formatStatus(reply) : notRunning}\n`);
       })

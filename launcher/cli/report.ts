@@ -4,8 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import type { Logger } from '../../common/log.js';
-import { isBlobLocation, parseBlobLocation } from '../../common/storage/blob-location.js';
-import { pullBlobJob } from '../job-store/blob-job-mirror.js';
+import { isBlobLocation, parseBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
+import { fetchBlobRecord } from '../job-store/blob-job-mirror.js';
 import { readJobRecord } from '../job-store/job-record.js';
 import { renderReport } from '../job/report.js';
 import { workRoot, type RawOptions } from './options.js';
@@ -14,8 +14,11 @@ import { workRoot, type RawOptions } from './options.js';
 export async function reportCommand(jobId: string, workDir: string | undefined, output: string | undefined, log: Logger): Promise<string> {
   const raw = { workDir } as RawOptions;
   const root = workRoot(raw);
-  if (workDir && isBlobLocation(workDir)) await pullBlobJob(parseBlobLocation(workDir, '--work-dir'), jobId, join(root, jobId), log);
-  else if (!/^[0-9a-f]{8}$/.test(jobId) || !existsSync(join(root, jobId, 'job.json'))) throw new UsageError(`no job ${jobId} in ${root} (check --work-dir)`);
+  const valid = /^[0-9a-f]{8}$/.test(jobId);
+  const found = valid && (workDir && isBlobLocation(workDir)
+    ? await fetchBlobRecord(parseBlobLocation(workDir, '--work-dir'), jobId, join(root, jobId), log)
+    : existsSync(join(root, jobId, 'job.json')));
+  if (!found) throw new UsageError(`no job ${jobId} in ${workDir && isBlobLocation(workDir) ? redactLocation(workDir) : root} (check --work-dir)`);
   const path = output ? resolve(output) : join(root, jobId, 'report.html');
   writeFileSync(path, renderReport(readJobRecord(root, jobId)));
   return path;

@@ -4,10 +4,12 @@
 // Blob storage alone. Copies go one at a time, the newest content of each file winning; one lost with a
 // launcher that died costs only chunks restyled (a chunk the journal does not vouch for is redone).
 import type { ContainerClient, RestError } from '@azure/storage-blob';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../common/log.js';
 import { UsageError } from '../../common/errors/usage-error.js';
+import { writeWhole } from '../../common/write-whole.js';
 import { blobPrefix, childLocation, containerClient, describeBlob, type BlobLocation } from '../../common/storage/blob-location.js';
 
 /** The job's files that live in Blob storage beside its chunks. */
@@ -30,9 +32,9 @@ export class BlobJobMirror {
     return describeBlob(this.at);
   }
 
-  /** Downloads the job's record and journal into the local folder; false when the job has no record there. */
-  async pull(): Promise<boolean> {
-    for (const file of ['job.json', 'journal.jsonl'] as const) {
+  /** Downloads the job's record (and journal) into the local folder; false when the job has no record there. */
+  async pull(files: readonly MirroredFile[] = ['job.json', 'journal.jsonl']): Promise<boolean> {
+    for (const file of files) {
       try {
         await this.container.getBlobClient(`${this.prefix}${file}`).downloadToFile(join(this.localDir, file));
       } catch (e) {
@@ -108,4 +110,22 @@ export async function pullBlobJob(at: BlobLocation, jobId: string, localDir: str
     throw new UsageError(`no job ${jobId} to resume: ${name} cannot be read (${(e as RestError).statusCode ?? (e as Error).name})`);
   }
   if (!found) throw new UsageError(`no job ${jobId} to resume: ${name}/job.json is missing (check --work-dir)`);
+}
+
+/**
+ * For `stylerun status` and `report`: job `jobId`'s record from a Blob --work-dir, into `localDir` (its cache),
+ * unless the job runs on this machine (its coordinator.json is there, and the local record is the live one). The
+ * journal is never fetched here: a running job's launcher appends to its own. False when there is no record.
+ */
+export async function fetchBlobRecord(at: BlobLocation, jobId: string, localDir: string, log: Pick<Logger, 'warn'>): Promise<boolean> {
+  if (existsSync(join(localDir, 'coordinator.json'))) return true;
+  const staging = mkdtempSync(join(tmpdir(), 'stylerun-record-'));
+  try {
+    if (!(await new BlobJobMirror(childLocation(at, jobId), staging, log).pull(['job.json']))) return false;
+    mkdirSync(localDir, { recursive: true });
+    writeWhole(join(localDir, 'job.json'), readFileSync(join(staging, 'job.json'), 'utf8'));
+    return true;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }

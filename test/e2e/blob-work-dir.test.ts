@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { runCli, startCli } from '../support/cli.js';
 import { startAzurite, type Azurite } from '../../scripts/azurite/azurite.js';
 import type { JobRecord } from '../../launcher/job-store/job-record.js';
 import { frameHashes, makeIndexedVideo, readIndices } from '../support/media.js';
+import { argvLeaks } from '../support/argv-scan.js';
 
 // --work-dir in Blob storage: the job's record, journal and chunks live under its prefix, and ranks upload
 // their chunks there themselves with a SAS per chunk that the launcher makes. A real Azurite, no SDK mocks.
@@ -70,6 +71,16 @@ describe('--work-dir in Blob storage', () => {
     expect(r.stdout).toContain(`record ${azurite.endpoint}/ops/clean/${jobId}/job.json;`);
     expect(await blobs('clean/')).toEqual([`clean/${jobId}/job.json`, `clean/${jobId}/report.html`]);
     expect(JSON.parse(await text(`clean/${jobId}/job.json`))).toMatchObject({ state: 'succeeded', figures: { frames } });
+    // another machine (another folder) answers status and writes the report from Blob storage alone
+    const elsewhere = mkdtempSync(join(dir, 'elsewhere-'));
+    const status = await runCli(['status', jobId, '--work-dir', 'az://ops/clean'], { cwd: elsewhere, env });
+    expect(status.stdout).toMatch(new RegExp(`^job ${jobId} succeeded at \\S+: ${out}, ${frames} frames in `));
+    const report = join(elsewhere, 'report.html');
+    const written = await runCli(['report', jobId, '--work-dir', 'az://ops/clean', '--output', report], { cwd: elsewhere, env });
+    expect([written.code, written.stdout.trim()]).toEqual([0, report]);
+    expect(readFileSync(report, 'utf8')).toMatch(/<g class="lane" data-attempt="1" data-rank="1">/);
+    const none = await runCli(['status', '0badc0de', '--work-dir', 'az://ops/clean'], { cwd: elsewhere, env });
+    expect([none.code, none.stderr.trim()]).toEqual([2, 'stylerun: error: no job 0badc0de in az://ops/clean']);
   }, 120_000);
 
   it('resumes on a machine that never saw the job, from Blob storage alone, restyling no committed chunk', async () => {
@@ -105,21 +116,11 @@ describe('--work-dir in Blob storage', () => {
     const started = startCli(['-n', '2', '--input', video, '--output', out, '--model', model, '--chunk-frames', '10', '--work-dir', `${azurite.endpoint}/ops/sas?${sas}`, '--keep-work'], {
       cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' },
     });
-    const leaks = new Set<string>();
-    let running = true;
-    void started.done.then(() => (running = false));
-    while (running) {
-      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== started.child.pid)) {
-        try {
-          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-          if (argv.includes(signature) || argv.includes(encodeURIComponent(signature))) leaks.add(argv.replaceAll('\0', ' '));
-        } catch {}
-      }
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    // every process's command line but the one the user typed, while it runs
+    const leaks = await argvLeaks(() => [signature], started.done, started.child);
     const r = await started.done;
     expect(r.code, r.stderr).toBe(0);
-    expect([...leaks]).toEqual([]);
+    expect(leaks).toEqual([]);
     expect(r.stderr).toMatch(/rank \d sent chunk-/);
     const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(r.stderr)![1]!;
     const record = await text(`sas/${jobId}/job.json`);

@@ -6,6 +6,7 @@ import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli, startCli } from '../support/cli.js';
 import { startAzurite, type Azurite } from '../../scripts/azurite/azurite.js';
 import { frameHashes, makeIndexedVideo, readIndices } from '../support/media.js';
+import { argvLeaks } from '../support/argv-scan.js';
 
 // Inputs and outputs in Blob storage: a real Azurite (npm `azurite`) on a free port, no SDK mocks.
 describe('--input and --output in Blob storage', () => {
@@ -53,21 +54,10 @@ describe('--input and --output in Blob storage', () => {
       cwd: dir, env: { STYLERUN_LOG_LEVEL: 'debug' },
     });
     // while it runs: every process's command line but the launcher's own (which the user typed)
-    const leaks = new Set<string>();
-    let running = true;
-    void started.done.then(() => (running = false));
-    while (running) {
-      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== started.child.pid)) {
-        try {
-          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-          if (signatures.some((s) => argv.includes(s) || argv.includes(encodeURIComponent(s)))) leaks.add(argv.replaceAll('\0', ' '));
-        } catch {}
-      }
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    const leaks = await argvLeaks(() => signatures, started.done, started.child);
     const r = await started.done;
     expect(r.code, r.stderr).toBe(0);
-    expect([...leaks]).toEqual([]);
+    expect(leaks).toEqual([]);
     const records = readdirSync(work).map((id) => readFileSync(join(work, id, 'job.json'), 'utf8')).join('\n');
     for (const s of signatures) {
       for (const text of [r.stdout, r.stderr, records]) expect(text.includes(s) || text.includes(encodeURIComponent(s))).toBe(false);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { dataDir, runCli, startCli } from '../support/cli.js';
 import { readIndices, makeIndexedVideo, videoPts } from '../support/media.js';
+import { argvLeaks } from '../support/argv-scan.js';
 
 // A real sshd (Debian's openssh-server, installed by .ci/run) on a loopback port, reached as "rankhost"
 // through an ssh config: to the launcher, a host that is not this machine, so its ranks start over ssh.
@@ -83,29 +84,17 @@ describe.skipIf(!runnable)('ranks on a host reached over ssh', () => {
     });
     // while it runs: the job token is on no process's command line (ssh's, the ranks', ffmpeg's)
     let token: string | undefined;
-    const leaks = new Set<string>();
-    let running = true;
-    const watching = (async () => {
-      for (; running; await new Promise((r) => setTimeout(r, 50))) {
-        if (!token) {
-          const record = existsSync(work) ? readdirSync(work).map((id) => join(work, id, 'coordinator.json')).find((f) => existsSync(f)) : undefined;
-          if (record) token = JSON.parse(readFileSync(record, 'utf8')).jobToken as string;
-          continue;
-        }
-        for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-          try {
-            const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-            if (argv.includes(token)) leaks.add(argv);
-          } catch {} // gone already
-        }
+    const leaks = await argvLeaks(() => {
+      if (!token) {
+        const record = existsSync(work) ? readdirSync(work).map((id) => join(work, id, 'coordinator.json')).find((f) => existsSync(f)) : undefined;
+        if (record) token = JSON.parse(readFileSync(record, 'utf8')).jobToken as string;
       }
-    })();
+      return token ? [token] : [];
+    }, job.done);
     const r = await job.done;
-    running = false;
-    await watching;
     expect(r.code, r.stderr).toBe(0);
     expect(token).toMatch(/^[0-9a-f]{48}$/);
-    expect([...leaks]).toEqual([]);
+    expect(leaks).toEqual([]);
     // ranks 0 and 1 are on rankhost: their chunks came over PutChunk, and they left no scratch folder
     expect(r.stderr).toMatch(/rank 0 sent chunk-\d{9}-5\.mp4/);
     expect(r.stderr).toMatch(/rank 1 sent chunk-\d{9}-5\.mp4/);
