@@ -80,11 +80,12 @@ describe('the coordinator Status call', () => {
     await done;
     expect(lines.code, lines.stderr).toBe(0);
     expect(lines.stdout).toMatch(new RegExp(`^job ${jobId}: styling, attempt 1 \\(running\\), \\d+ of 1189 frames committed\n`));
-    expect(lines.stdout).toMatch(/\n {2}rank 0 {2}working +\S+ pid \d+ {2}frames \d+ {2}cpu {2}heartbeat \d+\.\d s ago\n {2}rank 1 /);
+    // however late the calls come on a busy machine: rank 0 working or done with its share, rank 1 (stopped) never done
+    expect(lines.stdout).toMatch(/\n {2}rank 0 {2}(working|done) +\S+ pid \d+ {2}frames \d+ {2}cpu {2}heartbeat \d+\.\d s ago\n {2}rank 1 {2}working /);
     const reply = JSON.parse(json.stdout) as StatusReply__Output;
     expect(reply).toMatchObject({ job_id: jobId, job_state: 'styling', total_frames: 1189 });
     expect(reply.ranks.map((r) => r.rank)).toEqual([0, 1]);
-    expect(reply.ranks.every((r) => Number(r.last_heartbeat_ms_ago) < 5_000)).toBe(true);
+    expect(Number(reply.ranks[0]!.last_heartbeat_ms_ago)).toBeLessThan(5_000); // rank 0 beats on, working or done
     expect(byAddress.code, byAddress.stderr).toBe(0);
     expect(byAddress.stdout).toMatch(new RegExp(`^job ${jobId}: styling, attempt 1 \\(running\\)`));
     expect([refused.code, refused.stderr.trim()]).toEqual([2, `stylerun: error: no answer from a coordinator at ${coordinator.address}: the job token was refused`]);
