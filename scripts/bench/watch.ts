@@ -18,7 +18,8 @@ const input = join(dir, 'ref.mp4');
 const model = join(dir, 'invert.onnx');
 execFileSync('bash', ['-c', `. scripts/bench/workload.sh && reference_workload ${ffmpegPath()} ../shared/data/video/friday.mp4 ${input} && invert_model ${model}`], { stdio: 'inherit' });
 const azurite = await startAzurite();
-const env = { ...process.env, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString };
+// the watchers' logs are read as text below
+const env = { ...process.env, STYLERUN_LOG_FORMAT: 'text', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString };
 try {
   console.log(`# machine: ${cpus().length} cores; node ${process.version}; ${new Date().toISOString()}`);
   for (const c of ['bench', 'uploads', 'styled', 'ops']) await azurite.service.createContainer(c);
