@@ -19,7 +19,6 @@ import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js'
 import { CancelledError } from './cancelled-error.js';
 import { beforeReady, dueFault, fire, parseFaults } from './fault.js';
 import { ChunkUpload } from './chunk-upload.js';
-import { ChunkToBlob } from './chunk-to-blob.js';
 import { downloadServed } from './model-download.js';
 import { coordinatorClient } from '../common/coordinator-client.js';
 import { CoordinatorLink } from './link.js';
@@ -109,8 +108,9 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
       if (relay) cleanups.push(() => relay.close());
       const a = relay ? { ...given, input: relay.url } : given;
       // chunks go to the launcher's store, through the launcher (PutChunk), or straight to Blob storage
+      // (the Azure SDK is loaded only by a rank that uploads: it costs every rank's start-up ~0.1 s of CPU otherwise)
       const upload = a.chunks_to_blob
-        ? new ChunkToBlob(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
+        ? new (await import('./chunk-to-blob.js')).ChunkToBlob(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
         : a.chunks_to_coordinator
           ? new ChunkUpload(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
           : undefined;

@@ -23,7 +23,8 @@ done
 echo "# one process at a time:"
 for i in 1 2 3; do
   echo "node -e 0: $(t node -e 0)"
-  echo "node importing the rank's modules: $(t node -e "Promise.all([import('./dist/rank/stylizer.js'), import('./dist/rank/link.js')])")"
+  # every module rank/main.ts imports (main itself would start a rank)
+  echo "node importing the rank's modules: $(t node -e "Promise.all(['stylizer', 'link', 'worker', 'chunk-upload', 'model-download', 'fault'].map((m) => import('./dist/rank/' + m + '.js')).concat(['log', 'tls', 'http-relay', 'coordinator-client', 'job-token', 'rank-bootstrap', 'identity', 'storage/open-store'].map((m) => import('./dist/common/' + m + '.js'))))")"
 done
 node dist/launcher/cli/cli.js -n 1 "${job[@]}" --output $w/c.mp4 > $w/log 2>&1
 echo "model load + warm-up as a lone rank reports it: $(grep -o 'load_ms=[0-9]*' $w/log | head -1)"
