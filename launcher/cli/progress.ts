@@ -84,7 +84,9 @@ function deviceOf(e: { executionProvider?: string; device?: string }): string | 
 
 /** Frames per second since styling began in this run, and the seconds left at that pace (undefined until known). */
 export function pace(v: ProgressView, nowMs: number): { framesPerSecond?: number; etaSeconds?: number } {
-  if (!v.since || nowMs - v.since.atMs < 500) return {};
+  // the first half second's pace says little; once every frame is done, any time since the barrier gives it
+  const finished = v.totalFrames > 0 && v.doneFrames >= v.totalFrames;
+  if (!v.since || nowMs <= v.since.atMs || (!finished && nowMs - v.since.atMs < 500)) return {};
   const framesPerSecond = (v.doneFrames - v.since.doneFrames) / ((nowMs - v.since.atMs) / 1000);
   if (framesPerSecond <= 0) return { framesPerSecond: 0 };
   return { framesPerSecond, etaSeconds: (v.totalFrames - v.doneFrames) / framesPerSecond };

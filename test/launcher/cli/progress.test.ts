@@ -34,6 +34,10 @@ describe('the progress view', () => {
     ]);
     // 50 frames in the 2 s since the barrier: 25 frames/s, 150 left, 6 s
     expect(pace(v, 2500)).toEqual({ framesPerSecond: 25, etaSeconds: 6 });
+    // no pace in the first half second, unless every frame is done by then (a short job's only record)
+    expect(pace(v, 700)).toEqual({});
+    const done = applyProgressEvent(v, { kind: 'progress', attempt: 1, doneFrames: 200, totalFrames: 200, byRank: [100, 100] }, 700);
+    expect(pace(done, 700)).toEqual({ framesPerSecond: 1000, etaSeconds: 0 });
   });
 
   it('starts a rerun’s lines afresh, counting what earlier attempts committed as done', () => {
