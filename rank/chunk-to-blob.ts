@@ -4,35 +4,20 @@
 // committed (its block list) only once every block is in, so commit returns once the chunk is really there,
 // and ChunkCommitted still follows a chunk the launcher can verify.
 import { BlockBlobClient } from '@azure/storage-blob';
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { CoordinatorClient } from '../common/coordinator-client.js';
 import { chunkUploadOptions } from '../common/storage/blob-chunk-store.js';
-import type { ChunkSink } from '../common/storage/storage.js';
+import { blobRetryOptions } from '../common/storage/blob-location.js';
+import { StagedChunks } from './staged-chunks.js';
 
 /** Asking for a URL is quick; a coordinator that does not answer in this long is as good as gone. */
 const urlDeadlineMs = 30_000;
 
 /** Chunks staged in `dir` and committed by uploading them to Blob storage. */
-export class ChunkToBlob implements ChunkSink {
-  constructor(
-    private readonly client: CoordinatorClient,
-    private readonly jobToken: string,
-    private readonly rank: number,
-    readonly dir: string,
-  ) {
-    mkdirSync(dir, { recursive: true });
-  }
-
-  stagingPath(key: string): string {
-    return join(this.dir, `.staging-${key}`);
-  }
-
+export class ChunkToBlob extends StagedChunks {
   async commit(stagedPath: string, key: string): Promise<void> {
     const url = await this.writeUrl(key);
     try {
-      await new BlockBlobClient(url, undefined, { retryOptions: { maxTries: 5, retryDelayInMs: 500, maxRetryDelayInMs: 8_000 } }).uploadFile(stagedPath, chunkUploadOptions);
+      await new BlockBlobClient(url, undefined, { retryOptions: blobRetryOptions }).uploadFile(stagedPath, chunkUploadOptions);
     } catch (e) {
       // the SDK's errors may quote the request, SAS and all: say what failed, in words of our own
       const status = (e as { statusCode?: number }).statusCode;

@@ -2,11 +2,9 @@
 // disk, then sent to the coordinator over PutChunk, which stores them in the launcher's chunk store. The
 // chunk writer sees the same stage-then-commit interface as a local store; commit returns once the
 // launcher has the whole chunk, so ChunkCommitted still follows a chunk that is really there.
-import { createReadStream, mkdirSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ChunkSink } from '../common/storage/storage.js';
-import type { CoordinatorClient } from '../common/coordinator-client.js';
+import { StagedChunks } from './staged-chunks.js';
 
 /** Pieces of 512 KiB stay under the coordinator's 1 MiB message limit. */
 const pieceBytes = 512 * 1024;
@@ -14,20 +12,7 @@ const pieceBytes = 512 * 1024;
 const uploadDeadlineMs = 10 * 60_000;
 
 /** Chunks staged in `dir` and committed by sending them to the coordinator. */
-export class ChunkUpload implements ChunkSink {
-  constructor(
-    private readonly client: CoordinatorClient,
-    private readonly jobToken: string,
-    private readonly rank: number,
-    readonly dir: string,
-  ) {
-    mkdirSync(dir, { recursive: true });
-  }
-
-  stagingPath(key: string): string {
-    return join(this.dir, `.staging-${key}`);
-  }
-
+export class ChunkUpload extends StagedChunks {
   async commit(stagedPath: string, key: string, sha256: string): Promise<void> {
     const { size } = await stat(stagedPath);
     await new Promise<void>((resolve, reject) => {

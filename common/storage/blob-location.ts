@@ -77,9 +77,12 @@ export function redactLocation(value: string): string {
   }
 }
 
+/** The SDK's retries on throttling and dropped connections (exponential backoff), for every Blob client stylerun makes. */
+export const blobRetryOptions: StoragePipelineOptions['retryOptions'] = { maxTries: 5, retryDelayInMs: 500, maxRetryDelayInMs: 8_000 };
+
 /** A client for the location's container, with the SDK's retries (exponential backoff) on throttling and dropped connections. */
 export function containerClient(l: BlobLocation): ContainerClient {
-  const options: StoragePipelineOptions = { retryOptions: { maxTries: 5, retryDelayInMs: 500, maxRetryDelayInMs: 8_000 } };
+  const options: StoragePipelineOptions = { retryOptions: blobRetryOptions };
   const c = l.credential;
   if (c.kind === 'connection-string') return BlobServiceClient.fromConnectionString(c.value, options).getContainerClient(l.container);
   if (c.kind === 'key') return new BlobServiceClient(l.serviceUrl, new StorageSharedKeyCredential(c.account, c.key), options).getContainerClient(l.container);
