@@ -13,7 +13,7 @@ import { makeSampleClip } from './demo.js';
 import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
-import { readJobRecord, resumable } from '../job-store/job-record.js';
+import { canResume, readJobRecord } from '../job-store/job-record.js';
 import { fetchBlobRecord, pullBlobJob } from '../job-store/blob-job-mirror.js';
 import { isBlobLocation, parseBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
 import { engineIdentity, runUnderEngine } from './engine-run.js';
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       await pullBlobJob(parseBlobLocation(defined.workDir, '--work-dir'), resume, join(workRoot(defined), resume), log);
     }
     const record = resume ? readJobRecord(workRoot(defined), resume) : undefined;
-    if (record && !resumable(workRoot(defined), record.jobId)) {
+    if (record && !canResume(record, workRoot(defined))) {
       throw new UsageError(`job ${record.jobId} succeeded already (${record.output ?? record.options.output}) and its chunks are gone (--keep-work keeps them): nothing to resume`);
     }
     const raw = record ? resumedOptions(record.options, defined, record.jobId) : defined;

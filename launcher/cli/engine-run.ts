@@ -18,7 +18,7 @@ import { EngineSpawner } from '../spawn/engine-spawner.js';
 import { runEngineMember } from '../spawn/engine-member.js';
 import { LocalSpawner } from '../spawn/local.js';
 import { recordable, resumedOptions, resolveOptions, type JobOptions, type RawOptions } from './options.js';
-import { readJobRecord, resumable } from '../job-store/job-record.js';
+import { resumableRecord } from '../job-store/job-record.js';
 
 /** The engine that started this process, if any (stylerun's own rank variables are not an engine). */
 export function engineIdentity(env: NodeJS.ProcessEnv): RankIdentity | undefined {
@@ -62,9 +62,10 @@ export async function runUnderEngine(
   }
   clearStartOrders(jobDir);
   // the same command run again after a failure resumes; after a success (its record is kept) it runs anew
-  const resume = resumable(opts.workRoot, jobId);
+  const recorded = resumableRecord(opts.workRoot, jobId);
+  const resume = recorded !== undefined;
   // a rerun keeps the recorded chunk grid and codec, as --resume does
-  const jobOpts = resume ? { ...resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)), engine: opts.engine } : opts;
+  const jobOpts = recorded ? { ...resolveOptions(resumedOptions(recorded.options, raw, jobId)), engine: opts.engine } : opts;
   log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);
   // processes the job will not use (fewer chunks left than processes, or nothing left at all) are let go
   const releaseFrom = (first: number) => {

@@ -36,13 +36,18 @@ export interface JobFigures {
 }
 
 /**
- * Whether job `jobId` under `workRoot` can be resumed: it has a record, and work left (it did not succeed), or
- * its chunks (a succeeded job kept with --keep-work, which a resume gathers again).
+ * Whether the recorded job (under `workRoot`) can be resumed: it has work left (it did not succeed), or its
+ * chunks (a succeeded job kept with --keep-work, which a resume gathers again).
  */
-export function resumable(workRoot: string, jobId: string): boolean {
-  const dir = join(workRoot, jobId);
-  if (!existsSync(join(dir, 'job.json'))) return false;
-  return readJobRecord(workRoot, jobId).state !== 'succeeded' || existsSync(join(dir, 'journal.jsonl'));
+export function canResume(record: JobRecord, workRoot: string): boolean {
+  return record.state !== 'succeeded' || existsSync(join(workRoot, record.jobId, 'journal.jsonl'));
+}
+
+/** Job `jobId`'s record under `workRoot` where a resume can pick it up; undefined with no record, or nothing to resume. */
+export function resumableRecord(workRoot: string, jobId: string): JobRecord | undefined {
+  if (!existsSync(join(workRoot, jobId, 'job.json'))) return undefined;
+  const record = readJobRecord(workRoot, jobId);
+  return canResume(record, workRoot) ? record : undefined;
 }
 
 /** Writes `workDir/job.json`. */

@@ -16,7 +16,7 @@ import type { JobListener } from '../job/events.js';
 import { openJobInput, probeInput } from '../job/job-input.js';
 import { outputExtensions } from '../job/output.js';
 import { runJob } from '../job/job.js';
-import { readJobRecord, resumable } from '../job-store/job-record.js';
+import { resumableRecord } from '../job-store/job-record.js';
 import { pulledBlobJob } from '../job-store/blob-job-mirror.js';
 import { BlobWatchStore } from './blob-watch-store.js';
 import { DirWatchStore } from './dir-watch-store.js';
@@ -128,8 +128,9 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
     // the same upload's job, cut short before (a watcher killed, a claim lost): resume its committed chunks
     // (a Blob --work-dir's job is fetched into its local cache first: the watcher that began it may have been another machine)
     if (opts.workStore) await pulledBlobJob(opts.workStore, jobId, join(opts.workRoot, jobId), log);
-    const resume = resumable(opts.workRoot, jobId);
-    const jobOpts = resume ? resolveOptions(resumedOptions(readJobRecord(opts.workRoot, jobId).options, raw, jobId)) : opts;
+    const recorded = resumableRecord(opts.workRoot, jobId);
+    const resume = recorded !== undefined;
+    const jobOpts = recorded ? resolveOptions(resumedOptions(recorded.options, raw, jobId)) : opts;
     log.info(`${upload.name}: job ${jobId}${resume ? ' (resuming)' : ''}`);
     const both = AbortSignal.any([rt.signal, claim.lost]);
     logs.run = `${new Date().toISOString().replace(/[:.]/g, '-')}-${jobId}`;

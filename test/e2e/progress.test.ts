@@ -1,11 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { invertModel } from '../../scripts/onnx/test-models.js';
 import { cliPath } from '../support/cli.js';
-import { makeIndexedVideo } from '../support/media.js';
+import { invertJob } from '../support/invert-job.js';
 import { shellWord } from '../../common/shell-word.js';
 
 const hasScript = (() => {
@@ -23,11 +20,7 @@ const screenText = (raw: string) => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').s
 // Progress bars need a terminal: util-linux's `script` runs the real CLI on a pseudo-terminal.
 describe.skipIf(!hasScript)('progress on a terminal', () => {
   it('draws an overall bar with frames/s and ETA, and a line per rank with its host, state, range, frames, device and attempt', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-progress-'));
-    const model = join(dir, 'invert.onnx');
-    writeFileSync(model, invertModel());
-    const input = join(dir, 'in.mp4');
-    await makeIndexedVideo(input, 120);
+    const { dir, model, input } = await invertJob('progress', 120);
     const command = [process.execPath, cliPath, '-n', '2', '--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', join(dir, 'work'), '--chunk-frames', '20']
       .map(shellWord).join(' ');
     const r = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, STYLERUN_LOG_FORMAT: '' }, timeout: 120_000 });

@@ -1,23 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { invertModel } from '../../scripts/onnx/test-models.js';
 import { chromiumPath } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
-import { makeIndexedVideo } from '../support/media.js';
+import { invertJob } from '../support/invert-job.js';
 
 // The report of a job with one injected failure, opened in a real headless Chromium (Debian's, through
 // playwright-core, which downloads no browser of its own).
 describe.skipIf(!chromiumPath)('the job report in a browser', () => {
   it('draws a lane per rank per attempt, the failure and the gather, with no console error; `stylerun report` writes it again the same', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-report-'));
-    const model = join(dir, 'invert.onnx');
-    writeFileSync(model, invertModel());
-    const input = join(dir, 'in.mp4');
-    await makeIndexedVideo(input, 60);
+    const { dir, model, input } = await invertJob('report', 60);
     const work = join(dir, 'work');
     const r = await runCli(['-n', '2', '--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', work, '--chunk-frames', '10', '--max-restarts', '1'], {
       cwd: dir, env: { STYLERUN_FAULT: 'rank=1,attempt=1,after=15,action=exit' },

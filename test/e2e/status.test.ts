@@ -7,7 +7,7 @@ import { channelOptions, stylerunProto } from '../../common/proto.js';
 import type { StatusReply__Output } from '../../proto/generated/stylerun/v1/StatusReply.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { dataDir, runCli, startCli } from '../support/cli.js';
-import { makeIndexedVideo } from '../support/media.js';
+import { invertJob } from '../support/invert-job.js';
 import type { JobRecord } from '../../launcher/job-store/job-record.js';
 
 describe('the coordinator Status call', () => {
@@ -100,11 +100,7 @@ describe('the coordinator Status call', () => {
   }, 120_000);
 
   it('answers from the job record once the job succeeded, as lines or JSON with its figures and timeline', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-status-done-'));
-    const model = join(dir, 'invert.onnx');
-    writeFileSync(model, invertModel());
-    const input = join(dir, 'in.mp4');
-    await makeIndexedVideo(input, 40);
+    const { dir, model, input } = await invertJob('status-done', 40);
     const work = join(dir, 'work');
     const r = await runCli(['-n', '2', '--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', work, '--chunk-frames', '10'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
