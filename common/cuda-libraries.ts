@@ -19,21 +19,28 @@ function subfolders(dir: string): string[] {
 }
 
 /**
- * Folders to search, in order: $STYLERUN_CUDA_LIBS, $CUDA_HOME / $CUDA_PATH, /usr/local/cuda and its
- * versioned siblings (newest name first), the distribution's library folders, then the NVIDIA pip wheels
- * of any Python (site-packages/nvidia/PACKAGE/lib, where PyTorch's CUDA lives).
+ * Folders to search, in order: $STYLERUN_CUDA_LIBS, $LD_LIBRARY_PATH (where the loader would look anyway),
+ * $CUDA_HOME / $CUDA_PATH, /usr/local/cuda and its versioned siblings (newest name first), the
+ * distribution's library folders, then the NVIDIA pip wheels of any Python (PYTHON/site-packages/nvidia/
+ * PACKAGE/lib, where PyTorch's CUDA lives): the active $VIRTUAL_ENV and $CONDA_PREFIX, the system's, conda's
+ * and those of environments in /opt.
  */
 export function cudaSearchFolders(env: NodeJS.ProcessEnv = process.env, root = '/'): string[] {
-  const given = (env[cudaLibsVariable] ?? '').split(':').filter(Boolean);
+  const list = (v: string | undefined) => (v ?? '').split(':').filter(Boolean);
   const homes = [env.CUDA_HOME, env.CUDA_PATH].filter((h): h is string => !!h).flatMap((h) => [join(h, 'lib64'), join(h, 'lib')]);
   const local = join(root, 'usr', 'local');
   const cudas = [join(local, 'cuda'), ...subfolders(local).filter((d) => /\/cuda-[\d.]+$/.test(d))].map((d) => join(d, 'lib64'));
   const system = ['usr/lib/x86_64-linux-gnu', 'usr/lib64', 'usr/lib'].map((d) => join(root, d));
-  const wheels = ['usr/local/lib', 'usr/lib', 'opt/conda/lib']
-    .flatMap((d) => subfolders(join(root, d)).filter((p) => /\/python3[\d.]*$/.test(p)))
+  const pythonHomes = [
+    ...[env.VIRTUAL_ENV, env.CONDA_PREFIX].filter((p): p is string => !!p).map((p) => join(p, 'lib')),
+    ...['usr/local/lib', 'usr/lib', 'opt/conda/lib'].map((d) => join(root, d)),
+    ...subfolders(join(root, 'opt')).map((d) => join(d, 'lib')),
+  ];
+  const wheels = pythonHomes
+    .flatMap((lib) => subfolders(lib).filter((p) => /\/python3[\d.]*$/.test(p)))
     .flatMap((py) => ['site-packages', 'dist-packages'].map((s) => join(py, s, 'nvidia')))
     .flatMap((nvidia) => subfolders(nvidia).map((pkg) => join(pkg, 'lib')));
-  return [...new Set([...given, ...homes, ...cudas, ...system, ...wheels])];
+  return [...new Set([...list(env[cudaLibsVariable]), ...list(env.LD_LIBRARY_PATH), ...homes, ...cudas, ...system, ...wheels])];
 }
 
 /** What a search found: the folders that hold the libraries (in search order) and the sonames not found. */

@@ -15,19 +15,29 @@ function tree(files: string[]): string {
 }
 
 describe('finding the CUDA libraries', () => {
-  it('searches STYLERUN_CUDA_LIBS first, then CUDA_HOME, /usr/local/cuda*, the system folders and Python’s NVIDIA wheels', () => {
+  it('searches STYLERUN_CUDA_LIBS first, then LD_LIBRARY_PATH, CUDA_HOME, /usr/local/cuda*, the system folders and Python’s NVIDIA wheels', () => {
     const root = tree([
       'usr/local/cuda-13.0/lib64/libcudart.so.13',
       'usr/local/cuda-12.4/lib64/libcudart.so.12',
       'usr/local/lib/python3.11/dist-packages/nvidia/cudnn/lib/libcudnn.so.9',
       'usr/lib/x86_64-linux-gnu/libc.so.6',
     ]);
-    const folders = cudaSearchFolders({ STYLERUN_CUDA_LIBS: '/mine:/also', CUDA_HOME: '/cuda' }, root);
-    expect(folders.slice(0, 4)).toEqual(['/mine', '/also', '/cuda/lib64', '/cuda/lib']);
+    const folders = cudaSearchFolders({ STYLERUN_CUDA_LIBS: '/mine:/also', LD_LIBRARY_PATH: '/ld::/also', CUDA_HOME: '/cuda' }, root);
+    expect(folders.slice(0, 5)).toEqual(['/mine', '/also', '/ld', '/cuda/lib64', '/cuda/lib']);
     expect(folders).toContain(join(root, 'usr/local/cuda-13.0/lib64'));
     expect(folders.indexOf(join(root, 'usr/local/cuda-13.0/lib64'))).toBeLessThan(folders.indexOf(join(root, 'usr/local/cuda-12.4/lib64')));
     expect(folders).toContain(join(root, 'usr/lib/x86_64-linux-gnu'));
     expect(folders.at(-1)).toBe(join(root, 'usr/local/lib/python3.11/dist-packages/nvidia/cudnn/lib'));
+  });
+
+  it('finds the NVIDIA wheels of the active virtual environment, of conda and of environments in /opt', () => {
+    const root = tree([
+      'venv/lib/python3.12/site-packages/nvidia/cublas/lib/libcublas.so.13',
+      'opt/pytorch/lib/python3.10/site-packages/nvidia/cudnn/lib/libcudnn.so.9',
+    ]);
+    const folders = cudaSearchFolders({ VIRTUAL_ENV: join(root, 'venv') }, root);
+    expect(folders).toContain(join(root, 'venv/lib/python3.12/site-packages/nvidia/cublas/lib'));
+    expect(folders).toContain(join(root, 'opt/pytorch/lib/python3.10/site-packages/nvidia/cudnn/lib'));
   });
 
   it('finds each library by soname or a versioned file, in the first folder that has it, and names the missing ones', () => {

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Issue #7 on the GPU machine in one call, most important figures first (each step bounded, results written
+# to $OUT as they come, so a cut-off run still reports): where the CUDA libraries are, the bare CUDA session
+# tuned lever by lever beside PyTorch (scripts/gpu/cuda-session.ts, pytorch-session.py), then the reference
+# workload through PyTorch and stylerun (scripts/gpu/check-data-plane.sh). After staging the CUDA provider
+# (../shared/gpu/cuda.md), from the project root with .gpu, dist and .gpudata carried:
+#   . .gpu/setup.sh && export BASE_LD="${LD_LIBRARY_PATH:-}" && . /tmp/stage/cuda-setup.sh && bash scripts/gpu/check-cuda.sh
+set -u
+out=${OUT:-/tmp/out}; mkdir -p "$out"
+{ date -u +%FT%TZ; nvidia-smi -L; nvidia-smi --query-gpu=driver_version,memory.total --format=csv,noheader; nproc
+  echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"; python3 -c 'import sys, torch; print(sys.prefix, torch.__version__, torch.version.cuda)'
+  ls -la node_modules/onnxruntime-node/bin/napi-v6/linux/x64/; } > "$out/machine.txt" 2>&1
+[ -f dist/models/matta.onnx ] || node scripts/build-ml5-styles.mjs >> "$out/machine.txt" 2>&1
+timeout -k 5 150 node dist/scripts/gpu/cuda-session.js dist/models/matta.onnx cuda > "$out/session.jsonl" 2> "$out/session.err"
+echo "cuda-session rc=$?" >> "$out/machine.txt"
+timeout -k 5 90 python3 scripts/gpu/pytorch-session.py >> "$out/session.jsonl" 2>> "$out/session.err"
+echo "pytorch-session rc=$?" >> "$out/machine.txt"
+bash scripts/gpu/check-data-plane.sh
+date -u +%FT%TZ >> "$out/machine.txt"
