@@ -37,13 +37,30 @@ function layer(g: GraphBuilder, w: LayerWeights, x: string, prefix: string, laye
   const { layer: spec, weightShape } = w;
   const [k, , c2, c3] = weightShape;
   const kernel = g.constant(`${prefix}_weight`, [c3, c2, k, k], transpose3201(w.weight, weightShape));
-  const attributes = { kernel_shape: [k, k], strides: [spec.stride, spec.stride], pads: samePads(k, spec.stride) };
-  const convolved = g.node(spec.kind === 'conv' ? 'Conv' : 'ConvTranspose', [x, kernel], attributes);
+  const pads = samePads(k, spec.stride);
+  const convolved = spec.kind === 'conv' ? g.node('Conv', [x, kernel], { kernel_shape: [k, k], strides: [spec.stride, spec.stride], pads }) : transposedConv(g, x, kernel, k, spec.stride, pads);
   const scale = g.constant(`${prefix}_scale`, [w.scale.length], w.scale);
   const shift = g.constant(`${prefix}_shift`, [w.shift.length], w.shift);
   let y = g.node('InstanceNormalization', [convolved, scale, shift], { epsilon: float(instanceNormEpsilon) });
   if (spec.addInputOf !== undefined) y = g.node('Add', [y, layerInputs[spec.addInputOf]!]);
   return spec.relu ? g.node('Relu', [y]) : y;
+}
+
+/**
+ * A transposed conv with TF's SAME padding. Its pads are asymmetric for 3x3 stride 2 ([0,0,1,1]), which
+ * onnxruntime's CUDA provider does not support: it drops such a node to the CPU, with a copy each way (on an
+ * H200 that made the network about 100 ms a frame at 720x720 instead of a few). So the node takes only the
+ * symmetric part of the pads, and a Slice crops the rest from the end: the same values, every op on the GPU.
+ */
+function transposedConv(g: GraphBuilder, x: string, kernel: string, k: number, stride: number, [top, left, bottom, right]: number[]): string {
+  const symmetric = [Math.min(top!, bottom!), Math.min(left!, right!)];
+  const [h, w] = symmetric as [number, number];
+  const node = g.node('ConvTranspose', [x, kernel], { kernel_shape: [k, k], strides: [stride, stride], pads: [h, w, h, w] });
+  const [extraTop, extraLeft, extraBottom, extraRight] = [top! - h, left! - w, bottom! - h, right! - w];
+  if (extraTop + extraLeft + extraBottom + extraRight === 0) return node;
+  // Negative ends count from the end; INT64_MAX-like ends keep the whole axis.
+  const end = (extra: number) => (extra > 0 ? -extra : Number.MAX_SAFE_INTEGER);
+  return g.node('Slice', [node, g.int64s([extraTop, extraLeft]), g.int64s([end(extraBottom), end(extraRight)]), g.int64s([2, 3])]);
 }
 
 /**

@@ -11,7 +11,7 @@ out=${OUT:-/tmp/out}; mkdir -p "$out"
   echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"; python3 -c 'import sys, torch; print(sys.prefix, torch.__version__, torch.version.cuda)'
   ls -la node_modules/onnxruntime-node/bin/napi-v6/linux/x64/; } > "$out/machine.txt" 2>&1
 [ -f dist/models/matta.onnx ] || node scripts/build-ml5-styles.mjs >> "$out/machine.txt" 2>&1
-timeout -k 5 150 node dist/scripts/gpu/cuda-session.js dist/models/matta.onnx cuda > "$out/session.jsonl" 2> "$out/session.err"
+timeout -k 5 ${SESSION_TIMEOUT:-150} node dist/scripts/gpu/cuda-session.js dist/models/matta.onnx cuda > "$out/session.jsonl" 2> "$out/session.err"
 echo "cuda-session rc=$?" >> "$out/machine.txt"
 timeout -k 5 90 python3 scripts/gpu/pytorch-session.py >> "$out/session.jsonl" 2>> "$out/session.err"
 echo "pytorch-session rc=$?" >> "$out/machine.txt"

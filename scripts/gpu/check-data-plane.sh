@@ -16,7 +16,8 @@ reference_workload ffmpeg .gpudata/friday.mp4 $w/ref.mp4
 [ -f dist/models/matta.onnx ] || node scripts/build-ml5-styles.mjs >> "$r" 2>&1
 invert_model $w/invert.onnx
 limit=${JOB_TIMEOUT:-100}
-t() { local name=$1; shift; local t0=$(date +%s.%N); timeout -k 5 "$limit" "$@" > "$logs/$name.log" 2>&1; local rc=$?
+# ONLY="name name..." runs just those jobs, in this file's order (a second, shorter device call).
+t() { local name=$1; shift; [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && return; local t0=$(date +%s.%N); timeout -k 5 "$limit" "$@" > "$logs/$name.log" 2>&1; local rc=$?
   echo "$name rc=$rc wall_s=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $t0}")" >> "$r"
   grep -E "frames [0-9]+, ranks|inference|gather|pytorch|ep=|chunks:|error" "$logs/$name.log" | head -6 | sed 's/^/    /' >> "$r"
   [ $rc = 0 ] || tail -n 12 "$logs/$name.log" | cut -c1-400 | sed 's/^/    | /' >> "$r"
