@@ -28,6 +28,18 @@ export function precisionOn(wanted: Precision, provider: string): { precision: P
   return { precision: 'fp32', reason: `the ${provider} provider has no fp16 kernels, so the model runs in fp32` };
 }
 
+/**
+ * Frames per inference call for a model that runs in `precision`. fp16 runs one frame a call: on an H200,
+ * onnxruntime 1.29's CUDA provider gave wrong frames for matta in fp16 at 1280x720 in batches of 4 (22.6 dB
+ * against fp32, where one frame a call is 56.8 dB and 720x720 in fours 57.7 dB), and one frame a call in fp16
+ * was as fast as fours in fp32 there (6.5 against 7.0 ms a frame; BENCHMARKS.md).
+ */
+export function batchFor(precision: Precision, asked: number): { batch: number; reason?: string } {
+  const batch = Math.max(1, asked);
+  if (precision === 'fp16' && batch > 1) return { batch: 1, reason: 'fp16 runs one frame per inference call (in batches it gave wrong frames on CUDA)' };
+  return { batch };
+}
+
 /** Whether onnxruntime-node was installed with its CUDA provider (the opt-in download). */
 export function cudaInstalled(): boolean {
   try {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
-import { machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
+import { batchFor, machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
 import { toFloat16 } from '../models/onnx/float16.js';
 import type { Logger } from '../common/log.js';
 import { ProviderError } from './provider-error.js';
@@ -68,8 +68,10 @@ export class Stylizer {
         continue;
       }
       const { shape } = checked;
-      const batch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : Math.max(1, opts.batchSize);
       const [precision, session] = await withPrecision(checked.session, opts, provider, sessionOptions, log);
+      const asked = batchFor(precision, opts.batchSize);
+      if (asked.reason && opts.batchSize > 1) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
+      const batch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : asked.batch;
       const path = await firstWorkingPath(framePaths({ session, shape }, opts, sessionOptions, provider, precision), opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gpuNodes, precisionOn, providerCandidates, type MachineFacts } from '../../common/device.js';
+import { batchFor, gpuNodes, precisionOn, providerCandidates, type MachineFacts } from '../../common/device.js';
 
 const everything: MachineFacts = { cuda: true, vulkan: true, nvidiaGpu: true, renderGpu: true };
 const noGpu: MachineFacts = { cuda: true, vulkan: true, nvidiaGpu: false, renderGpu: false };
@@ -13,6 +13,13 @@ describe('the precision a model runs in', () => {
     expect(precisionOn('fp16', 'webgpu')).toEqual({ precision: 'fp16' });
     expect(precisionOn('fp16', 'cpu')).toEqual({ precision: 'fp32', reason: 'the cpu provider has no fp16 kernels, so the model runs in fp32' });
     expect(precisionOn('fp32', 'cuda')).toEqual({ precision: 'fp32' });
+  });
+
+  it('runs fp16 one frame per call, whatever --batch-size asks, and fp32 in the batches asked for', () => {
+    expect(batchFor('fp16', 4)).toEqual({ batch: 1, reason: expect.stringContaining('one frame per inference call') });
+    expect(batchFor('fp16', 1)).toEqual({ batch: 1 });
+    expect(batchFor('fp32', 4)).toEqual({ batch: 4 });
+    expect(batchFor('fp32', 0)).toEqual({ batch: 1 });
   });
 });
 
