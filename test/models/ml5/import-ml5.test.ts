@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelChecked } from '../../../models/contract.js';
 import { Ml5CheckpointError } from '../../../models/ml5/checkpoint-error.js';
 import { importMl5 } from '../../../models/ml5/import-ml5.js';
+import { ModelProto } from '../../../models/onnx/onnx-proto.js';
 import { readVariables, referenceStyle } from './reference-net.js';
 
 const matta = fileURLToPath(new URL('../../../models/ml5-matta', import.meta.url));
@@ -33,6 +34,19 @@ function importError(checkpoint: string): Ml5CheckpointError {
 }
 
 describe('importing an ml5 fast-style checkpoint', () => {
+  it('writes every transposed conv with symmetric pads, which onnxruntime’s CUDA provider runs (it drops asymmetric ones to the CPU)', () => {
+    const model = ModelProto.toObject(ModelProto.decode(importMl5(matta)), { longs: Number }) as {
+      graph: { node: Array<{ op_type: string; attribute?: Array<{ name: string; ints?: number[] }> }> };
+    };
+    const transposed = model.graph.node.filter((n) => n.op_type === 'ConvTranspose');
+    expect(transposed).toHaveLength(2);
+    for (const node of transposed) {
+      const pads = node.attribute?.find((a) => a.name === 'pads')?.ints ?? [0, 0, 0, 0];
+      expect(pads.slice(0, 2)).toEqual(pads.slice(2));
+    }
+    expect(model.graph.node.filter((n) => n.op_type === 'Slice')).toHaveLength(2);
+  });
+
   it('gives the same image as the network computed op by op from the format, within 0.01 of 0..255', async () => {
     const modelPath = join(dir, 'matta.onnx');
     writeFileSync(modelPath, importMl5(matta));
