@@ -40,15 +40,20 @@ export function batchFor(precision: Precision, asked: number): { batch: number; 
   return { batch };
 }
 
-/** Whether onnxruntime-node was installed with its CUDA provider (the opt-in download). */
-export function cudaInstalled(): boolean {
+/** Where onnxruntime-node loads its CUDA provider from (whether or not it is there). */
+export function cudaProviderPath(): string | undefined {
   try {
     const main = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const bin = join(dirname(main), '..', 'bin', `napi-v6`, 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
-    return existsSync(bin);
+    return join(dirname(main), '..', 'bin', `napi-v6`, 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether onnxruntime-node was installed with its CUDA provider (the opt-in download). */
+export function cudaInstalled(): boolean {
+  const path = cudaProviderPath();
+  return path !== undefined && existsSync(path);
 }
 
 /** Whether the Vulkan loader WebGPU (Dawn) needs on Linux is installed; without it Dawn only complains. */
