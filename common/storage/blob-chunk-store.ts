@@ -3,7 +3,8 @@
 // (writeUrl); a blob becomes visible only when its block list is committed, so a half-sent chunk is never
 // seen. The launcher verifies a chunk by downloading it into a local cache, which the gather then reads:
 // what is joined is exactly what was verified.
-import { BlobSASPermissions, RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient, RestError } from '@azure/storage-blob';
+import { azureBlob } from './azure-sdk.js';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ export class BlobChunkStore implements ChunkStore {
   private async chunkSasUrl(key: string): Promise<string> {
     // a clock a little behind the service's must not make the token "not yet valid"
     const now = Date.now();
-    return this.blob(key).generateSasUrl({ permissions: BlobSASPermissions.parse('cw'), startsOn: new Date(now - 5 * 60_000), expiresOn: new Date(now + chunkSasMs) });
+    return this.blob(key).generateSasUrl({ permissions: azureBlob().BlobSASPermissions.parse('cw'), startsOn: new Date(now - 5 * 60_000), expiresOn: new Date(now + chunkSasMs) });
   }
 
   stagingPath(key: string): string {

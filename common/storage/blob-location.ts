@@ -3,7 +3,8 @@
 // http://HOST:PORT/ACCOUNT/CONTAINER/PATH?SAS), or az://CONTAINER/PATH with credentials from the environment
 // as the Azure CLI reads them. The secret part (SAS, key, connection string) is kept apart from the name,
 // so that a location can always be shown, logged or recorded without it.
-import { BlobServiceClient, ContainerClient, StorageSharedKeyCredential, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
+import { azureBlob } from './azure-sdk.js';
 import { UsageError } from '../errors/usage-error.js';
 
 /** How stylerun authenticates to the account; never printed. */
@@ -84,6 +85,7 @@ export const blobRetryOptions: StoragePipelineOptions['retryOptions'] = { maxTri
 export function containerClient(l: BlobLocation): ContainerClient {
   const options: StoragePipelineOptions = { retryOptions: blobRetryOptions };
   const c = l.credential;
+  const { BlobServiceClient, StorageSharedKeyCredential } = azureBlob();
   if (c.kind === 'connection-string') return BlobServiceClient.fromConnectionString(c.value, options).getContainerClient(l.container);
   if (c.kind === 'key') return new BlobServiceClient(l.serviceUrl, new StorageSharedKeyCredential(c.account, c.key), options).getContainerClient(l.container);
   return new BlobServiceClient(`${l.serviceUrl}?${c.sas}`, undefined, options).getContainerClient(l.container);

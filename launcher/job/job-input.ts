@@ -1,14 +1,14 @@
 // The job's input as the launcher and its ranks read it: a local file as it is, or a blob read through a
 // loopback relay (common/http-relay.ts) so that its SAS never reaches a command line. Ranks on other hosts
 // get a URL with a read-only SAS of their own and relay it themselves.
-import { RestError } from '@azure/storage-blob';
+import type { RestError } from '@azure/storage-blob';
 import { InputError } from '../../common/errors/input-error.js';
 import { probeVideo } from '../../common/ffmpeg/probe.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { startHttpRelay } from '../../common/http-relay.js';
 import type { Logger } from '../../common/log.js';
 import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, usesAccountKey, canSignSas } from '../../common/storage/blob-location.js';
-import { BlobSASPermissions } from '@azure/storage-blob';
+import { azureBlob } from '../../common/storage/azure-sdk.js';
 
 /** The input, ready to read. */
 export interface JobInput {
@@ -41,7 +41,7 @@ export async function openJobInput(value: string, log: Logger): Promise<JobInput
   // a client made from a SAS URL keeps the SAS in its url; one made from a key mints a read-only SAS
   const url = !canSignSas(location)
     ? blob.url
-    : await blob.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + rankSasHours * 3_600_000) });
+    : await blob.generateSasUrl({ permissions: azureBlob().BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + rankSasHours * 3_600_000) });
   const relay = await startHttpRelay(url);
   return { path: relay.url, name, remoteUrl: url, close: () => relay.close() };
 }

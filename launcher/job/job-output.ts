@@ -1,7 +1,7 @@
 // Where the styled video goes: a local file (written under a temporary name beside it, then renamed), or a
 // blob (written into the job folder, then uploaded as blocks that become visible all at once when the block
 // list is committed). Either way a half-written output is never visible.
-import { RestError } from '@azure/storage-blob';
+import type { RestError } from '@azure/storage-blob';
 import { renameSync, rmSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';

@@ -2,7 +2,8 @@
 // container and prefix that uploaders need no access to) one record per upload: done/, failed/, parked/,
 // logs/ (the launcher's and every rank's log of each run), and claims/, whose blob leases make sure that two watchers never run the same upload at once. A lease
 // runs out unless renewed, so an upload whose watcher was killed is claimable again after `claimSeconds`.
-import { RestError, type BlobLeaseClient, type ContainerClient } from '@azure/storage-blob';
+import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
+import { isRestStatus } from '../../common/storage/azure-sdk.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -145,5 +146,5 @@ export class BlobWatchStore implements WatchStore {
 }
 
 function isStatus(e: unknown, status: number): boolean {
-  return e instanceof RestError && e.statusCode === status;
+  return isRestStatus(e, status);
 }
