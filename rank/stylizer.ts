@@ -69,9 +69,10 @@ export class Stylizer {
       }
       const { shape } = checked;
       const [precision, session] = await withPrecision(checked.session, opts, provider, sessionOptions, log);
+      const fixedBatch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : undefined;
       const asked = batchFor(precision, opts.batchSize);
-      if (asked.reason && opts.batchSize > 1) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
-      const batch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : asked.batch;
+      if (asked.reason && fixedBatch === undefined) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
+      const batch = fixedBatch ?? asked.batch;
       const path = await firstWorkingPath(framePaths({ session, shape }, opts, sessionOptions, provider, precision), opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();
