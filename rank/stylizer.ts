@@ -68,12 +68,12 @@ export class Stylizer {
         continue;
       }
       const { shape } = checked;
-      const [precision, session] = await withPrecision(checked.session, opts, provider, sessionOptions, log);
+      const { precision, session, model } = await withPrecision(checked.session, opts, provider, sessionOptions, log);
       const fixedBatch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : undefined;
       const asked = batchFor(precision, opts.batchSize);
       if (asked.reason && fixedBatch === undefined) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
       const batch = fixedBatch ?? asked.batch;
-      const path = await firstWorkingPath(framePaths({ session, shape }, opts, sessionOptions, provider, precision), opts, log);
+      const path = await firstWorkingPath(framePaths({ session, shape }, model, opts, sessionOptions, provider), opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();
       return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch, precision);
@@ -103,28 +103,37 @@ export class Stylizer {
   }
 }
 
+/** The model a rank runs: its precision, its session (unwrapped) and its bytes, which the in-graph path wraps. */
+interface RankModel {
+  precision: Precision;
+  session: ort.InferenceSession;
+  model: Uint8Array;
+}
+
 // The contract was checked on the fp32 session; an fp16 one takes its place where it applies and loads. A
 // conversion that fails (an op it refuses, a provider that rejects the result) leaves the rank on fp32, with
-// the reason in the log: the job still runs, a little slower.
+// the reason in the log: the job still runs, a little slower. The model is converted once: the in-graph path
+// wraps the converted bytes (converting in JavaScript takes about 0.3 s for matta).
 async function withPrecision(
   session: ort.InferenceSession,
   opts: StylizerOptions,
   provider: string,
   sessionOptions: ort.InferenceSession.SessionOptions,
   log: Logger,
-): Promise<[Precision, ort.InferenceSession]> {
+): Promise<RankModel> {
+  const model = readFileSync(opts.modelPath);
   const { precision, reason } = precisionOn(opts.precision ?? 'fp32', provider);
   if (reason) log.warn(`--precision fp16 not applied: ${reason}`);
-  if (precision === 'fp32') return ['fp32', session];
-  const half = toFloat16(readFileSync(opts.modelPath));
+  if (precision === 'fp32') return { precision: 'fp32', session, model };
+  const half = toFloat16(model);
   try {
     if (!half.ok) throw new Error(half.reason);
     const halfSession = await ort.InferenceSession.create(half.model, sessionOptions);
     await session.release();
-    return ['fp16', halfSession];
+    return { precision: 'fp16', session: halfSession, model: half.model };
   } catch (e) {
     log.warn('--precision fp16 not applied, the model runs in fp32', { reason: (e as Error).message.split('\n')[0] });
-    return ['fp32', session];
+    return { precision: 'fp32', session, model };
   }
 }
 
@@ -133,16 +142,16 @@ type PathMaker = readonly [name: string, make: () => Promise<FramePath>];
 // Fastest first. Fixed-size models need a resize in and out, which only the JavaScript path does.
 function framePaths(
   { session, shape }: CheckedModel,
+  model: Uint8Array,
   opts: StylizerOptions,
   sessionOptions: ort.InferenceSession.SessionOptions,
   provider: string,
-  precision: Precision,
 ): PathMaker[] {
   const { width, height } = opts;
   const js: PathMaker = ['javascript', async () => new JsPath(session, shape, width, height)];
   if (shape.kind === 'fixed') return [js];
   const all: PathMaker[] = [
-    ['in-graph', () => InGraphPath.create(opts.modelPath, { ...shape, width, height }, sessionOptions, precision)],
+    ['in-graph', () => InGraphPath.create(model, { ...shape, width, height }, sessionOptions)],
     ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads)],
     js,
   ];

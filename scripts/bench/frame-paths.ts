@@ -3,7 +3,7 @@
 // shared machine hits every path alike; each cell is the median and, in brackets, the fastest run. Not a test: numbers for issue #7 and BENCHMARKS.md.
 // Usage (after npm run build): node dist/scripts/bench/frame-paths.js [WxH] [repeats] [intraOpThreads] [models, e.g. invert]
 import { cpus } from 'node:os';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -37,7 +37,7 @@ for (const [name, modelPath] of Object.entries(models)) {
     const paths: Record<string, FramePath> = {
       javascript: new JsPath(session, shape, width, height),
       'side-session': await SideSessionPath.create(session, dynamic, width, height, threads),
-      'in-graph': await InGraphPath.create(modelPath, { ...dynamic, width, height }, options),
+      'in-graph': await InGraphPath.create(readFileSync(modelPath), { ...dynamic, width, height }, options),
     };
     const floats = new ort.Tensor('float32', framesToNchw(frames, width, height), [batch, 3, height, width]);
     const timings: Record<string, () => Promise<unknown>> = {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('the in-graph and side-session paths against the JavaScript path', () =
         const frames = randomFrames(2, width, height, width * height);
         const reference = await styled(new JsPath(session, shape, width, height), frames);
         const candidates = [
-          await InGraphPath.create(modelPath, { ...dynamic, width, height }, {}),
+          await InGraphPath.create(readFileSync(modelPath), { ...dynamic, width, height }, {}),
           await SideSessionPath.create(session, dynamic, width, height, 1),
         ];
         for (const path of candidates) {
