@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { combinedChecksum } from '../common/checksums.js';
+import { askFfmpegEarly } from '../common/ffmpeg/features.js';
 import type { DeviceChoice } from '../common/device.js';
 import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
 import { identityFromEnv } from '../common/identity.js';
@@ -144,6 +145,12 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
 
 async function welcome(w: Welcome__Output): Promise<void> {
   const started = performance.now();
+  // what the decoder's and encoder's flags depend on, learnt while the model loads
+  try {
+    void askFfmpegEarly();
+  } catch {
+    // no ffmpeg: the decoder's start says so, as it always has
+  }
   log.setContext({ job: w.job_id });
   heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
   let modelPath = w.model_path;

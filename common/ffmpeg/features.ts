@@ -1,24 +1,39 @@
 // What the ffmpeg in use can do, found by asking it rather than by reading its version: stylerun
 // runs with the npm static ffmpeg 4.1, Debian's 5.1 and newer ones, whose flags differ.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffmpegPath } from './binaries.js';
 
 const fpsModeSupport = new Map<string, boolean>();
+const fpsModeProbe = ['-hide_banner', '-v', 'quiet', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:d=0.04', '-fps_mode', 'passthrough', '-f', 'null', '-'];
 
 /** Whether `binary` takes `-fps_mode` (ffmpeg 5.1+); older ones only know `-vsync`. */
 export function hasFpsMode(binary = ffmpegPath()): boolean {
   let known = fpsModeSupport.get(binary);
   if (known === undefined) {
-    const probe = spawnSync(binary, ['-hide_banner', '-v', 'quiet', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:d=0.04', '-fps_mode', 'passthrough', '-f', 'null', '-'], {
-      stdio: 'ignore', timeout: 20_000,
-    });
-    known = probe.status === 0;
+    known = spawnSync(binary, fpsModeProbe, { stdio: 'ignore', timeout: 20_000 }).status === 0;
     fpsModeSupport.set(binary, known);
   }
   return known;
+}
+
+/**
+ * Asks `binary` about -fps_mode in the background, so that hasFpsMode later answers from what it learnt
+ * instead of blocking its process on ffmpeg's start (about 0.1 s for Debian's ffmpeg and its 200 libraries).
+ * A rank calls it as it starts, while its model loads; if hasFpsMode is called first, it asks on its own.
+ */
+export function askFfmpegEarly(binary = ffmpegPath()): Promise<void> {
+  if (fpsModeSupport.has(binary)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const child = spawn(binary, fpsModeProbe, { stdio: 'ignore', timeout: 20_000 });
+    child.on('error', () => resolve());
+    child.on('close', (code) => {
+      if (!fpsModeSupport.has(binary)) fpsModeSupport.set(binary, code === 0);
+      resolve();
+    });
+  });
 }
 
 /** Output flags that pass every frame through with its own timestamp: no duplication, no dropping. */
