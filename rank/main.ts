@@ -146,11 +146,7 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
 async function welcome(w: Welcome__Output): Promise<void> {
   const started = performance.now();
   // what the decoder's and encoder's flags depend on, learnt while the model loads
-  try {
-    void askFfmpegEarly();
-  } catch {
-    // no ffmpeg: the decoder's start says so, as it always has
-  }
+  void askFfmpegEarly();
   log.setContext({ job: w.job_id });
   heartbeat = setInterval(() => link.send({ heartbeat: { frames_done: framesDone } }), w.heartbeat_interval_ms || 1000);
   let modelPath = w.model_path;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ToolNotFoundError } from '../errors/tool-not-found-error.js';
+import { UsageError } from '../errors/usage-error.js';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, string>();
@@ -23,12 +24,13 @@ export function ffprobePath(): string {
   return resolveTool('ffprobe', 'STYLERUN_FFPROBE', '@ffprobe-installer/ffprobe');
 }
 
-/** Whether an ffprobe can be found (else probing falls back to ffmpeg alone). */
+/** Whether an ffprobe can be found (else probing falls back to ffmpeg alone); a STYLERUN_FFPROBE naming no executable throws. */
 export function hasFfprobe(): boolean {
   try {
     ffprobePath();
     return true;
-  } catch {
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
     return false;
   }
 }
@@ -36,7 +38,10 @@ export function hasFfprobe(): boolean {
 function resolveTool(name: string, envVar: string, npmPackage: string): string {
   const hit = cache.get(name);
   if (hit) return hit;
-  const path = process.env[envVar] || onPath(name) || fromNpm(name, npmPackage);
+  const given = process.env[envVar];
+  // the user's own choice is used as given, or refused: never silently replaced by another ffmpeg
+  if (given && !isExecutable(given)) throw new UsageError(`${envVar}=${given}: not an executable file`, 'BAD_TOOL_PATH');
+  const path = given || onPath(name) || fromNpm(name, npmPackage);
   if (!path) {
     throw new ToolNotFoundError(name, npmPackage);
   }

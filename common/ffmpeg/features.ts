@@ -22,9 +22,16 @@ export function hasFpsMode(binary = ffmpegPath()): boolean {
 /**
  * Asks `binary` about -fps_mode in the background, so that hasFpsMode later answers from what it learnt
  * instead of blocking its process on ffmpeg's start (about 0.1 s for Debian's ffmpeg and its 200 libraries).
- * A rank calls it as it starts, while its model loads; if hasFpsMode is called first, it asks on its own.
+ * A rank calls it as its job arrives, while its model loads, and the launcher as a job starts; if hasFpsMode
+ * is called first, it asks on its own. Never throws: a missing ffmpeg is found out where one is started.
  */
-export function askFfmpegEarly(binary = ffmpegPath()): Promise<void> {
+export function askFfmpegEarly(given?: string): Promise<void> {
+  let binary: string;
+  try {
+    binary = given ?? ffmpegPath();
+  } catch {
+    return Promise.resolve(); // no ffmpeg: whatever starts one says so
+  }
   if (fpsModeSupport.has(binary)) return Promise.resolve();
   return new Promise((resolve) => {
     const child = spawn(binary, fpsModeProbe, { stdio: 'ignore', timeout: 20_000 });

@@ -35,6 +35,8 @@ import type { RankSpawner } from '../spawn/spawner.js';
 import { checkDevice, cudaEnvironment } from './device-check.js';
 import { cudaProviderSonames, cudaSearchFolders, findCudaLibraries } from '../../common/cuda-libraries.js';
 import { cudaProviderPath, machineFacts } from '../../common/device.js';
+import { askFfmpegEarly } from '../../common/ffmpeg/features.js';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { JobEvents, type JobListener } from './events.js';
 import { JobStateMachine } from './job-state.js';
 import { applyJobEvent, type JobView } from './job-view.js';
@@ -107,6 +109,9 @@ interface Stages {
 
 async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine, hosts: given }: Stages): Promise<JobSummary> {
   const started = Date.now();
+  ffmpegPath(); // no ffmpeg, or a STYLERUN_FFMPEG naming none, stops the job before any rank starts
+  // the gather's flags depend on what the ffmpeg in use takes: learnt while the job runs, not at its end
+  void askFfmpegEarly();
   const output = await openJobOutput(opts.output, opts.input, log);
   checkWorkRoot(opts.workRoot);
   if (opts.workStore) {

@@ -170,4 +170,13 @@ describe('bad input gets one clear line, a documented exit code and no output', 
   it('refuses an unknown flag with exit code 2', async () => {
     expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
   });
+
+  it('refuses a STYLERUN_FFMPEG or STYLERUN_FFPROBE that names no executable with exit code 2, before any rank starts', async () => {
+    for (const variable of ['STYLERUN_FFMPEG', 'STYLERUN_FFPROBE']) {
+      const missing = join(dir, `no-${variable.toLowerCase()}`);
+      const r = await runCli(['-n', '1', '--input', video, '--output', output, ...lightModel], { cwd: dir, env: { [variable]: missing } });
+      expectCleanFailure(r, 2, new RegExp(`${variable}=${missing}: not an executable file$`));
+      expect(r.stderr).not.toMatch(/rank 0|attempt 1/);
+    }
+  });
 });
