@@ -27,7 +27,9 @@ describe.skipIf(!hasScript)('progress on a terminal', () => {
     expect(r.status, r.stdout).toBe(0);
     const lines = screenText(r.stdout);
     expect(lines.some((l) => /\d+% \| \d+\/120 frames \| (\d+\.\d|-) frames\/s \| ETA (\d+ s|-)$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ {2}rank 0 \S+ working +frames 0-59 \d+\/60 cpu attempt 1$/.test(l))).toBe(true);
+    // whether a redraw catches rank 0 still working depends on timing (60 small frames go fast); the working
+    // line's form is checked without a clock in test/launcher/cli/progress.test.ts
+    expect(lines.some((l) => /^ {2}rank 0 \S+ (working|done) +frames 0-59 \d+\/60 cpu attempt 1$/.test(l))).toBe(true);
     expect(lines.some((l) => /^ {2}rank 1 \S+ done +frames 60-119 60\/60 cpu attempt 1/.test(l))).toBe(true);
     expect(lines.some((l) => /100% \| 120\/120 frames/.test(l))).toBe(true);
     // on a terminal the log reads as text, and the summary follows the bars
