@@ -5,6 +5,11 @@
 # workload through PyTorch and stylerun (scripts/gpu/check-data-plane.sh). After staging the CUDA provider
 # (../shared/gpu/cuda.md), from the project root with .gpu, dist and .gpudata carried:
 #   . .gpu/setup.sh && export BASE_LD="${LD_LIBRARY_PATH:-}" && . /tmp/stage/cuda-setup.sh && bash scripts/gpu/check-cuda.sh
+# What travels must stay under 64 MiB: .gpu (~54 MiB) + dist + .gpudata + the tracked tree (~8 MiB) is over it,
+# so before the call: rm dist/models/matta.onnx (this script rebuilds it there) && find dist -name '*.map' -delete.
+# The four staging calls and this one go back to back: an idle device is given back after 30 s, /tmp with it.
+# 2026-11-28, H200: staging took ~20 s of device time after a ~40 s start; this script ~9 min in full, ~2 min with
+# RUNS=10 SESSION_TIMEOUT=45 JOB_TIMEOUT=45 ONLY="pytorch matta-cuda-n4 matta-cuda-n4-fp16 matta-cuda-n1 matta-webgpu-n4".
 set -u
 out=${OUT:-/tmp/out}; mkdir -p "$out"
 { date -u +%FT%TZ; nvidia-smi -L; nvidia-smi --query-gpu=driver_version,memory.total --format=csv,noheader; nproc
