@@ -26,11 +26,13 @@ export interface CudaEnvironment {
 /**
  * The ranks' library path where they may run on CUDA (`--device cuda`, or `auto` on a machine with an
  * NVIDIA GPU and the provider): the folders that hold the CUDA and cuDNN libraries, first. `--device cuda`
- * without them is a usage error; `auto` warns and lets the ranks fall back to WebGPU or the CPU.
+ * without them is a usage error; `auto` warns and lets the ranks fall back to WebGPU or the CPU. The libraries
+ * are looked for (folders listed, the provider's ELF header read) only where CUDA may run.
  */
-export function cudaEnvironment(device: DeviceChoice, facts: Pick<MachineFacts, 'cuda' | 'nvidiaGpu'>, libs: CudaLibraries, ldLibraryPath?: string): CudaEnvironment {
+export function cudaEnvironment(device: DeviceChoice, facts: Pick<MachineFacts, 'cuda' | 'nvidiaGpu'>, findLibs: () => CudaLibraries, ldLibraryPath?: string): CudaEnvironment {
   const mayUseCuda = device === 'cuda' || (device === 'auto' && facts.cuda && facts.nvidiaGpu);
   if (!mayUseCuda) return { env: {} };
+  const libs = findLibs();
   const env: Record<string, string> = libs.folders.length ? { LD_LIBRARY_PATH: rankLibraryPath(libs.folders, ldLibraryPath) } : {};
   if (libs.missing.length === 0) return { env };
   const what = `the CUDA provider needs ${libs.missing.join(', ')}, found in none of the usual folders; name the folders that hold them in ${cudaLibsVariable} (colon-separated)`;

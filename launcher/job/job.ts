@@ -109,9 +109,9 @@ interface Stages {
 
 async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine, hosts: given }: Stages): Promise<JobSummary> {
   const started = Date.now();
-  ffmpegPath(); // no ffmpeg, or a STYLERUN_FFMPEG naming none, stops the job before any rank starts
-  // the gather's flags depend on what the ffmpeg in use takes: learnt while the job runs, not at its end
-  void askFfmpegEarly();
+  // no ffmpeg, or a STYLERUN_FFMPEG naming none, stops the job before any rank starts; the gather's flags
+  // depend on what that ffmpeg takes, learnt while the job runs, not at its end
+  void askFfmpegEarly(ffmpegPath());
   const output = await openJobOutput(opts.output, opts.input, log);
   checkWorkRoot(opts.workRoot);
   if (opts.workStore) {
@@ -143,7 +143,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await checkModel(opts.modelPath);
   checkDevice(opts.device);
-  const cuda = cudaEnvironment(opts.device, machineFacts(), findCudaLibraries(cudaSearchFolders(), cudaProviderSonames(cudaProviderPath())), opts.exportEnv.LD_LIBRARY_PATH ?? process.env.LD_LIBRARY_PATH);
+  const cuda = cudaEnvironment(opts.device, machineFacts(), () => findCudaLibraries(cudaSearchFolders(), cudaProviderSonames(cudaProviderPath())), opts.exportEnv.LD_LIBRARY_PATH ?? process.env.LD_LIBRARY_PATH);
   if (cuda.warning) log.warn(cuda.warning);
   if (cuda.env.LD_LIBRARY_PATH) log.debug(`ranks' LD_LIBRARY_PATH: ${cuda.env.LD_LIBRARY_PATH}`);
   const encoding = chunkEncoding(opts.chunkCodec, info);

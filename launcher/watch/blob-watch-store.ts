@@ -68,7 +68,7 @@ export class BlobWatchStore implements WatchStore {
       const failed = await record('failed').getProperties();
       return { kind: 'failed', failures: Number(failed.metadata?.failures ?? (await this.failures(`${this.opsPrefix}failed/${name}.json`))) };
     } catch (e) {
-      if (isStatus(e, 404)) return undefined;
+      if (isRestStatus(e, 404)) return undefined;
       throw e;
     }
   }
@@ -79,13 +79,13 @@ export class BlobWatchStore implements WatchStore {
     try {
       await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } });
     } catch (e) {
-      if (!isStatus(e, 409) && !isStatus(e, 412)) throw e; // there already: someone claimed it before, now or once
+      if (!isRestStatus(e, 409) && !isRestStatus(e, 412)) throw e; // there already: someone claimed it before, now or once
     }
     const lease: BlobLeaseClient = blob.getBlobLeaseClient();
     try {
       await lease.acquireLease(this.claimSeconds);
     } catch (e) {
-      if (isStatus(e, 409)) return undefined; // leased by another watcher
+      if (isRestStatus(e, 409)) return undefined; // leased by another watcher
       throw e;
     }
     const lost = new AbortController();
@@ -143,8 +143,4 @@ export class BlobWatchStore implements WatchStore {
       metadata, blobHTTPHeaders: { blobContentType: 'application/json' },
     });
   }
-}
-
-function isStatus(e: unknown, status: number): boolean {
-  return isRestStatus(e, status);
 }

@@ -53,8 +53,7 @@ function layer(g: GraphBuilder, w: LayerWeights, x: string, prefix: string, laye
  * symmetric part of the pads, and a Slice crops the rest from the end: the same values, every op on the GPU.
  */
 function transposedConv(g: GraphBuilder, x: string, kernel: string, k: number, stride: number, [top, left, bottom, right]: number[]): string {
-  const symmetric = [Math.min(top!, bottom!), Math.min(left!, right!)];
-  const [h, w] = symmetric as [number, number];
+  const [h, w] = [Math.min(top!, bottom!), Math.min(left!, right!)];
   const node = g.node('ConvTranspose', [x, kernel], { kernel_shape: [k, k], strides: [stride, stride], pads: [h, w, h, w] });
   const [extraTop, extraLeft, extraBottom, extraRight] = [top! - h, left! - w, bottom! - h, right! - w];
   if (extraTop + extraLeft + extraBottom + extraRight === 0) return node;

@@ -25,26 +25,31 @@ describe('the ranks’ CUDA environment', () => {
   const gpu = { cuda: true, nvidiaGpu: true };
 
   it('puts the folders that hold the CUDA libraries first on the ranks’ library path', () => {
-    expect(cudaEnvironment('cuda', gpu, all, '/usr/lib:/opt/cuda/lib64')).toEqual({ env: { LD_LIBRARY_PATH: '/opt/cuda/lib64:/py/nvidia/cudnn/lib:/usr/lib' } });
-    expect(cudaEnvironment('auto', gpu, all, undefined).env.LD_LIBRARY_PATH).toBe('/opt/cuda/lib64:/py/nvidia/cudnn/lib');
+    expect(cudaEnvironment('cuda', gpu, () => all, '/usr/lib:/opt/cuda/lib64')).toEqual({ env: { LD_LIBRARY_PATH: '/opt/cuda/lib64:/py/nvidia/cudnn/lib:/usr/lib' } });
+    expect(cudaEnvironment('auto', gpu, () => all, undefined).env.LD_LIBRARY_PATH).toBe('/opt/cuda/lib64:/py/nvidia/cudnn/lib');
   });
 
   it('leaves the ranks’ environment alone where they cannot run on CUDA', () => {
-    expect(cudaEnvironment('cpu', gpu, all)).toEqual({ env: {} });
-    expect(cudaEnvironment('webgpu', gpu, all)).toEqual({ env: {} });
-    expect(cudaEnvironment('auto', { cuda: true, nvidiaGpu: false }, all)).toEqual({ env: {} });
-    expect(cudaEnvironment('auto', { cuda: false, nvidiaGpu: true }, all)).toEqual({ env: {} });
+    expect(cudaEnvironment('cpu', gpu, () => all)).toEqual({ env: {} });
+    expect(cudaEnvironment('webgpu', gpu, () => all)).toEqual({ env: {} });
+    expect(cudaEnvironment('auto', { cuda: true, nvidiaGpu: false }, () => all)).toEqual({ env: {} });
+    expect(cudaEnvironment('auto', { cuda: false, nvidiaGpu: true }, () => all)).toEqual({ env: {} });
+    // and does not look for the libraries there at all
+    const unused = () => {
+      throw new Error('searched for CUDA libraries on a job that cannot use them');
+    };
+    expect(cudaEnvironment('cpu', gpu, unused)).toEqual({ env: {} });
   });
 
   it('refuses --device cuda in one line naming the missing libraries and STYLERUN_CUDA_LIBS', () => {
     const libs = { folders: ['/opt/cuda/lib64'], missing: ['libcudnn.so.9'] };
-    expect(() => cudaEnvironment('cuda', gpu, libs)).toThrow(
+    expect(() => cudaEnvironment('cuda', gpu, () => libs)).toThrow(
       '--device cuda: the CUDA provider needs libcudnn.so.9, found in none of the usual folders; name the folders that hold them in STYLERUN_CUDA_LIBS (colon-separated)',
     );
   });
 
   it('only warns with auto, which falls back to WebGPU or the CPU', () => {
-    const r = cudaEnvironment('auto', gpu, { folders: [], missing: ['libcudart.so.13'] });
+    const r = cudaEnvironment('auto', gpu, () => ({ folders: [], missing: ['libcudart.so.13'] }));
     expect(r.env).toEqual({});
     expect(r.warning).toMatch(/needs libcudart\.so\.13.*; ranks fall back to WebGPU or the CPU$/);
   });
