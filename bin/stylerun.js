@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The `stylerun` bin. `.npmrc` sets ignore-scripts, so `npm ci` builds nothing and dist/ may
-// be missing on a fresh clone; this shim builds it (the same three steps as `npm run build`: tsc, the assets, the
-// built-in styles made from ml5 checkpoints) when it is missing or older than a source, then runs the CLI.
+// be missing on a fresh clone; this shim builds it (the same four steps as `npm run build`: tsc, the assets, the
+// built-in styles made from ml5 checkpoints, the bundles) when it is missing or older than a source, then runs
+// the CLI: bundled and through V8's code cache (scripts/bundle/) where the bundle is current, else as compiled.
 // Plain JavaScript, committed, because it must run before any build.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +14,8 @@ import { staleMl5Styles } from '../scripts/build-ml5-styles.mjs';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist/launcher/cli/cli.js');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const bundle = join(root, 'dist/bundle/cli.cjs');
+const bundler = join(root, 'node_modules/esbuild/package.json');
 
 /** Newest modification time (ms) of a .ts or .proto file under the folders tsconfig.json compiles. */
 function newestSourceMs() {
@@ -54,9 +58,13 @@ if (!existsSync(tsc)) {
   process.stderr.write('stylerun: building dist/ from the TypeScript sources\n');
   if (!run([tsc, '-p', 'tsconfig.json']) || !run(['scripts/copy-assets.mjs']) || !run(['scripts/build-ml5-styles.mjs'])) buildFailed();
 }
+/** Whether dist/bundle/ was made from the compiled code as it is now. */
+const bundleCurrent = () => existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(cli).mtimeMs;
+if (!bundleCurrent() && existsSync(bundler) && !run(['scripts/bundle/bundle.mjs'])) buildFailed();
 // compiled code up to date (or no TypeScript to rebuild it) but a style model missing or older than its checkpoint
 if (staleMl5Styles(root).length > 0) {
   process.stderr.write('stylerun: building the built-in styles from their ml5 checkpoints\n');
   if (!run(['scripts/build-ml5-styles.mjs'])) buildFailed();
 }
-await import(pathToFileURL(cli).href);
+if (bundleCurrent()) createRequire(import.meta.url)('../dist/bundle/run.cjs').runBundle(bundle);
+else await import(pathToFileURL(cli).href);

@@ -3,6 +3,7 @@
 // the ranks in their environment; its private key stays with the coordinator.
 import { Agent as HttpsAgent } from 'node:https';
 import { X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 
@@ -20,9 +21,10 @@ export interface CoordinatorCertificate {
 
 /** A fresh self-signed certificate for one job's coordinator (P-256, valid a week; made in ~50 ms). */
 export async function makeCoordinatorCertificate(): Promise<CoordinatorCertificate> {
-  // imported here, not at the top: ranks load this module to pin, and node-forge (under selfsigned) costs a
-  // rank ~0.1 s of start-up for a certificate only the launcher makes
-  const { default: selfsigned } = await import('selfsigned');
+  // loaded here, not at the top: ranks load this module to pin, and selfsigned's crypto modules cost a rank
+  // ~0.1 s of start-up for a certificate only the launcher makes. A require, not import(): the bundled
+  // launcher (scripts/bundle/) runs from V8's code cache, which keeps no dynamic import() callback
+  const selfsigned = createRequire(import.meta.url)('selfsigned') as typeof import('selfsigned');
   const pems = await selfsigned.generate([{ name: 'commonName', value: coordinatorName }], {
     keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: new Date(Date.now() + 7 * 86_400_000),
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: coordinatorName }] }],

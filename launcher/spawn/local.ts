@@ -3,12 +3,12 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { JOB_TOKEN_FD, JOB_TOKEN_FD_VARIABLE, JOB_TOKEN_FILE_VARIABLE } from '../../common/job-token.js';
 import type { Logger } from '../../common/log.js';
 import { isLogLine, writeStderr } from '../../common/log.js';
+import { resolveEntry } from './entry.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
 /** Every live local rank process, so that exit handlers can kill them synchronously. */
@@ -144,12 +144,4 @@ function handOver(pipe: Writable | null, jobToken: string): void {
 function withoutTokenVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { [JOB_TOKEN_FD_VARIABLE]: _fd, [JOB_TOKEN_FILE_VARIABLE]: _file, ...rest } = env;
   return rest;
-}
-
-/** The rank's entry script (dist/rank/main.js) of this install. */
-export function resolveEntry(): string {
-  // Tests run the launcher from TypeScript sources; ranks always run from the build in dist/.
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return fileURLToPath(new URL('../../rank/main.js', import.meta.url));
-  return fileURLToPath(new URL('../../dist/rank/main.js', import.meta.url));
 }

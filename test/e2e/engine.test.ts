@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invertModel } from '../../scripts/onnx/test-models.js';
-import { cliPath, runCli, type CliResult } from '../support/cli.js';
+import { cliPath, rootDir, runCli, type CliResult } from '../support/cli.js';
 import { frameHashes, makeIndexedVideo, readIndices, videoPts } from '../support/media.js';
 import { jobFolders, keptAfterSuccess } from '../support/job-folders.js';
 
@@ -112,7 +112,7 @@ describe.skipIf(!hasMpirun())('the Azure ML step (scripts/aml/style-step.sh)', (
   it('styles the mounted input into the output folder under mpirun with Azure ML’s variables', async () => {
     const { dir, model, input } = await fixture('stylerun-aml-', 37, { audio: true });
     const out = join(dir, 'outputs', 'styled');
-    const root = join(cliPath, '..', '..', '..', '..');
+    const root = rootDir;
     const r = await mpirun(2, [input, out, '--model', model, '--device', 'cpu'], {
       cwd: root, env: { AZ_BATCH_MASTER_NODE: '127.0.0.1:6105' }, command: ['bash', join(root, 'scripts', 'aml', 'style-step.sh')],
     });

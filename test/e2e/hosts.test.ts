@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canMakeHosts, makeHosts, type NsHosts } from '../../scripts/netns/hosts.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
+import { resolveEntry } from '../../launcher/spawn/entry.js';
 import { runCli, startCli, type CliResult } from '../support/cli.js';
 import { startAzurite } from '../../scripts/azurite/azurite.js';
 import { frameHashes, makeIndexedVideo, readIndices, videoPts } from '../support/media.js';
@@ -13,6 +14,8 @@ import { frameHashes, makeIndexedVideo, readIndices, videoPts } from '../support
 // each, and the launcher's folder hidden under a tmpfs. The launcher runs here and starts no rank itself.
 const names = ['hosta', 'hostb', 'hostc'];
 const frames = 600;
+// what a rank's command line names: the bundled entry after `npm run build`
+const rankEntry = resolveEntry();
 
 describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with the launcher', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stylerun-hosts-')); // the launcher's folder
@@ -123,7 +126,7 @@ describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with t
 
   it('gives a fault-free run’s output when a remote rank is killed mid-job, rerunning on every host', async () => {
     const r = await brokenRun('rank-killed', () => {
-      for (const pid of processesOn('hostc', 'rank/main.js')) process.kill(pid, 'SIGKILL');
+      for (const pid of processesOn('hostc', rankEntry)) process.kill(pid, 'SIGKILL');
     });
     expect(r.stdout).toMatch(/attempt 2: succeeded, 3 ranks/); // the host is fine: it stays
   }, 300_000);
@@ -138,7 +141,7 @@ describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with t
     expect(r.stdout).toMatch(/root cause: rank 2 on hostc: no heartbeat/);
     expect(r.stdout).toMatch(/attempt \d: succeeded, 2 ranks/);
     // its rank sees the coordinator stream die (gRPC keepalive) and exits; sshd alone remains
-    expect(await noneLeft('hostc', 'rank/main.js')).toEqual([]);
+    expect(await noneLeft('hostc', rankEntry)).toEqual([]);
   }, 300_000);
 
   it('gives a fault-free run’s output when the ssh connection to a rank is cut mid-job, and that rank exits', async () => {
@@ -149,7 +152,7 @@ describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with t
     });
     expect(r.stdout).toMatch(/attempt 2: succeeded, 3 ranks/);
     // it learns of it from its coordinator stream, which the launcher ends with the attempt
-    expect(await noneLeft('hostc', 'rank/main.js')).toEqual([]);
+    expect(await noneLeft('hostc', rankEntry)).toEqual([]);
   }, 300_000);
 
   it('stops every remote rank on Ctrl-C (exit 130, no output), and --resume then gives a fault-free run’s output', async () => {
@@ -169,7 +172,7 @@ describe.skipIf(!canMakeHosts())('ranks on three hosts that share no disk with t
     expect(r.code).toBe(130);
     expect(r.stderr.trim().split('\n').pop()).toMatch(/^stylerun: error: interrupted by SIGINT.*finish it with stylerun --resume [0-9a-f]{8}/);
     expect(existsSync(output)).toBe(false);
-    for (const h of names) expect(await noneLeft(h, 'rank/main.js')).toEqual([]);
+    for (const h of names) expect(await noneLeft(h, rankEntry)).toEqual([]);
     const jobId = /--resume ([0-9a-f]{8})/.exec(r.stderr)![1]!;
     const work = args[args.indexOf('--work-dir') + 1]!;
     const resumed = await runCli(['--resume', jobId, '--work-dir', work, '--launch-agent', net.launchAgent, '--coordinator-address', net.launcherAddress], { cwd: dir });

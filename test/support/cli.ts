@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-export const cliPath = fileURLToPath(new URL('../../dist/launcher/cli/cli.js', import.meta.url));
+/** The project's root folder. */
+export const rootDir = fileURLToPath(new URL('../../', import.meta.url));
+/** What `npx stylerun` runs once dist/ is built: the bundled CLI through V8's code cache (scripts/bundle/). */
+export const cliPath = fileURLToPath(new URL('../../dist/bundle/cli-main.cjs', import.meta.url));
+/** The compiled CLI, which runs where the bundle is missing or out of date. */
+export const compiledCliPath = fileURLToPath(new URL('../../dist/launcher/cli/cli.js', import.meta.url));
 export const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 
 export interface CliResult {

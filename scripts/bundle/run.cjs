@@ -1,0 +1,42 @@
+// Runs one of dist/bundle's bundles through V8's code cache. Plain CommonJS, committed, because it runs
+// before anything else: a rank's or the launcher's start-up is mostly compiling JavaScript, and a cached
+// compile makes each process start in about half the CPU time (BENCHMARKS.md, "Launch to barrier").
+// The cache sits beside the bundle it belongs to, in the same trust domain as the code: never in a shared
+// temporary folder, where another user could plant one. V8 rejects a cache made by another Node version or
+// with other flags; the process then compiles as usual and writes a fresh one on exit. No cache yet, or a
+// read-only install: compiled as usual.
+'use strict';
+const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+
+/** Runs `file`, a CommonJS bundle, as the main program; `file + '.v8cache'` holds its compiled code. */
+function runBundle(file) {
+  const cacheFile = `${file}.v8cache`;
+  // a shebang line is no JavaScript inside the module wrapper; blanked, so line numbers stay
+  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  // V8 checks a cache against the source's length only, so one older than its bundle is never used: the
+  // bundle step deletes the old caches too, this guards a bundle replaced by other means
+  const cacheMs = statSync(cacheFile, { throwIfNoEntry: false })?.mtimeMs;
+  const cachedData = cacheMs !== undefined && cacheMs >= statSync(file).mtimeMs ? readFileSync(cacheFile) : undefined;
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // written on exit, so that it holds every function compiled by then, not just the top level
+    process.once('exit', () => {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile); // ranks that start together each write whole files; the last one stays
+      } catch {
+        rmSync(tmp, { force: true }); // a read-only install runs uncached
+      }
+    });
+  }
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(dirname(file));
+  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dirname(file));
+}
+
+module.exports = { runBundle };
