@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { knownFeaturesEnv } from '../../common/ffmpeg/features.js';
 import { JOB_TOKEN_FD, JOB_TOKEN_FD_VARIABLE, JOB_TOKEN_FILE_VARIABLE } from '../../common/job-token.js';
 import type { Logger } from '../../common/log.js';
 import { isLogLine, writeStderr } from '../../common/log.js';
@@ -54,7 +55,8 @@ export class LocalSpawner implements RankSpawner {
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
     const child = spawn(process.execPath, [this.entry], {
       // the launcher's own token variables (had a user set any) must not point the rank elsewhere
-      env: { ...withoutTokenVariables(process.env), ...env, STYLERUN_PARENT_PID: String(process.pid), [JOB_TOKEN_FD_VARIABLE]: String(JOB_TOKEN_FD) },
+      // what the launcher learnt of its ffmpeg holds for a child on the same machine and saves it asking again
+      env: { ...withoutTokenVariables(process.env), ...knownFeaturesEnv(), ...env, STYLERUN_PARENT_PID: String(process.pid), [JOB_TOKEN_FD_VARIABLE]: String(JOB_TOKEN_FD) },
       stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
       detached: true,
     }) as ChildProcessByStdio<null, null, Readable>; // what the stdio above gives; fd 3 is the token pipe

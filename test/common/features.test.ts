@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askFfmpegEarly, hasFpsMode, keepsLastFrameInMp4, passthroughTiming } from '../../common/ffmpeg/features.js';
+import { spawnSync } from 'node:child_process';
+import { askFfmpegEarly, FPS_MODE_KNOWN_VARIABLE, hasFpsMode, keepsLastFrameInMp4, knownFeaturesEnv, knownFromEnv, passthroughTiming } from '../../common/ffmpeg/features.js';
+import { rootDir } from '../support/cli.js';
 
 // the npm static build is pinned at ffmpeg 4.1: the oldest stylerun supports
 const npmFfmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
@@ -29,6 +31,29 @@ describe('ffmpeg feature checks', () => {
     expect(passthroughTiming(wrapper)).toEqual(['-vsync', 'passthrough']);
     await askFfmpegEarly(wrapper);
     expect(readFileSync(count, 'utf8')).toBe('x\n');
+  });
+
+  it('hands what it learnt to a child process, which then starts no ffmpeg to ask', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-features-'));
+    const count = join(dir, 'count');
+    const wrapper = join(dir, 'ffmpeg');
+    writeFileSync(wrapper, `#!/bin/sh\necho x >> ${count}\nexec ${npmFfmpeg} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    await askFfmpegEarly(wrapper);
+    const env = knownFeaturesEnv();
+    expect(knownFromEnv(env[FPS_MODE_KNOWN_VARIABLE])).toContainEqual([wrapper, false]);
+    // the child, as a local rank would, takes the answer from its environment (the compiled module, in a real process)
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `const f = await import(${JSON.stringify(join(rootDir, 'dist/common/ffmpeg/features.js'))}); console.log(JSON.stringify(f.passthroughTiming(${JSON.stringify(wrapper)})));`,
+    ], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(child.stdout.trim()).toBe('["-vsync","passthrough"]');
+    expect(readFileSync(count, 'utf8')).toBe('x\n');
+  });
+
+  it('asks again when what a parent handed over is unreadable', () => {
+    expect(knownFromEnv('not json')).toEqual([]);
+    expect(knownFromEnv('[["/usr/bin/ffmpeg","yes"],["/x/ffmpeg",true]]')).toEqual([['/x/ffmpeg', true]]);
+    expect(knownFromEnv(undefined)).toEqual([]);
   });
 
   it('lets a missing ffmpeg be found out later, where the decoder starts', async () => {
