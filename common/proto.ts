@@ -1,20 +1,56 @@
 // Loads the control-plane contract with the SAME options the committed types were generated with
 // (package.json "gen:proto"), so the objects on the wire match proto/generated/ exactly.
+//
+// The service definition is made here from protobufjs's reflection, as @grpc/proto-loader makes it, less what
+// only server reflection uses (each message's descriptor, the encoded file descriptors): proto-loader's import
+// and its descriptors took 20-40 ms of CPU in every process, ranks included, which all start at once on a
+// job's launch (BENCHMARKS.md, "Launch to barrier"). proto-loader stays the generator of the types.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import type { ProtoGrpcType } from '../proto/generated/stylerun.js';
 
 export const protoPath = fileURLToPath(new URL('../proto/stylerun.proto', import.meta.url));
 
-export const loaderOptions: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
+/** The parse option and the conversion options of "gen:proto": keepCase, longs Number, enums String, defaults, oneofs. */
+export const loaderOptions = { keepCase: true, toObject: { longs: Number, enums: String, defaults: true, oneofs: true } satisfies protobuf.IConversionOptions };
 
-let loaded: ProtoGrpcType | undefined;
+type Stylerun = Pick<ProtoGrpcType['stylerun']['v1'], 'Coordinator'>;
+let loaded: Stylerun | undefined;
 
-/** The stylerun.v1 package: service constructors and message types. */
-export function stylerunProto(): ProtoGrpcType['stylerun']['v1'] {
-  loaded ??= grpc.loadPackageDefinition(protoLoader.loadSync(protoPath, loaderOptions)) as unknown as ProtoGrpcType;
-  return loaded.stylerun.v1;
+/** A gRPC service definition of `service`: paths, stream kinds, and (de)serializers through its message types. */
+export function serviceDefinition(service: protobuf.Service, options: protobuf.IConversionOptions): grpc.ServiceDefinition {
+  const serializer = (type: protobuf.Type) => (value: object) => {
+    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
+    return Buffer.from(type.encode(type.fromObject(value)).finish());
+  };
+  const deserializer = (type: protobuf.Type) => (bytes: Buffer) => type.toObject(type.decode(bytes), options);
+  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
+  for (const method of service.methodsArray) {
+    const request = method.resolvedRequestType!; // resolved: the root was resolved before
+    const response = method.resolvedResponseType!;
+    definition[method.name] = {
+      path: `/${service.fullName.slice(1)}/${method.name}`,
+      requestStream: Boolean(method.requestStream),
+      responseStream: Boolean(method.responseStream),
+      requestSerialize: serializer(request),
+      requestDeserialize: deserializer(request),
+      responseSerialize: serializer(response),
+      responseDeserialize: deserializer(response),
+      originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1), // the client's lower-case alias, as proto-loader names it
+    };
+  }
+  return definition;
+}
+
+/** The stylerun.v1 package's service constructor. */
+export function stylerunProto(): Stylerun {
+  if (!loaded) {
+    const root = new protobuf.Root().loadSync(protoPath, { keepCase: loaderOptions.keepCase }).resolveAll();
+    const coordinator = root.lookupService('stylerun.v1.Coordinator');
+    loaded = { Coordinator: grpc.makeGenericClientConstructor(serviceDefinition(coordinator, loaderOptions.toObject), 'Coordinator') as unknown as Stylerun['Coordinator'] };
+  }
+  return loaded;
 }
 
 /**
