@@ -14,6 +14,7 @@ import { coordinatorCertVariable } from '../common/tls.js';
 import { readJobToken } from '../common/job-token.js';
 import { readBootstrap, type RankBootstrap } from '../common/rank-bootstrap.js';
 import { createLogger } from '../common/log.js';
+import { quietOnnxruntime } from '../common/onnxruntime-telemetry.js';
 import { openChunkStore } from '../common/storage/open-store.js';
 import type { CoordinatorMessage__Output } from '../proto/generated/stylerun/v1/CoordinatorMessage.js';
 import type { Welcome__Output } from '../proto/generated/stylerun/v1/Welcome.js';
@@ -29,6 +30,8 @@ import { runAssignment, type Cancellable } from './worker.js';
 const env = process.env;
 // a rank started over ssh gets its environment and token on stdin (common/rank-bootstrap.ts)
 const boot = bootstrap();
+// a rank started over ssh has not the launcher's environment; this one's own, before its first session
+quietOnnxruntime(env);
 const identity = identityFromEnv(env);
 if (!identity?.coordinator) {
   process.stderr.write('stylerun rank: no rank identity or coordinator address in the environment (STYLERUN_RANK, STYLERUN_COORDINATOR)\n');

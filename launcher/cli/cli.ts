@@ -25,7 +25,10 @@ import { coordinatorStatus, formatStatus, jobStatus } from './status.js';
 import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 import { progressDisplay, progressMode } from './progress.js';
+import { quietOnnxruntime } from '../../common/onnxruntime-telemetry.js';
 
+// before any onnxruntime session (the model check, every rank, which inherit it)
+quietOnnxruntime();
 const log = createLogger('stylerun');
 log.setContext({ host: hostname() });
 
