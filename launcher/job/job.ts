@@ -138,11 +138,15 @@ interface Opened {
 }
 
 async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages, { started, output, input, hosts }: Opened): Promise<JobSummary> {
+  // the model is checked (an onnxruntime session, in this process) while ffprobe reads the input in its own:
+  // both sit between the launch and the ranks' start. A bad input is still reported before a bad model.
+  const modelChecked = checkModel(opts.modelPath);
+  modelChecked.catch(() => {}); // awaited below, once the input is known to be good
   const info = await probeInput(input);
   const total = info.pts.length;
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', input.name, `-n ${opts.ranks} is more than the ${total} frames of ${input.name}`);
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
-  await checkModel(opts.modelPath);
+  await modelChecked;
   checkDevice(opts.device);
   const cuda = cudaEnvironment(opts.device, machineFacts(), () => findCudaLibraries(cudaSearchFolders(), cudaProviderSonames(cudaProviderPath())), opts.exportEnv.LD_LIBRARY_PATH ?? process.env.LD_LIBRARY_PATH);
   if (cuda.warning) log.warn(cuda.warning);
