@@ -8,6 +8,7 @@
 # Usage: [REPEAT=3] bash scripts/bench/launch.sh   (project root, after the build; needs Open MPI's mpirun)
 set -u
 . scripts/bench/workload.sh
+export STYLERUN_LOG_FORMAT=json # lines with their time: launch to barrier is read from "barrier passed"
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
 ff=$(node -e "import('./dist/common/ffmpeg/binaries.js').then((m) => console.log(m.ffmpegPath()))")
 echo "# machine: $(nproc) cores, $(uname -m); node $(node -v); $(mpirun --version | head -1); $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -36,4 +37,4 @@ for i in 1 2 3; do
   echo "rank start, compiled modules: $(t node dist/rank/main.js)"
 done
 node bin/stylerun.js -n 1 "${job[@]}" --output $w/c.mp4 > $w/log 2>&1
-echo "model load + warm-up as a lone rank reports it: $(grep -o 'load_ms=[0-9]*' $w/log | head -1)"
+echo "model load + warm-up as a lone rank reports it: $(grep -o 'load_ms"*[:=][0-9]*' $w/log | head -1)"

@@ -14,7 +14,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const out = join(root, 'dist/bundle');
 /** Entry name → the compiled module it bundles. */
 export const bundles = { cli: 'dist/launcher/cli/cli.js', rank: 'dist/rank/main.js' };
-const external = ['onnxruntime-node', '@azure/storage-blob', 'pino', 'selfsigned', 'azurite'];
+// (@grpc/proto-loader: grpc-js requires it only for channelz and ORCA, which stylerun does not use)
+const external = ['onnxruntime-node', '@azure/storage-blob', 'pino', 'selfsigned', 'azurite', '@grpc/proto-loader'];
 
 let esbuild;
 try {
