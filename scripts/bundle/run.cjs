@@ -20,7 +20,8 @@ function runBundle(file) {
   // bundle step deletes the old caches too, this guards a bundle replaced by other means
   const cacheMs = statSync(cacheFile, { throwIfNoEntry: false })?.mtimeMs;
   const cachedData = cacheMs !== undefined && cacheMs >= statSync(file).mtimeMs ? readFileSync(cacheFile) : undefined;
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  // no importModuleDynamically: code taken from the cache loses it (Node 20), so the build keeps import() out
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     // written on exit, so that it holds every function compiled by then, not just the top level
     process.once('exit', () => {
