@@ -7,6 +7,10 @@
 #   . .gpu/setup.sh && export BASE_LD="${LD_LIBRARY_PATH:-}" && . /tmp/stage/cuda-setup.sh && bash scripts/gpu/check-cuda.sh
 # What travels must stay under 64 MiB: .gpu (~54 MiB) + dist + .gpudata + the tracked tree (~8 MiB) is over it,
 # so before the call: rm dist/models/matta.onnx (this script rebuilds it there) && find dist -name '*.map' -delete.
+# Since the build bundles the launcher and the rank (dist/bundle/, 2.4 MB, plus their V8 caches once run), also
+# rm -f dist/bundle/*.v8cache (each process writes its own on the device); 62.6 MiB travelled before the bundles,
+# so check the total (du -cb) and, if still over, rm -rf dist/bundle: the compiled modules then run, with the same
+# behaviour and ~0.1 s more start-up per process (BENCHMARKS.md, "Launch to barrier after bundling").
 # The four staging calls and this one go back to back: an idle device is given back after 30 s, /tmp with it.
 # 2026-11-28, H200: staging took ~20 s of device time after a ~40 s start; this script ~9 min in full, ~2 min with
 # RUNS=10 SESSION_TIMEOUT=45 JOB_TIMEOUT=45 ONLY="pytorch matta-cuda-n4 matta-cuda-n4-fp16 matta-cuda-n1 matta-webgpu-n4".
