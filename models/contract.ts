@@ -41,6 +41,8 @@ export interface InspectOptions {
 export interface CheckedModel {
   readonly session: InferenceSession;
   readonly shape: ModelShape;
+  /** The model file's bytes, as read for the check (a rank wraps or converts these, without reading the file again). */
+  readonly bytes: Uint8Array;
 }
 
 type Fail = (problem: ModelContractProblem, what: string) => never;
@@ -100,7 +102,7 @@ export async function loadModelChecked(
     throw loadError(modelPath, cause);
   }
   try {
-    return { session, shape: inspectModel(session, { modelPath, metadata: readModelMetadata(bytes) }) };
+    return { session, bytes, shape: inspectModel(session, { modelPath, metadata: readModelMetadata(bytes) }) };
   } catch (error) {
     await session.release();
     throw error;

@@ -1,5 +1,4 @@
 // One loaded style model on one execution provider: frames in, styled frames out, in batches.
-import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
 import { batchFor, machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
@@ -68,7 +67,7 @@ export class Stylizer {
         continue;
       }
       const { shape } = checked;
-      const { precision, session, model } = await withPrecision(checked.session, opts, provider, sessionOptions, log);
+      const { precision, session, model } = await withPrecision(checked, opts, provider, sessionOptions, log);
       const fixedBatch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : undefined;
       const asked = batchFor(precision, opts.batchSize);
       if (asked.reason && fixedBatch === undefined) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
@@ -115,13 +114,12 @@ interface RankModel {
 // the reason in the log: the job still runs, a little slower. The model is converted once: the in-graph path
 // wraps the converted bytes (converting in JavaScript takes about 0.3 s for matta).
 async function withPrecision(
-  session: ort.InferenceSession,
+  { session, bytes: model }: CheckedModel,
   opts: StylizerOptions,
   provider: string,
   sessionOptions: ort.InferenceSession.SessionOptions,
   log: Logger,
 ): Promise<RankModel> {
-  const model = readFileSync(opts.modelPath);
   const { precision, reason } = precisionOn(opts.precision ?? 'fp32', provider);
   if (reason) log.warn(`--precision fp16 not applied: ${reason}`);
   if (precision === 'fp32') return { precision: 'fp32', session, model };
@@ -141,7 +139,7 @@ type PathMaker = readonly [name: string, make: () => Promise<FramePath>];
 
 // Fastest first. Fixed-size models need a resize in and out, which only the JavaScript path does.
 function framePaths(
-  { session, shape }: CheckedModel,
+  { session, shape }: Pick<CheckedModel, 'session' | 'shape'>,
   model: Uint8Array,
   opts: StylizerOptions,
   sessionOptions: ort.InferenceSession.SessionOptions,
