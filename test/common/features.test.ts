@@ -10,6 +10,16 @@ import { rootDir } from '../support/cli.js';
 // the npm static build is pinned at ffmpeg 4.1: the oldest stylerun supports
 const npmFfmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 
+/** A wrapper that counts in `count` how often it is started, then runs the real (4.1) ffmpeg. */
+function countingFfmpeg(): { wrapper: string; count: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-features-'));
+  const count = join(dir, 'count');
+  const wrapper = join(dir, 'ffmpeg');
+  writeFileSync(wrapper, `#!/bin/sh\necho x >> ${count}\nexec ${npmFfmpeg} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return { wrapper, count };
+}
+
 describe('ffmpeg feature checks', () => {
   it('falls back to -vsync on an ffmpeg that has no -fps_mode (4.1)', () => {
     expect(passthroughTiming(npmFfmpeg)).toEqual(['-vsync', 'passthrough']);
@@ -20,12 +30,7 @@ describe('ffmpeg feature checks', () => {
   });
 
   it('asks once, in the background, and answers later without starting ffmpeg again', async () => {
-    // a wrapper that counts how often it is started, then runs the real (4.1) ffmpeg
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-features-'));
-    const count = join(dir, 'count');
-    const wrapper = join(dir, 'ffmpeg');
-    writeFileSync(wrapper, `#!/bin/sh\necho x >> ${count}\nexec ${npmFfmpeg} "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    const { wrapper, count } = countingFfmpeg();
     await askFfmpegEarly(wrapper);
     expect(hasFpsMode(wrapper)).toBe(false);
     expect(passthroughTiming(wrapper)).toEqual(['-vsync', 'passthrough']);
@@ -34,11 +39,7 @@ describe('ffmpeg feature checks', () => {
   });
 
   it('hands what it learnt to a child process, which then starts no ffmpeg to ask', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stylerun-features-'));
-    const count = join(dir, 'count');
-    const wrapper = join(dir, 'ffmpeg');
-    writeFileSync(wrapper, `#!/bin/sh\necho x >> ${count}\nexec ${npmFfmpeg} "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    const { wrapper, count } = countingFfmpeg();
     await askFfmpegEarly(wrapper);
     const env = knownFeaturesEnv();
     expect(knownFromEnv(env[FPS_MODE_KNOWN_VARIABLE])).toContainEqual([wrapper, false]);
