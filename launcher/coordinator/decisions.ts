@@ -84,9 +84,13 @@ export function barrierTimeoutVerdict(d: Extract<BarrierDecision, { kind: 'timeo
   };
 }
 
-/** The root cause is the first failure in time (ties: the lower rank), as torchrun names it. */
+/**
+ * The root cause is the first failure in time, as torchrun names it. `failures` are in the order they were
+ * recorded; failures within the same millisecond keep that order, since a failure that stops the attempt is
+ * recorded before the ranks its stop kills (an ssh client still connecting dies within the millisecond).
+ */
 export function rootCause(failures: readonly RankFailure[]): RankFailure | undefined {
-  return [...failures].sort((a, b) => a.atMs - b.atMs || a.rank - b.rank)[0];
+  return [...failures].sort((a, b) => a.atMs - b.atMs)[0];
 }
 
 /** After a failed attempt: run another, or stop. */

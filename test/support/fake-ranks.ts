@@ -25,6 +25,7 @@ export class FakeProcess implements RankProcess {
   constructor(
     readonly rank: number,
     readonly host: string,
+    private readonly stopDelayMs = 10,
   ) {
     this.pid = 4000 + rank;
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
@@ -43,11 +44,12 @@ export class FakeProcess implements RankProcess {
     this.onExit.push(f);
   }
 
-  // A real process takes a moment to die after SIGTERM; the delay keeps a stopped rank's exit after the failure
-  // that caused the stop.
+  // A real process takes a moment to die after SIGTERM (by default 10 ms here); an ssh client that is still
+  // connecting dies at once (stopDelayMs 0), within the millisecond of the failure that caused the stop.
   async stop(graceMs: number): Promise<void> {
     this.stops.push(graceMs);
-    if (!this.ended) setTimeout(() => this.exit(null, 'SIGTERM'), 10);
+    if (!this.ended && this.stopDelayMs === 0) this.exit(null, 'SIGTERM');
+    else if (!this.ended) setTimeout(() => this.exit(null, 'SIGTERM'), this.stopDelayMs);
     await this.exited;
   }
 }
@@ -143,10 +145,14 @@ export class FakeSpawner implements RankSpawner {
   readonly processes: FakeProcess[] = [];
   readonly clients: FakeRankClient[] = [];
 
-  constructor(private readonly scripts: (RankScript | undefined)[]) {}
+  /** stopDelayMs: how long a stopped process takes to die (see FakeProcess.stop). */
+  constructor(
+    private readonly scripts: (RankScript | undefined)[],
+    private readonly stopDelayMs?: number,
+  ) {}
 
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): FakeProcess {
-    const proc = new FakeProcess(rank, host);
+    const proc = new FakeProcess(rank, host, this.stopDelayMs);
     this.processes[rank] = proc;
     const script = this.scripts[rank];
     if (script) {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../common/log.js';
 import { Attempt, type AttemptEvent, type AttemptPlan, type ChunkReport } from '../../../launcher/coordinator/attempt.js';
 import { CoordinatorServer } from '../../../launcher/coordinator/server.js';
@@ -99,8 +99,8 @@ describe('Attempt', () => {
     };
   }
 
-  function attempt(scripts: (RankScript | undefined)[], fields: Partial<AttemptPlan> = {}): Attempt {
-    spawner = new FakeSpawner(scripts);
+  function attempt(scripts: (RankScript | undefined)[], fields: Partial<AttemptPlan> = {}, stopDelayMs?: number): Attempt {
+    spawner = new FakeSpawner(scripts, stopDelayMs);
     return new Attempt(plan(scripts.length, fields), server, spawner, quiet);
   }
 
@@ -143,6 +143,21 @@ describe('Attempt', () => {
     expect(result.state).toBe('failed');
     expect(result.rootCause).toMatchObject({ rank: 1, host: 'host-1', reason: 'exited', exitCode: 3, message: 'process exited with code 3' });
     expect(events.find((e) => e.kind === 'rank-failed')).toEqual({ kind: 'rank-failed', attempt: 1, failure: result.rootCause });
+  });
+
+  it('names the rank that failed first, not a lower rank its stop killed within the same millisecond', async () => {
+    // as when a host is down: its ssh exits 255 before the rank joins, and the other ranks' ssh clients, still
+    // connecting, die at once when the attempt stops them. Date stands still, so every failure has the same time.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const unreachable: RankScript = async (r) => r.process.exit(255);
+      const result = await attempt([neverLoads, neverLoads, unreachable], {}, 0).run();
+
+      expect(result.failures.map((f) => [f.rank, f.atMs])).toEqual([[2, Date.now()], [0, Date.now()], [1, Date.now()]]);
+      expect(result.rootCause).toMatchObject({ rank: 2, reason: 'exited', exitCode: 255 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops every rank (stop() called on each) when one fails', async () => {

@@ -109,9 +109,9 @@ describe('rootCause', () => {
     expect(rootCause([failure(0, 300), first, failure(1, 200)])).toBe(first);
   });
 
-  it('names the lower rank when two failures happen at the same moment', () => {
-    const lower = failure(1, 100);
-    expect(rootCause([failure(3, 100), lower, failure(2, 100)])).toBe(lower);
+  it('names the one recorded first when failures happen in the same millisecond (a cause comes before what it causes)', () => {
+    const first = failure(3, 100);
+    expect(rootCause([first, failure(1, 100), failure(2, 100)])).toBe(first);
   });
 
   it('is undefined when nothing failed', () => {
