@@ -1,43 +1,60 @@
-// Loads the control-plane contract with the SAME options the committed types were generated with
+// The control-plane contract, with the SAME conversion options the committed types were generated with
 // (package.json "gen:proto"), so the objects on the wire match proto/generated/ exactly.
 //
-// The service definition is made here from protobufjs's reflection, as @grpc/proto-loader makes it, less what
-// only server reflection uses (each message's descriptor, the encoded file descriptors): proto-loader's import
-// and its descriptors took 20-40 ms of CPU in every process, ranks included, which all start at once on a
-// job's launch (BENCHMARKS.md, "Launch to barrier"). proto-loader stays the generator of the types.
+// The service definition is made here, as @grpc/proto-loader makes it, less what only server reflection uses,
+// from static coders that protobufjs's generator wrote at "gen:proto" (proto/generated/coders.js) and the
+// method table written with them. Loading proto-loader took 20-40 ms of CPU in every process, and protobufjs's
+// reflection, parsing the .proto and generating its coders, about 30 ms more; static code comes compiled from
+// the bundle's code cache instead. Every process pays this at start, ranks included, and they all start at
+// once on a job's launch (BENCHMARKS.md, "Launch to barrier"). proto-loader stays the generator of the types,
+// and test/common/proto.test.ts holds the result against it.
 import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
+import { stylerun, type MessageCoder } from '../proto/generated/coders.js';
+import { coordinatorMethods } from '../proto/generated/coordinator-methods.js';
 import type { ProtoGrpcType } from '../proto/generated/stylerun.js';
 
+/** The contract's source, which the generated code was made from (tests and tools read it). */
 export const protoPath = fileURLToPath(new URL('../proto/stylerun.proto', import.meta.url));
 
-/** The parse option and the conversion options of "gen:proto": keepCase, longs Number, enums String, defaults, oneofs. */
-export const loaderOptions = { keepCase: true, toObject: { longs: Number, enums: String, defaults: true, oneofs: true } satisfies protobuf.IConversionOptions };
+/** The conversion options of "gen:proto": longs Number, enums String, defaults, oneofs (and keepCase in the coders). */
+export const conversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true } satisfies protobuf.IConversionOptions;
 
 type Stylerun = Pick<ProtoGrpcType['stylerun']['v1'], 'Coordinator'>;
 let loaded: Stylerun | undefined;
 
-/** A gRPC service definition of `service`: paths, stream kinds, and (de)serializers through its message types. */
-export function serviceDefinition(service: protobuf.Service, options: protobuf.IConversionOptions): grpc.ServiceDefinition {
-  const serializer = (type: protobuf.Type) => (value: object) => {
-    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
-    return Buffer.from(type.encode(type.fromObject(value)).finish());
+/** The static coders of message `name` in stylerun.v1. */
+export function messageCoder(name: string): MessageCoder {
+  const coder = stylerun.v1[name];
+  if (!coder) throw new Error(`no coder for stylerun.v1.${name}: run npm run gen:proto`);
+  return coder;
+}
+
+/** The Coordinator's gRPC service definition: paths, stream kinds, and (de)serializers through the static coders. */
+export function serviceDefinition(): grpc.ServiceDefinition {
+  const serializer = (name: string) => {
+    const type = messageCoder(name);
+    return (value: object) => {
+      if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${name} structure, got array instead`);
+      return Buffer.from(type.encode(type.fromObject(value)).finish());
+    };
   };
-  const deserializer = (type: protobuf.Type) => (bytes: Buffer) => type.toObject(type.decode(bytes), options);
+  const deserializer = (name: string) => {
+    const type = messageCoder(name);
+    return (bytes: Buffer) => type.toObject(type.decode(bytes), conversionOptions);
+  };
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
-  for (const method of service.methodsArray) {
-    const request = method.resolvedRequestType!; // resolved: the root was resolved before
-    const response = method.resolvedResponseType!;
-    definition[method.name] = {
-      path: `/${service.fullName.slice(1)}/${method.name}`,
-      requestStream: Boolean(method.requestStream),
-      responseStream: Boolean(method.responseStream),
-      requestSerialize: serializer(request),
-      requestDeserialize: deserializer(request),
-      responseSerialize: serializer(response),
-      responseDeserialize: deserializer(response),
-      originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1), // the client's lower-case alias, as proto-loader names it
+  for (const m of coordinatorMethods) {
+    definition[m.name] = {
+      path: m.path,
+      requestStream: m.requestStream,
+      responseStream: m.responseStream,
+      requestSerialize: serializer(m.requestType),
+      requestDeserialize: deserializer(m.requestType),
+      responseSerialize: serializer(m.responseType),
+      responseDeserialize: deserializer(m.responseType),
+      originalName: m.name.charAt(0).toLowerCase() + m.name.slice(1), // the client's lower-case alias, as proto-loader names it
     };
   }
   return definition;
@@ -45,11 +62,7 @@ export function serviceDefinition(service: protobuf.Service, options: protobuf.I
 
 /** The stylerun.v1 package's service constructor. */
 export function stylerunProto(): Stylerun {
-  if (!loaded) {
-    const root = new protobuf.Root().loadSync(protoPath, { keepCase: loaderOptions.keepCase }).resolveAll();
-    const coordinator = root.lookupService('stylerun.v1.Coordinator');
-    loaded = { Coordinator: grpc.makeGenericClientConstructor(serviceDefinition(coordinator, loaderOptions.toObject), 'Coordinator') as unknown as Stylerun['Coordinator'] };
-  }
+  loaded ??= { Coordinator: grpc.makeGenericClientConstructor(serviceDefinition(), 'Coordinator') as unknown as Stylerun['Coordinator'] };
   return loaded;
 }
 

@@ -1,10 +1,11 @@
 import * as protoLoader from '@grpc/proto-loader';
 import type * as grpc from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { protoPath, stylerunProto } from '../../common/proto.js';
+import { conversionOptions, messageCoder, protoPath, stylerunProto } from '../../common/proto.js';
 
-// The service definition is made from protobufjs directly (common/proto.ts); @grpc/proto-loader, which
-// generates the committed types, is the reference it must agree with, byte for byte and object for object.
+// The service definition is made from static coders generated from the .proto (common/proto.ts); @grpc/proto-loader,
+// which generates the committed types, is the reference it must agree with, object for object.
 const reference = protoLoader.loadSync(protoPath, { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true })['stylerun.v1.Coordinator'] as grpc.ServiceDefinition;
 const ours = stylerunProto().Coordinator.service as unknown as grpc.ServiceDefinition;
 
@@ -36,4 +37,46 @@ describe('the control plane contract as loaded (common/proto.ts)', () => {
   it('refuses an array where a message belongs, as proto-loader does', () => {
     expect(() => ours.Status!.requestSerialize([] as unknown as object)).toThrow(/expected object/);
   });
+
+  // The committed coders are generated code: a .proto changed without `npm run gen:proto` must fail here. Every
+  // message type of the .proto, with every field set (each oneof member in turn), must read alike both ways
+  // between protobufjs's reflection of the .proto and the static coders.
+  const root = new protobuf.Root().loadSync(protoPath, { keepCase: true }).resolveAll();
+  const types = (root.lookup('stylerun.v1') as protobuf.Namespace).nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
+
+  it.each(types.map((t) => t.name))('codes every field of %s as the .proto declares it', (name) => {
+    const type = root.lookupType(`stylerun.v1.${name}`);
+    const samples = fullSamples(type, 0);
+    expect(samples.length).toBeGreaterThan(0);
+    const coder = messageCoder(name);
+    for (const sample of samples) {
+      const expected = type.toObject(type.decode(type.encode(type.fromObject(sample)).finish()), conversionOptions);
+      expect(coder.toObject(coder.decode(type.encode(type.fromObject(sample)).finish()), conversionOptions)).toEqual(expected);
+      expect(type.toObject(type.decode(coder.encode(coder.fromObject(sample)).finish()), conversionOptions)).toEqual(expected);
+    }
+  });
 });
+
+/** A value for every field of `type`, none of them the default; one sample per member of its oneofs. */
+function fullSamples(type: protobuf.Type, depth: number): Record<string, unknown>[] {
+  const plain: Record<string, unknown> = {};
+  for (const f of type.fieldsArray.filter((f) => !f.partOf)) plain[f.name] = fieldValue(f, depth);
+  const members = type.oneofsArray.flatMap((o) => o.fieldsArray);
+  return members.length === 0 ? [plain] : members.map((f) => ({ ...plain, [f.name]: fieldValue(f, depth) }));
+}
+
+function fieldValue(f: protobuf.Field, depth: number): unknown {
+  const one = (): unknown => {
+    if (f.resolvedType instanceof protobuf.Enum) return Object.keys(f.resolvedType.values).at(-1);
+    if (f.resolvedType instanceof protobuf.Type) return depth > 3 ? {} : fullSamples(f.resolvedType, depth + 1).at(-1);
+    if (/int64|fixed64/.test(f.type)) return 2 ** 40 + 7;
+    if (/int32|fixed32/.test(f.type)) return 7;
+    if (f.type === 'double' || f.type === 'float') return 1.5;
+    if (f.type === 'bool') return true;
+    if (f.type === 'bytes') return Buffer.from([1, 2, 3]);
+    if (f.type === 'string') return `x-${f.name}`;
+    throw new Error(`no sample for ${f.type}`);
+  };
+  return f.repeated ? [one(), one()] : one();
+}
+
