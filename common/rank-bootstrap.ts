@@ -20,6 +20,8 @@ export function bootstrapLine(b: RankBootstrap): string {
 export function readBootstrap(env: NodeJS.ProcessEnv): RankBootstrap | undefined {
   if (env[bootstrapVariable] !== 'stdin') return undefined;
   const line = readFileSync(0, 'utf8').split('\n', 1)[0] ?? '';
+  // a process started ahead of its job whose launcher ended (or had no job for it) before handing it one
+  if (line.trim() === '') throw new Error('no bootstrap on stdin: the launcher gave this rank no job');
   const b = JSON.parse(line) as RankBootstrap;
   if (typeof b.jobToken !== 'string' || typeof b.env !== 'object') throw new Error('the bootstrap on stdin is not {env, jobToken}');
   return b;

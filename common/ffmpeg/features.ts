@@ -9,7 +9,16 @@ import { ffmpegPath } from './binaries.js';
 /** Environment variable in which a process hands its child processes what it learnt: [binary, takes -fps_mode][]. */
 export const FPS_MODE_KNOWN_VARIABLE = 'STYLERUN_FFMPEG_FPS_MODE_KNOWN';
 
-const fpsModeSupport = new Map<string, boolean>(knownFromEnv(process.env[FPS_MODE_KNOWN_VARIABLE]));
+let fpsModeKnown: Map<string, boolean> | undefined;
+
+/**
+ * [binary, takes -fps_mode], starting from what the environment hands down: read at first use, not at import,
+ * since a rank started ahead of its job gets the job's environment later (launcher/spawn/local.ts).
+ */
+function fpsModeSupport(): Map<string, boolean> {
+  fpsModeKnown ??= new Map(knownFromEnv(process.env[FPS_MODE_KNOWN_VARIABLE]));
+  return fpsModeKnown;
+}
 
 /** What a parent process learnt, read leniently: anything unreadable is asked again. */
 export function knownFromEnv(value: string | undefined): [string, boolean][] {
@@ -27,16 +36,17 @@ export function knownFromEnv(value: string | undefined): [string, boolean][] {
  * ffmpeg, times the ranks, while they all start at once. Asks nothing itself; empty when nothing is known yet.
  */
 export function knownFeaturesEnv(): Record<string, string> {
-  return fpsModeSupport.size === 0 ? {} : { [FPS_MODE_KNOWN_VARIABLE]: JSON.stringify([...fpsModeSupport]) };
+  const known = fpsModeSupport();
+  return known.size === 0 ? {} : { [FPS_MODE_KNOWN_VARIABLE]: JSON.stringify([...known]) };
 }
 const fpsModeProbe = ['-hide_banner', '-v', 'quiet', '-f', 'lavfi', '-i', 'nullsrc=s=16x16:d=0.04', '-fps_mode', 'passthrough', '-f', 'null', '-'];
 
 /** Whether `binary` takes `-fps_mode` (ffmpeg 5.1+); older ones only know `-vsync`. */
 export function hasFpsMode(binary = ffmpegPath()): boolean {
-  let known = fpsModeSupport.get(binary);
+  let known = fpsModeSupport().get(binary);
   if (known === undefined) {
     known = spawnSync(binary, fpsModeProbe, { stdio: 'ignore', timeout: 20_000 }).status === 0;
-    fpsModeSupport.set(binary, known);
+    fpsModeSupport().set(binary, known);
   }
   return known;
 }
@@ -54,12 +64,12 @@ export function askFfmpegEarly(given?: string): Promise<void> {
   } catch {
     return Promise.resolve(); // no ffmpeg: whatever starts one says so
   }
-  if (fpsModeSupport.has(binary)) return Promise.resolve();
+  if (fpsModeSupport().has(binary)) return Promise.resolve();
   return new Promise((resolve) => {
     const child = spawn(binary, fpsModeProbe, { stdio: 'ignore', timeout: 20_000 });
     child.on('error', () => resolve());
     child.on('close', (code) => {
-      if (!fpsModeSupport.has(binary)) fpsModeSupport.set(binary, code === 0);
+      if (!fpsModeSupport().has(binary)) fpsModeSupport().set(binary, code === 0);
       resolve();
     });
   });

@@ -121,11 +121,30 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
     if (usesAccountKey(opts.workStore)) log.warn('--work-dir: an account key gives every right on the account; it is used here to sign a SAS for each chunk ranks upload');
   }
   const hosts = given ?? (await placement(opts));
-  const input = await openJobInput(opts.input, log);
+  // where the ranks find CUDA's libraries; a failure is reported in its turn, after the input's and the model's
+  let cudaEnv: CudaEnvironment | undefined;
+  let cudaError: unknown;
   try {
-    return await styleAndGather(opts, start, { log, signal, spawner, events, machine }, { started, output, input, hosts });
+    cudaEnv = cudaEnvironment(opts.device, machineFacts(), () => findCudaLibraries(cudaSearchFolders(), cudaProviderSonames(cudaProviderPath())), opts.exportEnv.LD_LIBRARY_PATH ?? process.env.LD_LIBRARY_PATH);
+  } catch (e) {
+    cudaError = e;
+  }
+  const cuda = (): CudaEnvironment => {
+    if (!cudaEnv) throw cudaError;
+    return cudaEnv;
+  };
+  // the ranks' processes start now and load Node, their code and onnxruntime (about 0.15 s of CPU each) while
+  // this one opens and probes the input and checks the model; each waits there for its rank and its job
+  spawner.prestart?.(hosts, { ...opts.exportEnv, ...cudaEnv?.env });
+  try {
+    const input = await openJobInput(opts.input, log);
+    try {
+      return await styleAndGather(opts, start, { log, signal, spawner, events, machine }, { started, output, input, hosts, cuda });
+    } finally {
+      await input.close();
+    }
   } finally {
-    await input.close();
+    spawner.discardPrestarted?.();
   }
 }
 
@@ -135,9 +154,11 @@ interface Opened {
   output: JobOutput;
   input: JobInput;
   hosts: string[];
+  /** What the ranks need to find CUDA's libraries, where CUDA may run; throws where they cannot be found. */
+  cuda: () => CudaEnvironment;
 }
 
-async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages, { started, output, input, hosts }: Opened): Promise<JobSummary> {
+async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, spawner, events, machine }: Stages, { started, output, input, hosts, cuda }: Opened): Promise<JobSummary> {
   // the model is checked (an onnxruntime session, in this process) while ffprobe reads the input in its own:
   // both sit between the launch and the ranks' start. A bad input is still reported before a bad model.
   const modelChecked = checkModel(opts.modelPath);
@@ -148,9 +169,9 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   await modelChecked;
   checkDevice(opts.device);
-  const cuda = cudaEnvironment(opts.device, machineFacts(), () => findCudaLibraries(cudaSearchFolders(), cudaProviderSonames(cudaProviderPath())), opts.exportEnv.LD_LIBRARY_PATH ?? process.env.LD_LIBRARY_PATH);
-  if (cuda.warning) log.warn(cuda.warning);
-  if (cuda.env.LD_LIBRARY_PATH) log.debug(`ranks' LD_LIBRARY_PATH: ${cuda.env.LD_LIBRARY_PATH}`);
+  const cudaFound = cuda();
+  if (cudaFound.warning) log.warn(cudaFound.warning);
+  if (cudaFound.env.LD_LIBRARY_PATH) log.debug(`ranks' LD_LIBRARY_PATH: ${cudaFound.env.LD_LIBRARY_PATH}`);
   const encoding = chunkEncoding(opts.chunkCodec, info);
   const chunkFrames = opts.chunkFrames ?? defaultChunkFrames(opts.chunkCodec, info, hosts.length);
   log.info(describeChunks(encoding, chunkFrames));
@@ -191,7 +212,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
     const run = await runAttempts({
-      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cuda.env, ...endpoints.tlsEnv },
+      opts, info, encoding, chunkFrames, rankEnv: { ...opts.exportEnv, ...cudaFound.env, ...endpoints.tlsEnv },
       coordinatorFor: endpoints.coordinatorFor, inputFor: endpoints.inputFor, modelUrlFor: endpoints.modelUrlFor, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
@@ -254,3 +275,6 @@ async function checkModel(modelPath: string): Promise<void> {
     throw e;
   }
 }
+
+/** What cudaEnvironment finds: the ranks' variables, and a warning where something is off. */
+type CudaEnvironment = ReturnType<typeof cudaEnvironment>;

@@ -62,8 +62,17 @@ export async function runEngineMember(
   /** Variables this process knows better than rank 0's order: its local rank on a machine rank 0 cannot see. */
   own: Record<string, string> = {},
 ): Promise<number> {
-  const order = await awaitOrder(jobDir, rank, timeoutMs, signal);
+  // the rank's process starts now and loads while rank 0 probes the input; the order then tells it its job
+  spawner.prestart?.([hostname()], own);
+  let order: StartOrder;
+  try {
+    order = await awaitOrder(jobDir, rank, timeoutMs, signal);
+  } catch (e) {
+    spawner.discardPrestarted?.();
+    throw e;
+  }
   if (order.idle) {
+    spawner.discardPrestarted?.();
     log.info(`rank ${rank}: nothing to do (the job needs fewer ranks than the engine started)`);
     return 0;
   }

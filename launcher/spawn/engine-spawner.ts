@@ -14,4 +14,13 @@ export class EngineSpawner implements RankSpawner {
     // abort on it is how it is stopped
     return { rank, host, pid: -1, remote: true, exited: new Promise<RankExit>(() => {}), stop: async () => {} };
   }
+
+  /** Only rank 0's process is this one's to start ahead; the engine's other processes start their own. */
+  prestart(hosts: readonly string[], env: Record<string, string>): void {
+    this.local.prestart?.(hosts.slice(0, 1), env);
+  }
+
+  discardPrestarted(): void {
+    this.local.discardPrestarted?.();
+  }
 }

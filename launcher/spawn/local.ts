@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { knownFeaturesEnv } from '../../common/ffmpeg/features.js';
+import { bootstrapLine, bootstrapVariable } from '../../common/rank-bootstrap.js';
 import { JOB_TOKEN_FD, JOB_TOKEN_FD_VARIABLE, JOB_TOKEN_FILE_VARIABLE } from '../../common/job-token.js';
 import type { Logger } from '../../common/log.js';
 import { isLogLine, writeStderr } from '../../common/log.js';
@@ -27,10 +28,75 @@ export function killAllGroups(): void {
   liveGroups.clear();
 }
 
+/**
+ * Whether a process started with environment `started` can become a rank that needs `wanted`: the variables
+ * read at exec or while Node starts (the dynamic loader's, Node's own, glibc's) must be the same; every other
+ * variable reaches it in its bootstrap, before the rank reads it.
+ */
+export function sameStartupVariables(started: NodeJS.ProcessEnv, wanted: NodeJS.ProcessEnv): boolean {
+  const atStart = (k: string) => /^(LD_|NODE_|GLIBC_|MALLOC_)/.test(k) || k === 'UV_THREADPOOL_SIZE';
+  const keys = new Set([...Object.keys(started), ...Object.keys(wanted)].filter(atStart));
+  return [...keys].every((k) => started[k] === wanted[k]);
+}
+
+type RankChild = ChildProcessByStdio<Writable | null, null, Readable>;
+
+/** A process started ahead of its job, waiting for its bootstrap on stdin. */
+interface Prestarted {
+  child: ChildProcessByStdio<Writable, null, Readable>;
+  env: NodeJS.ProcessEnv;
+}
+
 /** Starts ranks as child processes of the launcher. */
 export class LocalSpawner implements RankSpawner {
+  private prestarted: Prestarted[] = [];
+
   /** `outputDir`: where each rank's stderr also goes, whole, as rank.N.log (mpirun's --output-filename). */
   constructor(private readonly log: Logger, private readonly entry: string = resolveEntry(), private readonly outputDir?: string) {}
+
+  /** The environment a rank started now gets: the launcher's (less its token variables), then the job's. */
+  private rankEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+    // the launcher's own token variables (had a user set any) must not point the rank elsewhere
+    // what the launcher learnt of its ffmpeg holds for a child on the same machine and saves it asking again
+    return { ...withoutTokenVariables(process.env), ...knownFeaturesEnv(), ...env, STYLERUN_PARENT_PID: String(process.pid) };
+  }
+
+  // Each process blocks reading its bootstrap (common/rank-bootstrap.ts) once its code is loaded; one that is
+  // never taken is killed by discardPrestarted, or ends when the launcher does and its stdin closes.
+  prestart(hosts: readonly string[], env: Record<string, string>): void {
+    const started = { ...this.rankEnv(env), [bootstrapVariable]: 'stdin' };
+    for (let i = 0; i < hosts.length; i++) {
+      const child = spawn(process.execPath, [this.entry], { env: started, stdio: ['pipe', 'inherit', 'pipe'], detached: true });
+      child.stdin.on('error', () => {}); // a process that died: start() sees it gone and starts another
+      child.on('error', () => {});
+      if (child.pid) liveGroups.add(child.pid);
+      this.prestarted.push({ child, env: started });
+    }
+  }
+
+  discardPrestarted(): void {
+    for (const { child } of this.prestarted.splice(0)) {
+      if (child.pid) {
+        signalGroup(child.pid, 'SIGKILL');
+        liveGroups.delete(child.pid);
+      }
+    }
+  }
+
+  /** A prestarted process that is alive and can become a rank with `env`, taken from the pool. */
+  private takePrestarted(env: NodeJS.ProcessEnv): Prestarted | undefined {
+    for (let p = this.prestarted.shift(); p; p = this.prestarted.shift()) {
+      if (p.child.pid === undefined || p.child.exitCode !== null || p.child.signalCode !== null) {
+        if (p.child.pid) liveGroups.delete(p.child.pid); // died waiting (it never had a rank): the next one, or a fresh start
+        continue;
+      }
+      if (sameStartupVariables(p.env, env)) return p;
+      // they were all started alike: none can serve this job
+      this.prestarted.unshift(p);
+      this.discardPrestarted();
+    }
+    return undefined;
+  }
 
   /** Rank `rank`'s log file, written synchronously: the launcher may exit right after the rank does. */
   private rankLog(rank: number): { write(line: string): void; end(): void } | undefined {
@@ -53,14 +119,21 @@ export class LocalSpawner implements RankSpawner {
   }
 
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
-    const child = spawn(process.execPath, [this.entry], {
-      // the launcher's own token variables (had a user set any) must not point the rank elsewhere
-      // what the launcher learnt of its ffmpeg holds for a child on the same machine and saves it asking again
-      env: { ...withoutTokenVariables(process.env), ...knownFeaturesEnv(), ...env, STYLERUN_PARENT_PID: String(process.pid), [JOB_TOKEN_FD_VARIABLE]: String(JOB_TOKEN_FD) },
-      stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
-      detached: true,
-    }) as ChildProcessByStdio<null, null, Readable>; // what the stdio above gives; fd 3 is the token pipe
-    handOver(child.stdio[JOB_TOKEN_FD] as Writable | null, jobToken);
+    const wanted = this.rankEnv(env);
+    const ready = this.takePrestarted(wanted);
+    let child: RankChild;
+    if (ready) {
+      child = ready.child;
+      // what the prestarted process lacks: the job's variables and the token, on the pipe it blocks reading
+      ready.child.stdin.end(bootstrapLine({ env: { ...knownFeaturesEnv(), ...env }, jobToken }));
+    } else {
+      child = spawn(process.execPath, [this.entry], {
+        env: { ...wanted, [JOB_TOKEN_FD_VARIABLE]: String(JOB_TOKEN_FD) },
+        stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
+        detached: true,
+      }) as ChildProcessByStdio<null, null, Readable>; // what the stdio above gives; fd 3 is the token pipe
+      handOver(child.stdio[JOB_TOKEN_FD] as Writable | null, jobToken);
+    }
     const pid = child.pid ?? -1;
     if (pid > 0) liveGroups.add(pid);
     const untagged = new NativeLines();

@@ -26,4 +26,13 @@ export interface RankProcess {
 export interface RankSpawner {
   /** `jobToken` must reach the rank out of band (see common/job-token.ts), never in `env` or an argv. */
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess;
+  /**
+   * Starts, ahead of the job, a process for each rank of `hosts` this spawner would start, so that Node, the
+   * rank's code and onnxruntime load while the launcher still probes the input; start() then hands one its
+   * rank, environment and token. `env` is what the job adds to every rank that must be there from exec (the
+   * library path). Optional: without it, every rank starts in start().
+   */
+  prestart?(hosts: readonly string[], env: Record<string, string>): void;
+  /** Kills every process prestart() started that no start() took. */
+  discardPrestarted?(): void;
 }

@@ -75,4 +75,12 @@ export class HostSpawner implements RankSpawner {
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
     return (this.isLocal(host) ? this.local : this.remote).start(rank, host, env, jobToken);
   }
+
+  prestart(hosts: readonly string[], env: Record<string, string>): void {
+    this.local.prestart?.(hosts.filter(this.isLocal), env);
+  }
+
+  discardPrestarted(): void {
+    this.local.discardPrestarted?.();
+  }
 }

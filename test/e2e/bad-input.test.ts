@@ -7,7 +7,7 @@ import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import { twoInputModel } from '../../scripts/onnx/test-models.js';
 import { makeIndexedVideo } from '../support/media.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { ranksOf, startCli, type CliResult } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-bad-'));
 const outDir = join(dir, 'out');
@@ -35,13 +35,25 @@ afterAll(() => {
 // the light bundled style unless a test names a model: these checks must not wait for the default (matta) to load
 const lightModel = ['--model', 'painterly-starry'];
 
-/** Runs stylerun with the given arguments (an output to outDir and the light model unless they name them). */
-function stylerun(args: string[]): Promise<CliResult> {
-  const withOutput = args.includes('--output') ? args : [...args, '--output', output];
-  return runCli(withOutput.includes('--model') ? withOutput : [...withOutput, ...lightModel], { cwd: dir });
+/** A finished run, with the launcher's pid. */
+type Run = CliResult & { pid: number };
+
+/** Runs stylerun to completion. */
+async function launched(args: string[], options: Parameters<typeof startCli>[1]): Promise<Run> {
+  const started = startCli(args, options);
+  return { ...(await started.done), pid: started.child.pid! };
 }
 
-function expectCleanFailure(r: CliResult, code: number, message: RegExp): void {
+/** Runs stylerun (an output to outDir and the light model unless the arguments name them, and `env` added). */
+function stylerun(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const withOutput = args.includes('--output') ? args : [...args, '--output', output];
+  return launched(withOutput.includes('--model') ? withOutput : [...withOutput, ...lightModel], { cwd: dir, env });
+}
+
+async function expectCleanFailure(r: Run, code: number, message: RegExp): Promise<void> {
+  // no rank process left, those started ahead of the job included (launcher/spawn/local.ts)
+  for (let i = 0; i < 20 && ranksOf(r.pid).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+  expect(ranksOf(r.pid)).toEqual([]);
   expect(r.code).toBe(code);
   const lines = r.stderr.trim().split('\n');
   expect(lines[lines.length - 1]).toMatch(message);
@@ -52,11 +64,11 @@ function expectCleanFailure(r: CliResult, code: number, message: RegExp): void {
 
 describe('bad input gets one clear line, a documented exit code and no output', () => {
   it('refuses a missing input with exit code 3', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'missing.mp4')]), 3, /missing\.mp4 does not exist/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'missing.mp4')]), 3, /missing\.mp4 does not exist/);
   });
 
   it('refuses a folder given as input with exit code 3', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', outDir]), 3, /is not a file/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', outDir]), 3, /is not a file/);
   });
 
   it('refuses an unreadable input with exit code 3', async () => {
@@ -68,40 +80,40 @@ describe('bad input gets one clear line, a documented exit code and no output', 
       chmodSync(dir, 0o755);
       chmodSync(outDir, 0o777);
     }
-    const r = await runCli(['-n', '1', '--input', locked, '--output', output, ...lightModel], { cwd: outDir, uid: asRoot ? 65534 : undefined });
-    expectCleanFailure(r, 3, /locked\.mp4 cannot be read \(EACCES\)/);
+    const r = await launched(['-n', '1', '--input', locked, '--output', output, ...lightModel], { cwd: outDir, uid: asRoot ? 65534 : undefined });
+    await expectCleanFailure(r, 3, /locked\.mp4 cannot be read \(EACCES\)/);
   });
 
   it('refuses a file that is not a video with exit code 3', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'notes.txt')]), 3, /not a video/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'notes.txt')]), 3, /not a video/);
   });
 
   it('refuses a file with no video stream with exit code 3', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'audio.m4a')]), 3, /has no video stream/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'audio.m4a')]), 3, /has no video stream/);
   });
 
   it('refuses a video stream with zero frames with exit code 3', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'zero.y4m')]), 3, /no frames/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'zero.y4m')]), 3, /no frames/);
   });
 
   it('refuses -n 0 with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '0', '--input', video]), 2, /-n must be a positive integer/);
+    await expectCleanFailure(await stylerun(['-n', '0', '--input', video]), 2, /-n must be a positive integer/);
   });
 
   it('refuses a heartbeat timeout no longer than the heartbeat interval with exit code 2', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--heartbeat-interval', '5', '--heartbeat-timeout', '1']);
-    expectCleanFailure(r, 2, /--heartbeat-timeout \(1 s\) must be greater than --heartbeat-interval \(5 s\)$/);
+    await expectCleanFailure(r, 2, /--heartbeat-timeout \(1 s\) must be greater than --heartbeat-interval \(5 s\)$/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--heartbeat-interval', '10']), 2, /--heartbeat-timeout \(10 s\) must be greater/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--heartbeat-interval', '10']), 2, /--heartbeat-timeout \(10 s\) must be greater/);
   });
 
   it('refuses more ranks than frames with exit code 3', async () => {
-    expectCleanFailure(await stylerun(['-n', '7', '--input', video]), 3, /-n 7 is more than the 6 frames/);
+    await expectCleanFailure(await stylerun(['-n', '7', '--input', video]), 3, /-n 7 is more than the 6 frames/);
   });
 
   it('refuses an output in a folder that does not exist with exit code 5', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--output', join(dir, 'no-such-dir', 'out.mp4')]);
-    expectCleanFailure(r, 5, /folder .*no-such-dir does not exist/);
+    await expectCleanFailure(r, 5, /folder .*no-such-dir does not exist/);
   });
 
   it('refuses an output in a folder it may not write with exit code 5', async () => {
@@ -109,7 +121,7 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     mkdirSync(locked, { mode: 0o555 });
     // root writes anywhere: run as "nobody" there, so the permission really bites
     if (asRoot) chmodSync(dir, 0o755);
-    const r = await runCli(['-n', '1', '--input', video, '--output', join(locked, 'out.mp4'), ...lightModel], { cwd: locked, uid: asRoot ? 65534 : undefined });
+    const r = await launched(['-n', '1', '--input', video, '--output', join(locked, 'out.mp4'), ...lightModel], { cwd: locked, uid: asRoot ? 65534 : undefined });
     expect(r.code).toBe(5);
     expect(r.stderr.trim()).toMatch(/^stylerun: error: cannot write .*locked-out\/out\.mp4: folder .*locked-out is not writable$/);
     expect(readdirSync(locked)).toEqual([]);
@@ -117,65 +129,65 @@ describe('bad input gets one clear line, a documented exit code and no output', 
 
   it('refuses a --work-dir that is a regular file with exit code 5, before any rank starts', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--work-dir', join(dir, 'notes.txt')]);
-    expectCleanFailure(r, 5, /cannot write job folders under .*notes\.txt: it is not a folder; choose another --work-dir$/);
+    await expectCleanFailure(r, 5, /cannot write job folders under .*notes\.txt: it is not a folder; choose another --work-dir$/);
     expect(r.stderr).not.toMatch(/attempt 1/);
   });
 
   it.skipIf(!asRoot)('refuses a --work-dir on a read-only mount with exit code 5, leaving no work folder', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--work-dir', join(readOnly, 'jobs')]);
-    expectCleanFailure(r, 5, /cannot write job folders under .*read-only\/jobs: folder .*read-only is on a read-only file system; choose another --work-dir$/);
+    await expectCleanFailure(r, 5, /cannot write job folders under .*read-only\/jobs: folder .*read-only is on a read-only file system; choose another --work-dir$/);
     expect(readdirSync(readOnly)).toEqual([]);
     expect(existsSync(join(dir, '.stylerun'))).toBe(false);
   });
 
   it('refuses an output container it cannot write with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--output', join(outDir, 'out.gif')]), 2, /--output must end in/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--output', join(outDir, 'out.gif')]), 2, /--output must end in/);
   });
 
   it('refuses a model file that is not ONNX with exit code 4', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', join(dir, 'garbage.onnx')]), 4, /is not an ONNX model/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', join(dir, 'garbage.onnx')]), 4, /is not an ONNX model/);
   });
 
   it('refuses a model that breaks the contract with exit code 4, before any rank starts', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--model', join(dir, 'two-inputs.onnx')]);
-    expectCleanFailure(r, 4, /has 2 inputs/);
+    await expectCleanFailure(r, 4, /has 2 inputs/);
     expect(r.stderr).not.toMatch(/attempt 1/);
   });
 
   it('refuses an unknown bundled model name with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'no-such-style']), 2, /unknown model "no-such-style"/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'no-such-style']), 2, /unknown model "no-such-style"/);
   });
 
   it('refuses --device cuda where the CUDA provider is not installed with exit code 2, before any rank starts', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--device', 'cuda']), 2, /CUDA provider is not installed; either run .*cuda12.* or copy libonnxruntime_providers_cuda\.so/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--device', 'cuda']), 2, /CUDA provider is not installed; either run .*cuda12.* or copy libonnxruntime_providers_cuda\.so/);
   });
 
   it('refuses a --precision it does not know with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--precision', 'fp64']), 2, /--precision must be one of fp32, fp16, got fp64/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--precision', 'fp64']), 2, /--precision must be one of fp32, fp16, got fp64/);
   });
 
   it('refuses a --gpus list that is not indices with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--gpus', 'first']), 2, /--gpus: a GPU list is indices separated by commas/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--model', 'painterly-starry', '--gpus', 'first']), 2, /--gpus: a GPU list is indices separated by commas/);
   });
 
   it('refuses a hostfile with too few slots with exit code 2', async () => {
     writeFileSync(join(dir, 'small.txt'), 'localhost slots=1\n');
-    expectCleanFailure(await stylerun(['-n', '2', '--hostfile', join(dir, 'small.txt'), '--input', video]), 2, /only 1 slot/);
+    await expectCleanFailure(await stylerun(['-n', '2', '--hostfile', join(dir, 'small.txt'), '--input', video]), 2, /only 1 slot/);
   });
 
   it('refuses --resume of a job that does not exist with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['--resume', 'deadbeef', '--work-dir', join(dir, 'no-jobs')]), 2, /no job deadbeef to resume/);
+    await expectCleanFailure(await stylerun(['--resume', 'deadbeef', '--work-dir', join(dir, 'no-jobs')]), 2, /no job deadbeef to resume/);
   });
 
   it('refuses an unknown flag with exit code 2', async () => {
-    expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
   });
 
   it('refuses a STYLERUN_FFMPEG or STYLERUN_FFPROBE that names no executable with exit code 2, before any rank starts', async () => {
     for (const variable of ['STYLERUN_FFMPEG', 'STYLERUN_FFPROBE']) {
       const missing = join(dir, `no-${variable.toLowerCase()}`);
-      const r = await runCli(['-n', '1', '--input', video, '--output', output, ...lightModel], { cwd: dir, env: { [variable]: missing } });
-      expectCleanFailure(r, 2, new RegExp(`${variable}=${missing}: not an executable file$`));
+      const r = await stylerun(['-n', '1', '--input', video], { [variable]: missing });
+      await expectCleanFailure(r, 2, new RegExp(`${variable}=${missing}: not an executable file$`));
       expect(r.stderr).not.toMatch(/rank 0|attempt 1/);
     }
   });

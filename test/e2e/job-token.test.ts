@@ -30,7 +30,9 @@ describe('the job token', () => {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     const r = await done;
     expect(r.code, r.stderr).toBe(7);
-    expect(environ).toContain('STYLERUN_RANK=1');
+    // a process the launcher started as a rank: ahead of the job, so its rank came on stdin with the token
+    expect(environ).toContain(`STYLERUN_PARENT_PID=${child.pid}`);
+    expect(environ).toContain('STYLERUN_BOOTSTRAP=stdin');
     expect(environ).not.toMatch(/STYLERUN_JOB_TOKEN=/);
     expect(environ).not.toMatch(tokenShape);
     expect(cmdline).not.toMatch(tokenShape);

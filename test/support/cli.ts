@@ -70,3 +70,22 @@ export function processesMentioning(text: string): number[] {
   }
   return pids;
 }
+
+/**
+ * Live processes a launcher started as ranks (their environment names it as STYLERUN_PARENT_PID), ranks started
+ * ahead of their job included; zombies, gone but for a wait, are not counted.
+ */
+export function ranksOf(launcherPid: number): number[] {
+  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`STYLERUN_PARENT_PID=${launcherPid}`)) continue;
+      if (!/\) Z /.test(readFileSync(`/proc/${name}/stat`, 'utf8'))) pids.push(Number(name));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
+}
