@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { InferenceSession } from 'onnxruntime-node';
 import { ModelContractError, type ModelContractProblem } from './errors.js';
 import { readModelMetadata } from './model-metadata.js';
+import { openModel } from './onnx/model-edit.js';
+import { ValueInfoProto } from './onnx/onnx-proto.js';
+import { stringField } from './onnx/wire.js';
 
 /** Model metadata key that declares which multiple H and W must be, e.g. "4" for Johnson-style nets. */
 export const MULTIPLE_METADATA_KEY = 'stylerun.multiple';
@@ -51,19 +54,58 @@ const CONTRACT = 'stylerun needs one float32 input and one float32 output, both 
 
 /** Checks the session against the model contract and says how to feed it; throws ModelContractError. */
 export function inspectModel(session: InferenceSession, options: InspectOptions = {}): ModelShape {
+  return inspectValues(session.inputMetadata, session.outputMetadata, options);
+}
+
+// Field numbers from onnx.proto.
+const GRAPH = { initializer: 5, input: 11, output: 12 } as const;
+const TENSOR_NAME = 8;
+const FLOAT32 = 1;
+
+/**
+ * The same check as inspectModel, from the model's bytes (its graph's declared inputs and outputs) instead of a
+ * session: a rank whose frames are converted inside the graph then loads no session of the model as given.
+ * Undefined where the bytes do not tell what a session would (not a readable model, a type other than float32,
+ * a dimension neither fixed nor named): the caller then asks a session.
+ */
+export function inspectModelBytes(bytes: Uint8Array, options: InspectOptions = {}): ModelShape | undefined {
+  const open = openModel(bytes);
+  if (typeof open === 'string') return undefined;
+  const initializers = new Set(open.graphFields.filter((f) => f.number === GRAPH.initializer).map((f) => stringField(f.payload, TENSOR_NAME) ?? ''));
+  const declared = (number: number) => open.graphFields.filter((f) => f.number === number).map((f) => valueMetadata(f.payload));
+  const inputs = declared(GRAPH.input).filter((v) => !v || !initializers.has(v.name));
+  const outputs = declared(GRAPH.output);
+  if ([...inputs, ...outputs].some((v) => v === undefined)) return undefined;
+  return inspectValues(inputs as InferenceSession.ValueMetadata[], outputs as InferenceSession.ValueMetadata[], options);
+}
+
+/** A declared float32 tensor as a session describes it; undefined for anything else. */
+function valueMetadata(payload: Uint8Array): InferenceSession.ValueMetadata | undefined {
+  const v = ValueInfoProto.toObject(ValueInfoProto.decode(payload), { longs: Number }) as {
+    name?: string;
+    type?: { tensor_type?: { elem_type?: number; shape?: { dim?: Array<{ dim_value?: number; dim_param?: string }> } } };
+  };
+  const tensor = v.type?.tensor_type;
+  if (!v.name || tensor?.elem_type !== FLOAT32 || !tensor.shape) return undefined;
+  const shape: Array<number | string> = [];
+  for (const d of tensor.shape.dim ?? []) {
+    if (d.dim_param) shape.push(d.dim_param);
+    else if (d.dim_value !== undefined && d.dim_value > 0) shape.push(d.dim_value);
+    else return undefined;
+  }
+  return { name: v.name, isTensor: true, type: 'float32', shape };
+}
+
+function inspectValues(inputs: readonly InferenceSession.ValueMetadata[], outputs: readonly InferenceSession.ValueMetadata[], options: InspectOptions): ModelShape {
   const fail: Fail = (problem, what) => {
     throw new ModelContractError(problem, `${label(options.modelPath)} ${what}; ${CONTRACT}`, {
       modelPath: options.modelPath,
     });
   };
-  if (session.inputMetadata.length !== 1) {
-    fail('input-count', `has ${session.inputMetadata.length} inputs (${session.inputNames.join(', ')})`);
-  }
-  if (session.outputMetadata.length !== 1) {
-    fail('output-count', `has ${session.outputMetadata.length} outputs (${session.outputNames.join(', ')})`);
-  }
-  const input = checkImage(session.inputMetadata[0]!, 'input', fail);
-  const output = checkImage(session.outputMetadata[0]!, 'output', fail);
+  if (inputs.length !== 1) fail('input-count', `has ${inputs.length} inputs (${inputs.map((v) => v.name).join(', ')})`);
+  if (outputs.length !== 1) fail('output-count', `has ${outputs.length} outputs (${outputs.map((v) => v.name).join(', ')})`);
+  const input = checkImage(inputs[0]!, 'input', fail);
+  const output = checkImage(outputs[0]!, 'output', fail);
   const [batchDim, , heightDim, widthDim] = input.shape;
   const batch = typeof batchDim === 'number' ? batchDim : 'dynamic';
   if (typeof heightDim === 'number' && typeof widthDim === 'number') {

@@ -1,6 +1,8 @@
 // One loaded style model on one execution provider: frames in, styled frames out, in batches.
 import ort from 'onnxruntime-node';
-import { loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
+import { readFileSync } from 'node:fs';
+import { inspectModelBytes, loadModelChecked, type CheckedModel, type ModelShape } from '../models/contract.js';
+import { readModelMetadata } from '../models/model-metadata.js';
 import { batchFor, machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
 import { toFloat16 } from '../models/onnx/float16.js';
 import type { Logger } from '../common/log.js';
@@ -55,6 +57,8 @@ export class Stylizer {
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
       };
+      const inGraph = await loadInGraphOnly(opts, provider, sessionOptions, log);
+      if (inGraph) return inGraph;
       let checked: CheckedModel;
       try {
         checked = await loadModelChecked(opts.modelPath, sessionOptions);
@@ -68,16 +72,18 @@ export class Stylizer {
       }
       const { shape } = checked;
       const { precision, session, model } = await withPrecision(checked, opts, provider, sessionOptions, log);
-      const fixedBatch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : undefined;
-      const asked = batchFor(precision, opts.batchSize);
-      if (asked.reason && fixedBatch === undefined) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
-      const batch = fixedBatch ?? asked.batch;
+      const batch = batchOf(shape, precision, opts, log);
       const path = await firstWorkingPath(framePaths({ session, shape }, model, opts, sessionOptions, provider), opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();
       return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch, precision);
     }
     throw new ProviderError(candidates, lastError);
+  }
+
+  /** A model whose frames are converted inside its graph, with no session of the model as given. */
+  static inGraph(path: InGraphPath, shape: ModelShape, provider: string, batchSize: number, precision: Precision): Stylizer {
+    return new Stylizer(undefined, path, shape, provider, batchSize, precision);
   }
 
   /** A one-line note on how frames meet the model, e.g. that a fixed-size model gets resized frames. */
@@ -100,6 +106,52 @@ export class Stylizer {
     await this.path.release();
     await this.model?.release();
   }
+}
+
+/** Frames per run: a fixed batch where the model has one, else what was asked where the precision allows it. */
+function batchOf(shape: ModelShape, precision: Precision, opts: StylizerOptions, log: Logger): number {
+  const fixedBatch = shape.kind === 'fixed' && shape.batch !== 'dynamic' ? shape.batch : undefined;
+  const asked = batchFor(precision, opts.batchSize);
+  if (asked.reason && fixedBatch === undefined) log.warn(`--batch-size ${opts.batchSize} not applied: ${asked.reason}`);
+  return fixedBatch ?? asked.batch;
+}
+
+/**
+ * Where frames will be converted inside the graph (the first path on this provider, a model of dynamic size), the
+ * model as given needs no session of its own: the contract is read from its bytes (the launcher checked it on the
+ * CPU with a session) and only the wrapped model is loaded, once. For matta that is one session creation less a
+ * rank (about 15-25 ms of CPU, and the weights loaded once on the device). Undefined wherever that cannot be
+ * told or does not work (a fixed size, an fp16 conversion or a wrap that fails, a provider that is missing): the
+ * rank then loads as before, which reports why.
+ */
+async function loadInGraphOnly(opts: StylizerOptions, provider: string, sessionOptions: ort.InferenceSession.SessionOptions, log: Logger): Promise<Stylizer | undefined> {
+  if ((process.env.STYLERUN_FRAME_PATH ?? (provider === 'webgpu' ? 'javascript' : 'in-graph')) !== 'in-graph') return undefined;
+  let bytes: Uint8Array;
+  let shape: ModelShape | undefined;
+  try {
+    bytes = readFileSync(opts.modelPath);
+    shape = inspectModelBytes(bytes, { modelPath: opts.modelPath, metadata: readModelMetadata(bytes) });
+  } catch {
+    return undefined;
+  }
+  if (shape?.kind !== 'dynamic') return undefined;
+  const { precision, reason } = precisionOn(opts.precision ?? 'fp32', provider);
+  let model = bytes;
+  if (precision === 'fp16') {
+    const half = toFloat16(bytes);
+    if (!half.ok) return undefined;
+    model = half.model;
+  }
+  let path: InGraphPath | undefined;
+  try {
+    path = await InGraphPath.create(model, { ...shape, width: opts.width, height: opts.height }, sessionOptions);
+    await warmUp(path, opts);
+  } catch {
+    await path?.release();
+    return undefined;
+  }
+  if (reason) log.warn(`--precision fp16 not applied: ${reason}`);
+  return Stylizer.inGraph(path, shape, provider, batchOf(shape, precision, opts, log), precision);
 }
 
 /** The model a rank runs: its precision, its session (unwrapped) and its bytes, which the in-graph path wraps. */
@@ -161,15 +213,20 @@ function framePaths(
   return first > 0 ? all.slice(first) : all;
 }
 
+/** Styles a blank frame, which must come back at its size: the warm-up, and the proof that the path works. */
+async function warmUp(path: FramePath, opts: StylizerOptions): Promise<void> {
+  const blank = Buffer.alloc(opts.width * opts.height * 3);
+  const [out] = await path.run([blank]);
+  if (out?.length !== blank.length) throw new Error(`a warm-up frame came back ${out?.length} bytes, not ${blank.length}`);
+}
+
 // A path counts once it has styled a blank frame to the right size; the JavaScript path always can.
 async function firstWorkingPath(makers: readonly PathMaker[], opts: StylizerOptions, log: Logger): Promise<FramePath> {
-  const blank = Buffer.alloc(opts.width * opts.height * 3);
   for (const [i, [name, make]] of makers.entries()) {
     let path: FramePath | undefined;
     try {
       path = await make();
-      const [out] = await path.run([blank]);
-      if (out?.length !== blank.length) throw new Error(`a warm-up frame came back ${out?.length} bytes, not ${blank.length}`);
+      await warmUp(path, opts);
       return path;
     } catch (e) {
       await path?.release();

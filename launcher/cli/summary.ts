@@ -17,7 +17,7 @@ export function formatSummary(j: JobSummary): string {
   const lines = [
     `done: ${j.output}`,
     `  frames ${j.frames}, ranks ${j.ranks} (${providers || 'n/a'}${shrunk}), attempts ${j.attempts.length}, wall ${s(j.wallMs)}`,
-    `  time to barrier ${s(j.barrierMs)} (last attempt)`,
+    `  time to barrier ${s(j.barrierMs)} (last attempt, from its start${j.firstBarrierMs !== undefined ? `; the first ${s(j.firstBarrierMs)} from the job's start` : ''})`,
     // a rank's stages overlap: each figure is that stage's busy time, and together they may exceed the rank's wall
     `  styling step ${s(j.stylingMs)}; per rank on average: decode ${s(decode)}, inference ${s(inference)} (${pct(inference, j.wallMs)} of wall), encode ${s(encode)} busy, overlapping in ${s(rankWall)} of rank wall`,
     `  gather ${s(j.gatherMs)} (${pct(j.gatherMs, j.wallMs)} of wall)`,

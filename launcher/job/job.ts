@@ -53,7 +53,13 @@ export interface JobSummary {
   /** Ranks of the first attempt. */
   ranksAtStart: number;
   wallMs: number;
+  /** From the last attempt's start to its barrier. */
   barrierMs: number;
+  /**
+   * From the job's start (options read) to the first attempt's barrier: what a user waits before frames flow,
+   * the launcher's checks and the ranks' start-up included, whether ranks started with the attempt or ahead of it.
+   */
+  firstBarrierMs?: number;
   stylingMs: number;
   gatherMs: number;
   attempts: AttemptSummary[];
@@ -230,6 +236,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     if (!opts.keepWork) await folder.removeWork();
     return {
       jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs, barrierMs: run.result.barrierMs ?? 0,
+      firstBarrierMs: history.attempts.find((a) => a.barrierMs !== undefined)?.barrierMs,
       stylingMs: gatherStarted - started, gatherMs, attempts: run.attempts, result: run.result, recordPath: folder.recordPath, reportPath: folder.reportPath,
     };
   } catch (e) {

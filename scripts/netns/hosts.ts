@@ -141,7 +141,12 @@ function removeStale(): void {
   }
   for (const line of run('ip', ['-o', 'link', 'show']).split('\n')) {
     const m = /^\d+: (sr(?:br)?(\d+)(?:v\d+)?)[:@]/.exec(line);
-    if (m && !alive(m[2]!)) run('ip', ['link', 'del', m[1]!]);
+    if (!m || alive(m[2]!)) continue;
+    try {
+      run('ip', ['link', 'del', m[1]!]);
+    } catch {
+      // gone meanwhile: a veth goes with its peer, which the kernel removes with the namespace deleted above
+    }
   }
 }
 

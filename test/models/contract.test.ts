@@ -2,16 +2,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadModelChecked, type CheckedModel } from '../../models/contract.js';
+import { readFileSync } from 'node:fs';
+import { inspectModelBytes, loadModelChecked, type CheckedModel } from '../../models/contract.js';
 import { ModelContractError } from '../../models/errors.js';
 import { GraphBuilder } from '../../models/onnx/graph-builder.js';
 import {
+  blurModel,
   fixedSizeModel,
   int64InputModel,
   invertModel,
+  paddingInvertModel,
   twoInputModel,
   wrongChannelsModel,
 } from '../../scripts/onnx/test-models.js';
+import { toFloat16 } from '../../models/onnx/float16.js';
+import { readModelMetadata } from '../../models/model-metadata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-contract-'));
 let loaded: CheckedModel | undefined;
@@ -93,5 +98,51 @@ describe('the model contract', () => {
     expect(error).toBeInstanceOf(ModelContractError);
     expect((error as ModelContractError).problem).toBe('unreadable');
     expect((error as ModelContractError).message).toMatch(/missing\.onnx cannot be read \(ENOENT\)/);
+  });
+});
+
+// A rank that converts frames inside the graph checks the contract from the model's bytes (no session of the model
+// as given): it must say what a session says, or nothing, for every model a rank may get.
+describe('the model contract read from the bytes', () => {
+  const matta = readFileSync(new URL('../../dist/models/matta.onnx', import.meta.url));
+  const mobile = readFileSync(new URL('../../../shared/data/models/mobile-style.onnx', import.meta.url));
+  const half = toFloat16(matta);
+  const models: Record<string, Uint8Array> = {
+    invert: invertModel(),
+    'invert, opset 8': invertModel(8),
+    'blur, multiple 4': blurModel(4),
+    'padding invert': paddingInvertModel(3),
+    'fixed 224': fixedSizeModel(224),
+    'two inputs': twoInputModel(),
+    'int64 input': int64InputModel(),
+    '4 channels': wrongChannelsModel(),
+    matta,
+    'matta in fp16': half.ok ? half.model : new Uint8Array(),
+    'mobile-style (trained, from elsewhere)': mobile,
+  };
+
+  it.each(Object.keys(models))('says what a session says of %s', async (name) => {
+    const path = writeModel(`${name.replace(/\W+/g, '-')}.onnx`, models[name]!);
+    const fromSession = await loadModelChecked(path).then(
+      (m) => {
+        loaded = m;
+        return { shape: m.shape };
+      },
+      (e: ModelContractError) => ({ error: e.message }),
+    );
+    let fromBytes: { shape?: unknown; error?: string } | undefined;
+    try {
+      const shape = inspectModelBytes(models[name]!, { modelPath: path, metadata: readModelMetadata(models[name]!) });
+      fromBytes = shape && { shape };
+    } catch (e) {
+      fromBytes = { error: (e as ModelContractError).message };
+    }
+    if (fromBytes !== undefined) expect(fromBytes).toEqual(fromSession);
+    // every model a rank runs in the graph is read from its bytes, so that no session of it is made
+    if (['invert', 'blur, multiple 4', 'matta', 'matta in fp16', 'mobile-style (trained, from elsewhere)'].includes(name)) expect(fromBytes).toBeDefined();
+  });
+
+  it('says nothing of bytes that are no model', () => {
+    expect(inspectModelBytes(new TextEncoder().encode('not a model at all'))).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import ort from 'onnxruntime-node';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../common/log.js';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { packageRoot } from '../../common/paths.js';
@@ -27,6 +28,21 @@ describe('the stylizer', () => {
     expect(s.executionProvider).toBe('cpu');
     expect(s.note).toBe('dynamic input at native size; uint8 frames converted inside the graph');
     await s.release();
+  });
+
+  it('loads one session, the wrapped model, when frames are converted inside the graph', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    try {
+      const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, log);
+      expect(s.note).toMatch(/converted inside the graph/);
+      expect(create).toHaveBeenCalledTimes(1);
+      expect((await create.mock.results[0]!.value).inputNames).toEqual(['frames_u8']);
+      await s.release();
+    } finally {
+      create.mockRestore();
+    }
   });
 
   it('reads frames that are views into a larger buffer at odd offsets and gives views of one output back', async () => {

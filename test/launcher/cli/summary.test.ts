@@ -17,6 +17,11 @@ describe('formatSummary', () => {
     expect(formatSummary(summary({}))).toContain('\n  record /w/c0ffee01/job.json; report /w/c0ffee01/report.html\n');
   });
 
+  it("gives the last attempt's time to barrier from its start, and the first barrier from the job's start", () => {
+    expect(formatSummary(summary({ barrierMs: 180, firstBarrierMs: 650 }))).toContain("\n  time to barrier 0.18 s (last attempt, from its start; the first 0.65 s from the job's start)\n");
+    expect(formatSummary(summary({ barrierMs: 180 }))).toContain('\n  time to barrier 0.18 s (last attempt, from its start)\n');
+  });
+
   it('gives the ranks of the job when every attempt had them all', () => {
     expect(formatSummary(summary({}))).toContain('  frames 90, ranks 2 (cpu), attempts 1, wall 4.00 s\n');
   });
