@@ -125,7 +125,7 @@ function batchOf(shape: ModelShape, precision: Precision, opts: StylizerOptions,
  * rank then loads as before, which reports why.
  */
 async function loadInGraphOnly(opts: StylizerOptions, provider: string, sessionOptions: ort.InferenceSession.SessionOptions, log: Logger): Promise<Stylizer | undefined> {
-  if ((process.env.STYLERUN_FRAME_PATH ?? (provider === 'webgpu' ? 'javascript' : 'in-graph')) !== 'in-graph') return undefined;
+  if (firstFramePath(provider) !== 'in-graph') return undefined;
   let bytes: Uint8Array;
   let shape: ModelShape | undefined;
   try {
@@ -189,6 +189,14 @@ async function withPrecision(
 
 type PathMaker = readonly [name: string, make: () => Promise<FramePath>];
 
+// STYLERUN_FRAME_PATH=in-graph|side-session|javascript starts the search at that path (for measurements).
+// On WebGPU the uint8 conversion nodes cost more than they save (823 frames of 720x720, -n 4, H100: the
+// data plane alone 17.4 s in-graph, 20.4 s side session, 14.8 s JavaScript), so WebGPU starts at JavaScript.
+/** The frame path the search on `provider` starts at. */
+function firstFramePath(provider: string): string {
+  return process.env.STYLERUN_FRAME_PATH ?? (provider === 'webgpu' ? 'javascript' : 'in-graph');
+}
+
 // Fastest first. Fixed-size models need a resize in and out, which only the JavaScript path does.
 function framePaths(
   { session, shape }: Pick<CheckedModel, 'session' | 'shape'>,
@@ -205,10 +213,7 @@ function framePaths(
     ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads)],
     js,
   ];
-  // STYLERUN_FRAME_PATH=in-graph|side-session|javascript starts the search at that path (for measurements).
-  // On WebGPU the uint8 conversion nodes cost more than they save (823 frames of 720x720, -n 4, H100: the
-  // data plane alone 17.4 s in-graph, 20.4 s side session, 14.8 s JavaScript), so WebGPU starts at JavaScript.
-  const wanted = process.env.STYLERUN_FRAME_PATH ?? (provider === 'webgpu' ? 'javascript' : 'in-graph');
+  const wanted = firstFramePath(provider);
   const first = all.findIndex(([name]) => name === wanted);
   return first > 0 ? all.slice(first) : all;
 }

@@ -94,6 +94,7 @@ export class LocalSpawner implements RankSpawner {
       // they were all started alike: none can serve this job
       this.prestarted.unshift(p);
       this.discardPrestarted();
+      return undefined;
     }
     return undefined;
   }

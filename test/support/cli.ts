@@ -56,14 +56,14 @@ export function rankPids(stderr: string): number[] {
   return [...stderr.matchAll(/rank \d+ ready .*?pid=(\d+)/g)].map((m) => Number(m[1]));
 }
 
-/** Pids of live processes whose command line mentions `text` (e.g. a job's work folder). */
-export function processesMentioning(text: string): number[] {
+/** Pids of processes (other than this one) for which `matches` holds, given a reader of their /proc files. */
+function processesWhere(matches: (read: (file: string) => string) => boolean): number[] {
   const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
+      if (matches((file) => readFileSync(`/proc/${name}/${file}`, 'utf8'))) pids.push(Number(name));
     } catch {
       /* exited meanwhile */
     }
@@ -71,21 +71,15 @@ export function processesMentioning(text: string): number[] {
   return pids;
 }
 
+/** Pids of live processes whose command line mentions `text` (e.g. a job's work folder). */
+export function processesMentioning(text: string): number[] {
+  return processesWhere((read) => read('cmdline').includes(text));
+}
+
 /**
  * Live processes a launcher started as ranks (their environment names it as STYLERUN_PARENT_PID), ranks started
  * ahead of their job included; zombies, gone but for a wait, are not counted.
  */
 export function ranksOf(launcherPid: number): number[] {
-  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`STYLERUN_PARENT_PID=${launcherPid}`)) continue;
-      if (!/\) Z /.test(readFileSync(`/proc/${name}/stat`, 'utf8'))) pids.push(Number(name));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return pids;
+  return processesWhere((read) => read('environ').split('\0').includes(`STYLERUN_PARENT_PID=${launcherPid}`) && !/\) Z /.test(read('stat')));
 }
