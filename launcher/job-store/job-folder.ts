@@ -14,7 +14,7 @@ import { renderReport } from '../job/report.js';
 import { BlobJobMirror } from './blob-job-mirror.js';
 import { readJobRecord, writeJobRecord, type JobRecord } from './job-record.js';
 import { Journal } from './journal.js';
-import { keepVerifiedChunks } from './keep-verified.js';
+import { keepVerifiedChunks, removeUnvouchedChunks } from './keep-verified.js';
 
 /** What a succeeded job's folder keeps (without --keep-work): its record and its report. */
 const keptAfterSuccess = new Set(['job.json', 'report.html']);
@@ -86,6 +86,18 @@ export class JobFolder {
       this.mirror?.push('report.html');
     } catch (e) {
       this.log.warn(`could not write the job's record and report in ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * After a job that stopped without finishing, once none of its ranks can commit any more: only the chunks
+   * the journal vouches for stay (a resume would delete the others). A failure to is a warning.
+   */
+  async removeUnvouched(): Promise<void> {
+    try {
+      await removeUnvouchedChunks(this.journal, this.store);
+    } catch (e) {
+      this.log.warn(`could not remove the chunks no journal line vouches for in ${this.name}: ${(e as Error).message}`);
     }
   }
 

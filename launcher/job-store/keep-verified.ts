@@ -19,7 +19,16 @@ export async function keepVerifiedChunks(journal: Journal, store: ChunkStore, lo
   }
   journal.clear();
   for (const e of kept) journal.append(e);
-  const vouched = new Set(kept.map((e) => e.key));
+  await removeUnvouchedChunks(journal, store);
+}
+
+/**
+ * Deletes the chunk files no journal line vouches for, and staged leftovers: on resume, and when a job stops
+ * without finishing (a rank may commit a chunk as its attempt is stopped, after the launcher stopped
+ * listening for its report; on a full disk that chunk takes room the user is asked to free).
+ */
+export async function removeUnvouchedChunks(journal: Journal, store: ChunkStore): Promise<void> {
+  const vouched = new Set(journal.load().map((e) => e.key));
   for (const key of await store.list()) if (!vouched.has(key)) await store.remove(key);
   await store.removeStaged();
 }

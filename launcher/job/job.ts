@@ -214,6 +214,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     }),
   });
   const { server, port } = endpoints;
+  let succeeded = false;
   writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: endpoints.certPem });
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
@@ -233,6 +234,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     events.emit({ kind: 'gathered', output: output.name, gatherMs });
     const wallMs = Date.now() - started;
     end({ state: 'succeeded', figures: { frames: total, wallMs, framesPerSecond: total / Math.max(wallMs / 1000, 1e-3), barrierMs: run.result.barrierMs, stylingMs: gatherStarted - started, gatherMs } });
+    succeeded = true;
     if (!opts.keepWork) await folder.removeWork();
     return {
       jobId, output: output.name, frames: total, ranks: run.attempts.at(-1)?.ranks ?? hosts.length, ranksAtStart: run.attempts[0]?.ranks ?? hosts.length, wallMs, barrierMs: run.result.barrierMs ?? 0,
@@ -247,6 +249,8 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   } finally {
     removeCoordinatorRecord(workDir);
     await endpoints.close();
+    // the ranks are gone and the endpoints closed: nothing can commit a chunk any more
+    if (!succeeded) await folder.removeUnvouched();
     await folder.flush();
   }
 }
