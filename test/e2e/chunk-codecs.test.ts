@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,8 +41,15 @@ describe('chunk codecs', () => {
   it('puts the ranks’ H.264 chunks into the output untouched, each chunk starting with a keyframe', async () => {
     const output = join(dir, 'copied.mp4');
     const work = join(dir, 'work-copy');
-    const r = await runCli(['-n', '3', '--input', input, '--output', output, '--model', model, '--chunk-frames', '8', '--work-dir', work, '--keep-work'], { cwd: dir });
+    // an ffprobe that notes each start: the launcher counts an H.264 chunk's frames from its sample table
+    const started = join(dir, 'ffprobe-starts');
+    const ffprobe = join(dir, 'ffprobe');
+    writeFileSync(ffprobe, `#!/bin/sh\necho "$*" >> ${started}\nexec ${ffprobePath()} "$@"\n`);
+    chmodSync(ffprobe, 0o755);
+    const r = await runCli(['-n', '3', '--input', input, '--output', output, '--model', model, '--chunk-frames', '8', '--work-dir', work, '--keep-work'], { cwd: dir, env: { STYLERUN_FFPROBE: ffprobe } });
     expect(r.code, r.stderr).toBe(0);
+    const starts = readFileSync(started, 'utf8').trim().split('\n');
+    expect(starts.filter((a) => !a.endsWith(input))).toEqual([]); // none for a chunk, only the input's probe
     expect(r.stderr).toContain('the gather copies them');
     const [job] = readdirSync(work);
     const chunkDir = join(work, job, 'chunks');

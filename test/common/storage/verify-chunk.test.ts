@@ -34,10 +34,29 @@ describe('verifyChunk', () => {
     expect(error).toMatchObject({ name: 'ChunkRejectedError', reason: 'frame-count', message: `chunk ${chunk} holds 3 frames, not 4` });
   });
 
+  it('counts an H.264 chunk from its own sample table and still rejects a wrong count', async () => {
+    const mp4 = join(dir, 'chunk-000000000-5.mp4');
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=32x32:rate=25', '-frames:v', '5', '-c:v', 'libx264', '-f', 'mp4', '-use_editlist', '0', mp4]);
+    const sum = await sha256File(mp4);
+    await expect(verifyChunk(mp4, sum, 5)).resolves.toBeUndefined();
+    const error = await verifyChunk(mp4, sum, 6).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ChunkRejectedError', reason: 'frame-count', message: `chunk ${mp4} holds 5 frames, not 6` });
+    expect(await verifyChunk(mp4, '0'.repeat(64), 5).catch((e: unknown) => e)).toMatchObject({ reason: 'checksum' });
+  });
+
+  it('counts an MP4 chunk it cannot read the table of with ffprobe', async () => {
+    const fragmented = join(dir, 'chunk-000000005-4.mp4');
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=32x32:rate=25', '-frames:v', '4', '-c:v', 'libx264', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', fragmented]);
+    const sum = await sha256File(fragmented);
+    await expect(verifyChunk(fragmented, sum, 4)).resolves.toBeUndefined();
+    expect(await verifyChunk(fragmented, sum, 3).catch((e: unknown) => e)).toMatchObject({ reason: 'frame-count', message: `chunk ${fragmented} holds 4 frames, not 3` });
+  });
+
   it('rejects a missing chunk and keeps the file error as its cause', async () => {
-    const gone = join(dir, 'chunk-000000003-3.nut');
-    const error = await verifyChunk(gone, sha256, 3).catch((e: unknown) => e);
-    expect(error).toMatchObject({ reason: 'missing', message: `chunk ${gone} is missing` });
-    expect((error as Error).cause).toMatchObject({ code: 'ENOENT' });
+    for (const gone of [join(dir, 'chunk-000000003-3.nut'), join(dir, 'chunk-000000003-3.mp4')]) {
+      const error = await verifyChunk(gone, sha256, 3).catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'missing', message: `chunk ${gone} is missing` });
+      expect((error as Error).cause).toMatchObject({ code: 'ENOENT' });
+    }
   });
 });
