@@ -42,8 +42,9 @@ export class FrameReader {
   private readonly tool: RunningTool<'ignore', 'pipe'>;
   private readonly frameBytes: number;
   private readonly queue: Buffer[] = [];
-  private partial: Buffer[] = [];
-  private partialBytes = 0;
+  /** The frame being filled, and how many of its bytes have arrived. */
+  private current: Buffer | undefined;
+  private filled = 0;
   private delivered = 0;
   private ended = false;
   private failure: Error | undefined;
@@ -60,15 +61,19 @@ export class FrameReader {
     );
   }
 
+  // Each frame is copied once, into a buffer of its own (not a view of a larger one), so that it can be handed
+  // whole to another thread (rank/inference-thread.ts) without taking bytes of the next frame along.
   private onData(b: Buffer): void {
-    this.partial.push(b);
-    this.partialBytes += b.length;
-    while (this.partialBytes >= this.frameBytes) {
-      const all = Buffer.concat(this.partial);
-      this.queue.push(all.subarray(0, this.frameBytes));
-      const rest = all.subarray(this.frameBytes);
-      this.partial = rest.length ? [rest] : [];
-      this.partialBytes = rest.length;
+    for (let at = 0; at < b.length; ) {
+      this.current ??= Buffer.allocUnsafeSlow(this.frameBytes);
+      const copied = b.copy(this.current, this.filled, at, Math.min(b.length, at + this.frameBytes - this.filled));
+      this.filled += copied;
+      at += copied;
+      if (this.filled === this.frameBytes) {
+        this.queue.push(this.current);
+        this.current = undefined;
+        this.filled = 0;
+      }
     }
     if (this.queue.length >= this.prefetchFrames) this.tool.stdout.pause();
     this.wake();
