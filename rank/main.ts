@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { combinedChecksum } from '../common/checksums.js';
 import { askFfmpegEarly } from '../common/ffmpeg/features.js';
-import type { DeviceChoice } from '../common/device.js';
+import { machineFacts, providerCandidates, type DeviceChoice } from '../common/device.js';
 import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
 import { identityFromEnv } from '../common/identity.js';
 import { startHttpRelay } from '../common/http-relay.js';
@@ -24,7 +24,8 @@ import { ChunkUpload } from './chunk-upload.js';
 import { downloadServed } from './model-download.js';
 import { coordinatorClient } from '../common/coordinator-client.js';
 import { CoordinatorLink } from './link.js';
-import { Stylizer } from './stylizer.js';
+import { InferenceThread, wantsInferenceThread } from './inference-thread.js';
+import { Stylizer, type StyleModel, type StylizerOptions } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
 
 const env = process.env;
@@ -66,7 +67,7 @@ function jobToken(): string {
   }
 }
 
-let stylizer: Stylizer | undefined;
+let stylizer: StyleModel | undefined;
 let work: Cancellable | undefined;
 let heartbeat: NodeJS.Timeout | undefined;
 let framesDone = 0;
@@ -158,13 +159,13 @@ async function welcome(w: Welcome__Output): Promise<void> {
     await downloadServed(w.model_path, token, coordinatorCert, modelPath);
   }
   const gpu = gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1);
-  stylizer = await Stylizer.load(
-    {
-      modelPath, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
-      gpu,
-    },
-    log,
-  );
+  const options: StylizerOptions = {
+    modelPath, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
+    gpu,
+  };
+  // on a GPU the model runs on a thread of its own, so that ffmpeg's pipes keep moving while it runs
+  const threaded = wantsInferenceThread(providerCandidates(options.device, machineFacts()), env);
+  stylizer = threaded ? await InferenceThread.load(options, log) : await Stylizer.load(options, log);
   const fault = dueFault(faults, rank, attempt, beforeReady);
   if (fault) fire(fault);
   // CUDA runs on the GPU this rank took; the other providers name no device of their own

@@ -33,8 +33,20 @@ function providerOption(name: string, gpu?: number): ort.InferenceSession.Execut
   return name;
 }
 
+/** A loaded style model as the rank uses it: here (Stylizer) or on a thread of its own (InferenceThread). */
+export interface StyleModel {
+  readonly executionProvider: string;
+  readonly batchSize: number;
+  readonly precision: Precision;
+  /** A one-line note on how frames meet the model. */
+  readonly note: string;
+  /** Styles up to batchSize frames (RGB24, width x height); returns them in the same order. */
+  run(frames: readonly Buffer[]): Promise<Buffer[]>;
+  release(): Promise<void>;
+}
+
 /** A style model ready to run. */
-export class Stylizer {
+export class Stylizer implements StyleModel {
   private constructor(
     /** The unwrapped model's session, when the path runs it (the in-graph path has a session of its own). */
     private readonly model: ort.InferenceSession | undefined,

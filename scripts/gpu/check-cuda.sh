@@ -14,6 +14,8 @@
 # The four staging calls and this one go back to back: an idle device is given back after 30 s, /tmp with it.
 # 2026-11-28, H200: staging took ~20 s of device time after a ~40 s start; this script ~9 min in full, ~2 min with
 # RUNS=10 SESSION_TIMEOUT=45 JOB_TIMEOUT=45 ONLY="pytorch matta-cuda-n4 matta-cuda-n4-fp16 matta-cuda-n1 matta-webgpu-n4".
+# The model's own thread against none (STYLERUN_INFERENCE_THREAD, rank/inference-thread.ts), side by side:
+# ONLY="pytorch matta-cuda-n4 matta-cuda-n4-no-thread invert-cuda-n4 invert-cuda-n4-no-thread".
 set -u
 out=${OUT:-/tmp/out}; mkdir -p "$out"
 { date -u +%FT%TZ; nvidia-smi -L; nvidia-smi --query-gpu=driver_version,memory.total --format=csv,noheader; nproc
