@@ -70,7 +70,8 @@ export class Stylizer implements StyleModel {
         graphOptimizationLevel: 'all',
       };
       const inGraph = await loadInGraphOnly(opts, provider, sessionOptions, log);
-      if (inGraph) return inGraph;
+      if (inGraph.kind === 'loaded') return inGraph.stylizer;
+      const tried = inGraph.kind === 'failed' ? inGraph : undefined;
       let checked: CheckedModel;
       try {
         checked = await loadModelChecked(opts.modelPath, sessionOptions);
@@ -83,9 +84,13 @@ export class Stylizer implements StyleModel {
         continue;
       }
       const { shape } = checked;
-      const { precision, session, model } = await withPrecision(checked, opts, provider, sessionOptions, log);
+      const { precision, session, model } = await withPrecision(checked, opts, provider, sessionOptions, log, tried);
       const batch = batchOf(shape, precision, opts, log);
-      const path = await firstWorkingPath(framePaths({ session, shape }, model, opts, sessionOptions, provider), opts, log);
+      const makers = framePaths({ session, shape }, model, opts, sessionOptions, provider);
+      // the in-graph path failed on these very bytes already: say why, once, and do not load it again
+      const skip = tried?.precision === precision && makers[0]?.[0] === 'in-graph' && makers.length > 1;
+      if (skip) log.info(`frame path in-graph unavailable, trying ${makers[1]![0]}`, { reason: tried.reason });
+      const path = await firstWorkingPath(skip ? makers.slice(1) : makers, opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();
       return new Stylizer(runsModel ? session : undefined, path, shape, provider, batch, precision);
@@ -129,41 +134,51 @@ function batchOf(shape: ModelShape, precision: Precision, opts: StylizerOptions,
 }
 
 /**
+ * How the in-graph-only load went: a Stylizer; not tried (it cannot be told from the bytes, or the path is not
+ * the first on this provider); or tried on these bytes (in this precision) and failed, for this reason.
+ */
+type InGraphOnly =
+  | { kind: 'loaded'; stylizer: Stylizer }
+  | { kind: 'not-tried' }
+  | { kind: 'failed'; precision: Precision; model: Uint8Array; reason: string };
+
+/**
  * Where frames will be converted inside the graph (the first path on this provider, a model of dynamic size), the
  * model as given needs no session of its own: the contract is read from its bytes (the launcher checked it on the
  * CPU with a session) and only the wrapped model is loaded, once. For matta that is one session creation less a
- * rank (about 15-25 ms of CPU, and the weights loaded once on the device). Undefined wherever that cannot be
- * told or does not work (a fixed size, an fp16 conversion or a wrap that fails, a provider that is missing): the
- * rank then loads as before, which reports why.
+ * rank (about 15-25 ms of CPU, and the weights loaded once on the device). Wherever that cannot be told or does
+ * not work (a fixed size, an fp16 conversion or a wrap that fails, a provider that is missing), the rank then
+ * loads as before; a wrapped model that failed is not loaded again (see Stylizer.load).
  */
-async function loadInGraphOnly(opts: StylizerOptions, provider: string, sessionOptions: ort.InferenceSession.SessionOptions, log: Logger): Promise<Stylizer | undefined> {
-  if (firstFramePath(provider) !== 'in-graph') return undefined;
+async function loadInGraphOnly(opts: StylizerOptions, provider: string, sessionOptions: ort.InferenceSession.SessionOptions, log: Logger): Promise<InGraphOnly> {
+  const notTried = { kind: 'not-tried' } as const;
+  if (firstFramePath(provider) !== 'in-graph') return notTried;
   let bytes: Uint8Array;
   let shape: ModelShape | undefined;
   try {
     bytes = readFileSync(opts.modelPath);
     shape = inspectModelBytes(bytes, { modelPath: opts.modelPath, metadata: readModelMetadata(bytes) });
   } catch {
-    return undefined;
+    return notTried;
   }
-  if (shape?.kind !== 'dynamic') return undefined;
+  if (shape?.kind !== 'dynamic') return notTried;
   const { precision, reason } = precisionOn(opts.precision ?? 'fp32', provider);
   let model = bytes;
   if (precision === 'fp16') {
     const half = toFloat16(bytes);
-    if (!half.ok) return undefined;
+    if (!half.ok) return notTried;
     model = half.model;
   }
   let path: InGraphPath | undefined;
   try {
     path = await InGraphPath.create(model, { ...shape, width: opts.width, height: opts.height }, sessionOptions);
     await warmUp(path, opts);
-  } catch {
+  } catch (e) {
     await path?.release();
-    return undefined;
+    return { kind: 'failed', precision, model, reason: (e as Error).message.split('\n')[0]! };
   }
   if (reason) log.warn(`--precision fp16 not applied: ${reason}`);
-  return Stylizer.inGraph(path, shape, provider, batchOf(shape, precision, opts, log), precision);
+  return { kind: 'loaded', stylizer: Stylizer.inGraph(path, shape, provider, batchOf(shape, precision, opts, log), precision) };
 }
 
 /** The model a rank runs: its precision, its session (unwrapped) and its bytes, which the in-graph path wraps. */
@@ -176,18 +191,20 @@ interface RankModel {
 // The contract was checked on the fp32 session; an fp16 one takes its place where it applies and loads. A
 // conversion that fails (an op it refuses, a provider that rejects the result) leaves the rank on fp32, with
 // the reason in the log: the job still runs, a little slower. The model is converted once: the in-graph path
-// wraps the converted bytes (converting in JavaScript takes about 0.3 s for matta).
+// wraps the converted bytes (converting in JavaScript takes about 0.3 s for matta), and the bytes an
+// in-graph-only load already converted (`tried`) are taken as they are.
 async function withPrecision(
   { session, bytes: model }: CheckedModel,
   opts: StylizerOptions,
   provider: string,
   sessionOptions: ort.InferenceSession.SessionOptions,
   log: Logger,
+  tried?: { precision: Precision; model: Uint8Array },
 ): Promise<RankModel> {
   const { precision, reason } = precisionOn(opts.precision ?? 'fp32', provider);
   if (reason) log.warn(`--precision fp16 not applied: ${reason}`);
   if (precision === 'fp32') return { precision: 'fp32', session, model };
-  const half = toFloat16(model);
+  const half = tried?.precision === 'fp16' ? { ok: true as const, model: tried.model } : toFloat16(model);
   try {
     if (!half.ok) throw new Error(half.reason);
     const halfSession = await ort.InferenceSession.create(half.model, sessionOptions);

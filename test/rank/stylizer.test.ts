@@ -70,7 +70,14 @@ describe('the stylizer', () => {
   it('falls back to JavaScript for a model whose output is smaller than the frame, and says so', async () => {
     const model = join(dir, 'trimming.onnx');
     writeFileSync(model, trimmingModel());
-    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 40, height: 30 }, log);
+    const lines: string[] = [];
+    const wrapped = vi.spyOn(InGraphPath, 'create');
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 40, height: 30 }, createLogger('test', (l) => lines.push(l)));
+    // the in-graph path is loaded once: its failure is said, not tried again
+    expect(wrapped).toHaveBeenCalledTimes(1);
+    wrapped.mockRestore();
+    expect(lines.filter((l) => l.includes('frame path in-graph unavailable, trying side-session'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('frame path side-session unavailable, trying javascript'))).toHaveLength(1);
     expect(s.note).toBe('dynamic input at native size; frames converted in JavaScript');
     const [out] = await s.run([Buffer.alloc(40 * 30 * 3, 90)]);
     expect(out).toHaveLength(40 * 30 * 3);
