@@ -29,6 +29,10 @@ import { Stylizer, type StyleModel, type StylizerOptions } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
 
 const env = process.env;
+// On a GPU machine the model will run on a thread of its own (rank/inference-thread.ts): that thread starts now
+// and loads its code while this process waits for its job (a rank started ahead blocks on its stdin below).
+// A job on the CPU provider closes it unused.
+const earlyThread = wantsInferenceThread(providerCandidates('auto', machineFacts()), env) ? InferenceThread.start() : undefined;
 // a rank started over ssh gets its environment and token on stdin (common/rank-bootstrap.ts)
 const boot = bootstrap();
 // a rank started over ssh has not the launcher's environment; this one's own, before its first session
@@ -165,7 +169,8 @@ async function welcome(w: Welcome__Output): Promise<void> {
   };
   // on a GPU the model runs on a thread of its own, so that ffmpeg's pipes keep moving while it runs
   const threaded = wantsInferenceThread(providerCandidates(options.device, machineFacts()), env);
-  stylizer = threaded ? await InferenceThread.load(options, log) : await Stylizer.load(options, log);
+  if (!threaded) earlyThread?.close();
+  stylizer = threaded ? await (earlyThread ?? InferenceThread.start()).load(options, log) : await Stylizer.load(options, log);
   const fault = dueFault(faults, rank, attempt, beforeReady);
   if (fault) fire(fault);
   // CUDA runs on the GPU this rank took; the other providers name no device of their own

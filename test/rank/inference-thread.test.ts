@@ -103,6 +103,17 @@ describe('InferenceThread', () => {
     expect({ message: (there as Error).message, code: (there as { code?: string }).code }).toEqual({ message: (here as Error).message, code: (here as { code?: string }).code });
   });
 
+  it('loads its model whenever asked after starting ahead, and says why where the thread could not start', async () => {
+    const started = InferenceThread.start(workerUrl);
+    await new Promise((r) => setTimeout(r, 300)); // the rank waiting for its job meanwhile
+    const there = await started.load({ modelPath: invert, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, keepingLogger());
+    loaded.push(there);
+    expect((await there.run([frame(7, 5, 5)]))[0]).toHaveLength(7 * 5 * 3);
+    const broken = InferenceThread.start(new URL('../../dist/rank/no-such-worker.js', import.meta.url));
+    await expect(broken.load({ modelPath: invert, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, keepingLogger())).rejects.toThrow(/no-such-worker|Cannot find module|inference thread ended/);
+    InferenceThread.start(workerUrl).close(); // one that gets no model ends
+  });
+
   it('refuses to run once released', async () => {
     const there = await InferenceThread.load({ modelPath: invert, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, keepingLogger(), workerUrl);
     await there.release();
