@@ -3,7 +3,7 @@
 // decoder and the encoder, which can then run ahead only by what a pipe holds (~200 KB, a seventh of a 720x720
 // frame). On a GPU that serializes ffmpeg's work with the model's. Here the model runs on a worker thread
 // (rank/inference-worker.ts) while the JavaScript thread keeps the pipes moving; frames cross without copies.
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { Precision } from '../common/device.js';
 import type { Logger } from '../common/log.js';
 import { errorFrom, packFrames, unpackFrames, type FromInference, type LoadedModel, type ToInference } from './inference-messages.js';
@@ -74,7 +74,9 @@ export class InferenceThread implements StyleModel {
    * rank does other things, such as waiting for its job, and then waits for `load`.
    */
   static start(workerUrl = new URL('./inference-worker.js', import.meta.url)): StartedThread {
-    const worker = new Worker(workerUrl);
+    // one environment for both threads: what the rank learns after the start (its job's variables, handed over
+    // on stdin to a rank started ahead) is what the model's load reads (e.g. STYLERUN_FRAME_PATH)
+    const worker = new Worker(workerUrl, { env: SHARE_ENV });
     let ended: Error | undefined;
     let onEnd: (e: Error) => void = (e) => (ended ??= e);
     worker.on('error', (e: Error) => onEnd(e));

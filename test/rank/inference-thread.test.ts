@@ -106,8 +106,11 @@ describe('InferenceThread', () => {
   it('loads its model whenever asked after starting ahead, and says why where the thread could not start', async () => {
     const started = InferenceThread.start(workerUrl);
     await new Promise((r) => setTimeout(r, 300)); // the rank waiting for its job meanwhile
-    const there = await started.load({ modelPath: invert, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, keepingLogger());
+    // a variable the job sets once it arrives (a rank started ahead gets them on stdin) reaches the thread
+    process.env.STYLERUN_FRAME_PATH = 'javascript';
+    const there = await started.load({ modelPath: invert, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, keepingLogger()).finally(() => delete process.env.STYLERUN_FRAME_PATH);
     loaded.push(there);
+    expect(there.note).toMatch(/frames converted in JavaScript/);
     expect((await there.run([frame(7, 5, 5)]))[0]).toHaveLength(7 * 5 * 3);
     const broken = InferenceThread.start(new URL('../../dist/rank/no-such-worker.js', import.meta.url));
     await expect(broken.load({ modelPath: invert, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 7, height: 5 }, keepingLogger())).rejects.toThrow(/no-such-worker|Cannot find module|inference thread ended/);
