@@ -37,6 +37,13 @@ describe("onnxruntime's telemetry in a job", () => {
     expect(r.cwd).toEqual([]);
   }, 60_000);
 
+  it('is off too where the ranks run their model on a thread of its own (started before the rank has its job)', async () => {
+    const r = await telemetryFilesOfAJob({ STYLERUN_INFERENCE_THREAD: '1' });
+    expect(r.code).toBe(0);
+    expect(r.made).toEqual([]);
+    expect(r.cwd).toEqual([]);
+  }, 60_000);
+
   it('stays on where the user asks for onnxruntime’s default (ORT_DISABLE_TELEMETRY=0), as this test can see', async () => {
     const r = await telemetryFilesOfAJob({ ORT_DISABLE_TELEMETRY: '0' });
     expect(r.code).toBe(0);
