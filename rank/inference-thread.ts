@@ -15,7 +15,8 @@ export const inferenceThreadVariable = 'STYLERUN_INFERENCE_THREAD';
 /**
  * Whether a rank runs its model on a thread of its own: where its first provider is a GPU's (the model's time is
  * then the GPU's, and the cores are free for ffmpeg). On the CPU provider the model's own threads take the
- * cores ffmpeg would use, and the thread would only add its start-up (~0.05-0.08 s of CPU) to every rank's.
+ * cores ffmpeg would use, and the thread would only add its start-up (~0.15 s of CPU: a worker loading onnxruntime
+ * and the stylizer) to every rank's.
  */
 export function wantsInferenceThread(candidates: readonly string[], env: NodeJS.ProcessEnv): boolean {
   const chosen = env[inferenceThreadVariable];
