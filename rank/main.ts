@@ -168,6 +168,7 @@ async function welcome(w: Welcome__Output): Promise<void> {
     gpu,
   };
   // on a GPU the model runs on a thread of its own, so that ffmpeg's pipes keep moving while it runs
+  // the machine's facts again, not the start's: a rank over ssh has its job's LD_LIBRARY_PATH only now
   const threaded = wantsInferenceThread(providerCandidates(options.device, machineFacts()), env);
   if (!threaded) earlyThread?.close();
   stylizer = threaded ? await (earlyThread ?? InferenceThread.start()).load(options, log) : await Stylizer.load(options, log);
