@@ -89,7 +89,7 @@ export class Stylizer implements StyleModel {
       const makers = framePaths({ session, shape }, model, opts, sessionOptions, provider);
       // the in-graph path failed on these very bytes already: say why, once, and do not load it again
       const skip = tried?.precision === precision && makers[0]?.[0] === 'in-graph' && makers.length > 1;
-      if (skip) log.info(`frame path in-graph unavailable, trying ${makers[1]![0]}`, { reason: tried.reason });
+      if (skip) sayUnavailable(log, 'in-graph', makers[1]![0], tried.reason);
       const path = await firstWorkingPath(skip ? makers.slice(1) : makers, opts, log);
       const runsModel = !(path instanceof InGraphPath);
       if (!runsModel) await session.release();
@@ -254,6 +254,11 @@ async function warmUp(path: FramePath, opts: StylizerOptions): Promise<void> {
   if (out?.length !== blank.length) throw new Error(`a warm-up frame came back ${out?.length} bytes, not ${blank.length}`);
 }
 
+/** The log line of a frame path that failed to load or to warm up, and the one tried next. */
+function sayUnavailable(log: Logger, name: string, next: string, reason: string): void {
+  log.info(`frame path ${name} unavailable, trying ${next}`, { reason });
+}
+
 // A path counts once it has styled a blank frame to the right size; the JavaScript path always can.
 async function firstWorkingPath(makers: readonly PathMaker[], opts: StylizerOptions, log: Logger): Promise<FramePath> {
   for (const [i, [name, make]] of makers.entries()) {
@@ -265,7 +270,7 @@ async function firstWorkingPath(makers: readonly PathMaker[], opts: StylizerOpti
     } catch (e) {
       await path?.release();
       if (i === makers.length - 1) throw e;
-      log.info(`frame path ${name} unavailable, trying ${makers[i + 1]![0]}`, { reason: (e as Error).message.split('\n')[0] });
+      sayUnavailable(log, name, makers[i + 1]![0], (e as Error).message.split('\n')[0]!);
     }
   }
   throw new Error('no frame path');
