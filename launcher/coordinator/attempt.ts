@@ -218,8 +218,12 @@ export class Attempt {
   }
 
   private async waitForExits(): Promise<void> {
-    const grace = new Promise((r) => setTimeout(r, this.plan.stopGraceMs));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((r) => (timer = setTimeout(r, this.plan.stopGraceMs)));
     await Promise.race([Promise.all(this.ranks.filter((r) => !r.process?.remote).map((r) => r.process?.exited)), grace]);
+    // cleared: a grace timer left running held the launcher's event loop after every job (its exit then came
+    // from the CLI's 100 ms fallback) and an engine rank 0's, or a test's, for the whole grace
+    clearTimeout(timer);
     await Promise.all(this.ranks.map((r) => r.process?.stop(this.plan.stopGraceMs)));
   }
 
