@@ -25,6 +25,7 @@ import { coordinatorStatus, formatStatus, jobStatus } from './status.js';
 import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 import { progressDisplay, progressMode } from './progress.js';
+import { repeatedFlag } from './repeated-flags.js';
 import { quietOnnxruntime } from '../../common/onnxruntime-telemetry.js';
 
 // before any onnxruntime session (the model check, every rank, which inherit it)
@@ -187,6 +188,8 @@ async function main(argv: string[]): Promise<number> {
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'debug lines too, from the launcher and every rank' })
     .middleware((a) => {
       // the level travels to every rank in its environment; STYLERUN_LOG_LEVEL given by hand says the same
+      const repeated = repeatedFlag(a);
+      if (repeated) throw new StylerunError('USAGE', ExitCode.usage, repeated);
       if (a.quiet && a.verbose) throw new StylerunError('USAGE', ExitCode.usage, '--quiet and --verbose go against each other: give one');
       if (a.quiet) process.env.STYLERUN_LOG_LEVEL = 'warn';
       if (a.verbose) process.env.STYLERUN_LOG_LEVEL = 'debug';

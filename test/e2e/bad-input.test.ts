@@ -183,6 +183,10 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
   });
 
+  it('refuses a flag given twice with exit code 2 (two inputs made an internal error)', async () => {
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '-i', video]), 2, /--input was given 2 times \(.*\): give it once$/);
+  });
+
   it('refuses a STYLERUN_FFMPEG or STYLERUN_FFPROBE that names no executable with exit code 2, before any rank starts', async () => {
     for (const variable of ['STYLERUN_FFMPEG', 'STYLERUN_FFPROBE']) {
       const missing = join(dir, `no-${variable.toLowerCase()}`);
