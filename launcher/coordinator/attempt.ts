@@ -59,6 +59,13 @@ export class Attempt {
   private modelNote = '';
   private timers: NodeJS.Timeout[] = [];
   private settle: (r: AttemptResult) => void = () => {};
+  private gone: () => void = () => {};
+  /**
+   * Settles once every rank of the attempt has exited (or been stopped after the grace). A failed attempt
+   * settles its result after that; a succeeded one as soon as every rank is done, so that the gather can run
+   * while the ranks exit (a GPU rank's exit tears down its device context), and the job waits for this.
+   */
+  readonly ranksGone = new Promise<void>((resolve) => (this.gone = resolve));
 
   constructor(
     private readonly plan: AttemptPlan,
@@ -84,7 +91,7 @@ export class Attempt {
     return this.ranks.map((r) => r.framesDone);
   }
 
-  /** Starts the ranks and resolves when the attempt has ended and all its ranks are gone. */
+  /** Starts the ranks and resolves when the attempt has ended: failed with its ranks gone, or succeeded (see ranksGone). */
   run(): Promise<AttemptResult> {
     const result = new Promise<AttemptResult>((resolve) => (this.settle = resolve));
     this.server.onEvent((e) => this.onServerEvent(e));
@@ -192,7 +199,8 @@ export class Attempt {
     if (this.group.state !== 'running' || !this.ranks.every((r) => r.done)) return;
     this.group.transition('succeeded', 'every rank done');
     for (const r of this.ranks) r.stream?.send({ finish: {} });
-    void this.waitForExits().then(() => this.end('succeeded'));
+    void this.waitForExits().then(() => this.gone(), () => this.gone());
+    this.end('succeeded');
   }
 
   private fail(r: RankRecord, reason: FailureReason, message: string, exitCode?: number | null, signal?: string | null, code?: string): void {
@@ -214,6 +222,7 @@ export class Attempt {
     for (const r of this.ranks) r.stream?.send({ abort: { reason: why } });
     await Promise.all(this.ranks.map((r) => r.process?.stop(this.plan.stopGraceMs)));
     this.group.transition('failed', why);
+    this.gone();
     this.end('failed');
   }
 

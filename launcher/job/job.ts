@@ -215,6 +215,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   });
   const { server, port } = endpoints;
   let succeeded = false;
+  let ranksGone: Promise<void> | undefined;
   writeCoordinatorRecord(workDir, { jobId, address: `127.0.0.1:${port}`, pid: process.pid, jobToken, certPem: endpoints.certPem });
   try {
     machine.transition('styling', `${total - journal.committedFrames()} frames to style`);
@@ -223,6 +224,9 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
       coordinatorFor: endpoints.coordinatorFor, inputFor: endpoints.inputFor, modelUrlFor: endpoints.modelUrlFor, hosts, journal, store, server, spawner, log, events, signal, jobId, jobToken, port,
       onAttempt: (attempt, current) => (live = { attempt, current }),
     });
+    // the last attempt's ranks exit while the gather runs (a GPU rank's exit tears down its device context);
+    // the job waits for both
+    ranksGone = live?.current.ranksGone;
     machine.transition('gathering', 'every frame committed');
     const gatherStarted = Date.now();
     const chunks = planGather(journal.load(), total).map((e) => ({ path: store.readPath(e.key), start: e.start }));
@@ -232,6 +236,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     await output.commit(tmpOutput);
     const gatherMs = Date.now() - gatherStarted;
     events.emit({ kind: 'gathered', output: output.name, gatherMs });
+    await ranksGone;
     const wallMs = Date.now() - started;
     end({ state: 'succeeded', figures: { frames: total, wallMs, framesPerSecond: total / Math.max(wallMs / 1000, 1e-3), barrierMs: run.result.barrierMs, stylingMs: gatherStarted - started, gatherMs } });
     succeeded = true;
@@ -247,6 +252,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     end({ state: 'failed', error: (error as Error).message.split('\n')[0] });
     throw error;
   } finally {
+    await ranksGone; // also where the gather failed: no rank outlives its job
     removeCoordinatorRecord(workDir);
     await endpoints.close();
     // the ranks are gone and the endpoints closed: nothing can commit a chunk any more

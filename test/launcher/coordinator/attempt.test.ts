@@ -117,7 +117,33 @@ describe('Attempt', () => {
     expect(result.times[0]).toMatchObject({ frames: framesPerRank, executionProvider: 'cpu', decodeMs: 1, inferenceMs: 2, encodeMs: 3, wallMs: 7 });
     expect(chunks).toHaveLength(9);
     expect(chunks.filter((c) => c.rank === 2).map((c) => [c.start, c.count])).toEqual([[48, 8], [56, 8], [64, 8]]);
+    await current.ranksGone; // each exits once told to finish
     expect(spawner!.clients.every((c) => c.received.some((m) => m.kind === 'finish'))).toBe(true);
+  });
+
+  it('settles a success once every rank is done, before the ranks have exited; ranksGone settles with their exits', async () => {
+    let exit: () => void = () => {};
+    // a rank whose process takes its time to end after its finish (a GPU rank tears down its device context)
+    const slowToExit: RankScript = async (r) => {
+      await joinAndLoad(r);
+      const { assignment } = await r.client.next('assignment');
+      const [range] = assignment!.ranges;
+      r.client.commit(range.start, range.count);
+      r.client.done(range.count);
+      await r.client.next('finish');
+      r.client.end();
+      exit = () => r.process.exit(0);
+    };
+    const current = attempt([works, slowToExit], { stopGraceMs: 10_000 });
+    let gone = false;
+    void current.ranksGone.then(() => (gone = true));
+    const result = await current.run();
+    expect(result.state).toBe('succeeded');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gone).toBe(false); // the gather may start: the job waits for ranksGone before it ends
+    exit();
+    await current.ranksGone;
+    expect(await spawner!.processes[1]!.exited).toEqual({ exitCode: 0, signal: null }); // on its own, within the grace
   });
 
   it('tells its owner of each ready rank, the first model note, the barrier and each rank done, and of no failure, when it succeeds', async () => {
