@@ -149,7 +149,12 @@ async function main(argv: string[]): Promise<number> {
       })
     .command('$0 [hostfile]', 'style every frame of a video over N ranks', (y) =>
       y.positional('hostfile', { type: 'string', describe: 'Open MPI (host slots=N) or MPICH (host:N) hostfile; also as --hostfile FILE' }),
-      async (a) => run(jobOptionsFrom(a), a.resume as string | undefined))
+      async (a) => {
+        // one hostfile: two would need a rule for which one wins, and a word after it is a typo, not a job
+        if (a.hostfile !== undefined && a['hostfile-flag'] !== undefined) throw new UsageError('give the hostfile once: as the argument or as --hostfile');
+        if (a._.length > 0) throw new UsageError(`unexpected argument '${String(a._[0])}' (one hostfile at most; every other value goes with its flag)`);
+        return run(jobOptionsFrom(a), a.resume as string | undefined);
+      })
     // no yargs defaults: resolveOptions() holds them, and --resume must tell given flags from defaults
     .option('n', { alias: 'np', type: 'number', describe: 'number of ranks [1]' })
     .option('hostfile-flag', { type: 'string', hidden: true })
@@ -200,9 +205,8 @@ async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new StylerunError('USAGE', ExitCode.usage, msg);
     });
-  // --hostfile FILE is the same as the positional
-  const i = argv.indexOf('--hostfile');
-  const args = i >= 0 ? [...argv.slice(0, i), '--hostfile-flag', ...argv.slice(i + 1)] : argv;
+  // --hostfile FILE is the same as the positional (each one: a second is refused as a repeated flag)
+  const args = argv.map((arg) => (arg === '--hostfile' ? '--hostfile-flag' : arg.startsWith('--hostfile=') ? `--hostfile-flag=${arg.slice('--hostfile='.length)}` : arg));
   try {
     await parser.parseAsync(args);
   } catch (e) {

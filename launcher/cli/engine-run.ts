@@ -49,7 +49,13 @@ export async function runUnderEngine(
   const coordinatorAddress = given.coordinatorAddress ?? engine.coordinator?.host;
   if (given.n !== undefined && given.n !== engine.worldSize && engine.rank === 0) log.warn(`-n ${given.n} ignored: ${engine.source} started ${engine.worldSize} processes, one rank each`);
   if (given.maxRestarts && engine.rank === 0) log.warn(`--max-restarts ignored: under ${engine.source} a failed rank ends the job, and the same command run again resumes it`);
-  const raw: RawOptions = { ...given, n: engine.worldSize, maxRestarts: 0, ...(multiHost && coordinatorAddress ? { coordinatorAddress } : {}) };
+  // the engine placed the processes: a hostfile would have ranks checked against, or named after, hosts they are not on
+  if ((given.hostfile !== undefined || given.host !== undefined || given.mapBy !== undefined) && engine.rank === 0) {
+    log.warn(`--hostfile, --host and --map-by ignored: ${engine.source} placed its ${engine.worldSize} processes itself`);
+  }
+  const raw: RawOptions = {
+    ...given, hostfile: undefined, host: undefined, mapBy: undefined, n: engine.worldSize, maxRestarts: 0, ...(multiHost && coordinatorAddress ? { coordinatorAddress } : {}),
+  };
   const opts = { ...resolveOptions(raw), engine: engineCommand(engine) };
   // the processes meet through start orders in the job folder, which every one of them must see
   if (opts.workStore) throw new UsageError(`under ${engine.source}, --work-dir must be a folder every process sees; a Blob --work-dir is for jobs stylerun starts itself`);

@@ -142,8 +142,14 @@ export function resolveModel(value: string | undefined): string {
 /** Variables stylerun sets for each rank itself: -x must not move a rank's identity or its token. */
 const reservedVariables = new Set([
   'STYLERUN_RANK', 'STYLERUN_WORLD_SIZE', 'STYLERUN_LOCAL_RANK', 'STYLERUN_LOCAL_WORLD_SIZE', 'STYLERUN_COORDINATOR',
-  'STYLERUN_ATTEMPT', 'STYLERUN_JOB_TOKEN_FD', 'STYLERUN_JOB_TOKEN_FILE', 'STYLERUN_PARENT_PID',
+  'STYLERUN_ATTEMPT', 'STYLERUN_JOB_TOKEN_FD', 'STYLERUN_JOB_TOKEN_FILE', 'STYLERUN_PARENT_PID', 'STYLERUN_BOOTSTRAP',
 ]);
+
+/** Variables each rank gets from the launcher's own options, which would silently win over -x. */
+const variablesOfFlags: Readonly<Record<string, string>> = {
+  STYLERUN_DEVICE: '--device', STYLERUN_GPUS: '--gpus', STYLERUN_RANKS_PER_GPU: '--ranks-per-gpu',
+  STYLERUN_LOG_LEVEL: '--quiet, --verbose or STYLERUN_LOG_LEVEL here', STYLERUN_LOG_FORMAT: 'STYLERUN_LOG_FORMAT here',
+};
 
 /** mpirun's -x: `VAR=value` as given, `VAR` with this environment's value. */
 export function exportedVariables(specs: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
@@ -153,6 +159,8 @@ export function exportedVariables(specs: readonly string[], env: NodeJS.ProcessE
     const name = eq === -1 ? spec : spec.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`-x ${name}: not a variable name`);
     if (reservedVariables.has(name)) throw new UsageError(`-x ${name}: stylerun sets ${name} for each rank itself`);
+    const flag = variablesOfFlags[name];
+    if (flag) throw new UsageError(`-x ${name}: stylerun sets ${name} for each rank from ${flag}; use that instead`);
     const value = eq === -1 ? env[name] : spec.slice(eq + 1);
     if (value === undefined) throw new UsageError(`-x ${name}: ${name} is not set here (give -x ${name}=value)`);
     out[name] = value;
@@ -205,7 +213,10 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
       `--heartbeat-timeout (${heartbeatTimeoutMs / 1000} s) must be greater than --heartbeat-interval (${heartbeatIntervalMs / 1000} s)`,
     );
   }
-  if (raw.hostfile && raw.host) throw new UsageError('give either a hostfile or --host, not both');
+  if (raw.hostfile !== undefined && raw.host !== undefined) throw new UsageError('give either a hostfile or --host, not both');
+  // given but empty (--host "$HOSTS" with HOSTS unset): mpirun refuses it, rather than run everything here
+  if (raw.hostfile?.trim() === '') throw new UsageError('the hostfile is an empty name: give the path of a hostfile');
+  if (raw.host?.trim() === '') throw new UsageError('--host names no host (expected e.g. --host node1:2,node2:2)');
   const maxRestarts = raw.maxRestarts ?? 3;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);
   const rerun = (raw.rerun ?? 'resume') as RerunMode;

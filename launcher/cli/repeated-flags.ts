@@ -7,16 +7,20 @@
 export const repeatableFlags: ReadonlySet<string> = new Set(['x']);
 
 /**
- * The first flag of yargs's parse given more than once, as a one-line message, or undefined. yargs keeps a value
- * under each of a flag's names (aliases, camelCase): the message names the flag as declared, which yargs lists
- * first (`input` before its alias `i`, `work-dir` before `workDir`).
+ * The first flag of yargs's parse given more than once, as a one-line message, or undefined. yargs keeps the
+ * values under each of a flag's names (aliases, camelCase copies): the message uses the longest kebab-case one
+ * (`--host`, not `-H`; `--work-dir`, not `workDir`).
  */
 export function repeatedFlag(parsed: Readonly<Record<string, unknown>>, repeatable: ReadonlySet<string> = repeatableFlags): string | undefined {
-  for (const [key, value] of Object.entries(parsed)) {
-    if (key === '_' || key === '$0' || repeatable.has(key) || !Array.isArray(value)) continue;
-    return `${flagName(key)} was given ${value.length} times (${value.map(String).join(', ')}): give it once`;
-  }
-  return undefined;
+  const repeated = Object.entries(parsed).filter(
+    (e): e is [string, unknown[]] => e[0] !== '_' && e[0] !== '$0' && !/[A-Z]/.test(e[0]) && !repeatable.has(e[0]) && Array.isArray(e[1]),
+  );
+  const first = repeated[0];
+  if (!first) return undefined;
+  const values = first[1];
+  const same = (v: unknown[]) => v.length === values.length && v.every((x, i) => x === values[i]);
+  const key = repeated.filter(([, v]) => same(v)).map(([k]) => k).reduce((a, b) => (b.length > a.length ? b : a));
+  return `${flagName(key)} was given ${values.length} times (${values.map(String).join(', ')}): give it once`;
 }
 
 function flagName(key: string): string {

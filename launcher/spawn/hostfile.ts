@@ -108,7 +108,8 @@ export function placeRanks(hosts: HostEntry[], n: number, fileName = 'hostfile',
 }
 
 function parseLine(raw: string, line: number, file: string): HostEntry | undefined {
-  const content = raw.split('#', 1)[0]?.trim() ?? '';
+  // Open MPI also reads 'slots = 4'
+  const content = (raw.split('#', 1)[0] ?? '').replace(/\s*=\s*/g, '=').trim();
   if (content === '') return undefined;
   const fail = (problem: string) => new HostfileError({ code: 'HOSTFILE_INVALID', file, line, problem });
   const [first = '', ...options] = content.split(/\s+/);
@@ -118,13 +119,21 @@ function parseLine(raw: string, line: number, file: string): HostEntry | undefin
 
   let host = first;
   let slots: number | undefined;
-  // An IPv6 address is all colons, so only a name or IPv4 address can carry MPICH's ':N'.
-  if (first.includes(':') && !isIPv6(first)) {
+  // An IPv6 address is all colons, so only a name, an IPv4 address or a bracketed IPv6 one can carry MPICH's ':N'.
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(first);
+  if (bracketed) {
+    // kept bare, as ssh takes an IPv6 address
+    host = bracketed[1]!;
+    if (!isIPv6(host)) throw fail(`'${first}': brackets are for an IPv6 address`);
+    if (bracketed[2] !== undefined) slots = parseCount(bracketed[2], 'slots', fail);
+  } else if (first.includes(':') && !isIPv6(first)) {
     const mpich = /^([^:]+):([^:]*)$/.exec(first);
     if (!mpich) throw fail(`cannot read '${first}' (expected 'host:N', with N the number of slots)`);
     host = mpich[1] ?? '';
     slots = parseCount(mpich[2] ?? '', 'slots', fail);
   }
+  const badName = hostNameProblem(host);
+  if (badName) throw fail(badName);
 
   let maxSlots: number | undefined;
   for (const option of options) {
@@ -143,6 +152,29 @@ function parseLine(raw: string, line: number, file: string): HostEntry | undefin
     throw fail(`max_slots=${maxSlots} is below slots=${slots ?? 1} (max_slots must be at least slots)`);
   }
   return { host, slots: slots ?? 1, line };
+}
+
+/**
+ * Why `host` cannot be a host name, or undefined: a name goes to the launch agent (ssh) as an argument, where
+ * one starting with '-' would be read as an option, and a NUL or a control character has no business.
+ * Accepted: a DNS name or IPv4 address (letters, digits, '.', '-', '_'; starting with a letter, digit or
+ * '_'), an IPv6 address, bare or in brackets, each optionally after `user@` as Open MPI's hostfiles allow.
+ */
+export function hostNameProblem(host: string): string | undefined {
+  const at = host.lastIndexOf('@');
+  const user = at === -1 ? undefined : host.slice(0, at);
+  const name = at === -1 ? host : host.slice(at + 1);
+  const v6 = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+  const nameOk = isIPv6(v6) || /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name);
+  const userOk = user === undefined || /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(user);
+  if (nameOk && userOk) return undefined;
+  const notText = host.includes('\uFFFD') ? ' (the file is not UTF-8 text)' : '';
+  return `'${printable(host)}' is not a host name${notText}: letters, digits, '.', '-' and '_' not starting with '-' (or an IP address), optionally after user@`;
+}
+
+/** `text` with every character outside printable ASCII written as \u{hex}, so that a message stays one plain line. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 function splitOption(option: string): [string, string | undefined] {

@@ -7,6 +7,7 @@ import { bootstrapLine, bootstrapVariable } from '../../common/rank-bootstrap.js
 import { singleQuoted } from '../../common/shell-word.js';
 import type { Logger } from '../../common/log.js';
 import { isLogLine, writeStderr } from '../../common/log.js';
+import { liveGroups } from './local.js';
 import type { RankExit, RankProcess, RankSpawner } from './spawner.js';
 
 /** mpirun's default agent, made non-interactive. */
@@ -29,7 +30,18 @@ export class SshSpawner implements RankSpawner {
 
   start(rank: number, host: string, env: Record<string, string>, jobToken: string): RankProcess {
     const [cmd, ...args] = this.agent;
+    // its own process group, signalled whole: an agent that is a wrapper script forks (its ssh, its sleep), and
+    // a signal to its pid alone would leave those behind
     const child = spawn(cmd!, [...args, host, remoteCommand(this.node, this.entry)], { stdio: ['pipe', 'inherit', 'pipe'], detached: true });
+    const group = child.pid;
+    if (group !== undefined) liveGroups.add(group); // killed with the local ranks if the launcher is forced out
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (group !== undefined) process.kill(-group, signal);
+      } catch {
+        /* already gone */
+      }
+    };
     child.stdin.on('error', () => {});
     child.stdin.end(bootstrapLine({ env, jobToken }));
     const untagged: string[] = [];
@@ -43,24 +55,28 @@ export class SshSpawner implements RankSpawner {
       }
     });
     let stopping = false;
+    let closed = false; // the agent and every process holding its pipes are gone
     const exited = new Promise<RankExit>((resolve) => {
       child.on('error', (e) => {
         this.log.error(`rank ${rank}: cannot run the launch agent "${this.agent.join(' ')}": ${e.message}`);
         resolve({ exitCode: 127, signal: null });
       });
       child.on('close', (exitCode, signal) => {
+        closed = true;
+        if (group !== undefined) liveGroups.delete(group);
         // ssh's own failure (host unreachable, key refused) is exit code 255 and a line of its own
         if (!stopping && exitCode !== 0) for (const line of untagged) this.log.warn(`rank ${rank} on ${host}: ${line}`);
         resolve({ exitCode, signal });
       });
     });
     const stop = async (graceMs: number) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      // not the agent's own exit: a wrapper's children may outlive it, holding its pipes
+      if (closed) return;
       stopping = true;
       // the remote rank sees its coordinator stream end (the coordinator aborts it first) and exits;
       // ending ssh ends the session
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     };

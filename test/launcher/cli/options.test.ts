@@ -35,3 +35,29 @@ describe('the chunk codec', () => {
     );
   });
 });
+
+describe('hosts given but empty', () => {
+  // mpirun refuses them; taking them as "no hosts" would run everything on this machine
+  it.each([
+    [{ host: '' }, '--host names no host'],
+    [{ host: ' ' }, '--host names no host'],
+    [{ hostfile: '' }, 'the hostfile is an empty name'],
+  ])('%j is refused', (given, message) => {
+    expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', ...given })).toThrow(message);
+  });
+});
+
+describe('-x', () => {
+  it.each([
+    ['STYLERUN_DEVICE=cuda', '--device'],
+    ['STYLERUN_GPUS=1', '--gpus'],
+    ['STYLERUN_RANKS_PER_GPU=2', '--ranks-per-gpu'],
+    ['STYLERUN_LOG_FORMAT=json', 'STYLERUN_LOG_FORMAT here'],
+  ])('refuses %s, which the ranks get from %s', (spec, flag) => {
+    expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', export: [spec] })).toThrow(`from ${flag}; use that instead`);
+  });
+
+  it('refuses the rank start-up variable', () => {
+    expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', export: ['STYLERUN_BOOTSTRAP=stdin'] })).toThrow('stylerun sets STYLERUN_BOOTSTRAP for each rank itself');
+  });
+});

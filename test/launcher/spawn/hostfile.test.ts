@@ -47,6 +47,22 @@ describe('parseHostfile', () => {
     ]);
   });
 
+  it("reads 'slots = N' with spaces, as Open MPI does", () => {
+    expect(parseHostfile('node1 slots = 3 max_slots= 4\nnode2 slots =2', 'hosts.txt')).toEqual([
+      { host: 'node1', slots: 3, line: 1 },
+      { host: 'node2', slots: 2, line: 2 },
+    ]);
+  });
+
+  it('takes user@host, IPv6 in brackets (kept bare, as ssh takes it) and names with underscores', () => {
+    expect(parseHostfile('alice@node1 slots=2\n[fe80::1]\ngpu_node-3.cluster\n[::1]:3', 'hosts.txt')).toEqual([
+      { host: 'alice@node1', slots: 2, line: 1 },
+      { host: 'fe80::1', slots: 1, line: 2 },
+      { host: 'gpu_node-3.cluster', slots: 1, line: 3 },
+      { host: '::1', slots: 3, line: 4 },
+    ]);
+  });
+
   it('adds the slots of a repeated host at the line that first named it', () => {
     expect(parseHostfile('node1 slots=2\nnode2\nnode1:3\nnode1', 'hosts.txt')).toEqual([
       { host: 'node1', slots: 6, line: 1 },
@@ -79,6 +95,16 @@ describe('parseHostfile', () => {
     ['node1 cpus=4', "unknown option 'cpus=4'"],
     ['node1 node2', "unknown option 'node2'"],
     ['slots=4', "'slots=4' comes before any host name"],
+    // a name goes to ssh as an argument: '-V' would be an option, and '-oProxyCommand=...' a command
+    ['-V slots=1', "'-V' is not a host name"],
+    ['-oProxyCommand=touch:1', "'-oProxyCommand=touch:1' comes before any host name"],
+    ['[node1]:2', "'[node1]:2': brackets are for an IPv6 address"],
+    ['-oProxyCommand:1', "'-oProxyCommand' is not a host name"],
+    ['local\0host slots=2', "'local\\u{0}host' is not a host name"],
+    ['local\uFFFDhost', "'local\\u{fffd}host' is not a host name (the file is not UTF-8 text)"],
+    ['node$(reboot) slots=1', "'node$(reboot)' is not a host name"],
+    ['.node1', "'.node1' is not a host name"],
+    ['-x@node1', "'-x@node1' is not a host name"],
   ])('rejects %j at its line', (line, problem) => {
     const error = hostfileErrorFrom(() => parseHostfile(`node0\n${line}\n`, 'hosts.txt'));
     expect(error.line).toBe(2);
