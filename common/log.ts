@@ -5,6 +5,7 @@
 // and the launcher passes them on whole (isLogLine).
 import { createRequire } from 'node:module';
 import type { Logger as Pino } from 'pino';
+import { redactSecrets } from './redact-secrets.js';
 
 // pino is loaded at a logger's first record, not at import: most ranks never log, and every rank's start-up
 // counts towards the time to the barrier (about 40 ms of CPU each for pino's modules)
@@ -89,7 +90,8 @@ export function createLogger(tag: string, write: (line: string) => void = writeS
 
 function make(tag: string, write: (line: string) => void, context: LogContext): Logger {
   const format = logFormat();
-  const destination = { write: (record: string) => write(format === 'json' ? record : asText(record)) };
+  // no secret in any line, whatever a message was made from (common/redact-secrets.ts)
+  const destination = { write: (record: string) => write(redactSecrets(format === 'json' ? record : asText(record))) };
   let logger: Pino | undefined;
   const made = (): Pino => {
     const { pino, stdTimeFunctions } = loadPino();

@@ -26,6 +26,7 @@ import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 import { progressDisplay, progressMode } from './progress.js';
 import { repeatedFlag } from './repeated-flags.js';
+import { redactSecrets } from '../../common/redact-secrets.js';
 import { quietOnnxruntime } from '../../common/onnxruntime-telemetry.js';
 
 // before any onnxruntime session (the model check, every rank, which inherit it)
@@ -243,13 +244,14 @@ function summaryPrinter(): JobListener {
 }
 
 function report(e: unknown): number {
+  // a value that did not parse as a Blob location may still carry a SAS: never printed
   if (e instanceof StylerunError) {
-    process.stderr.write(`stylerun: error: ${e.message.split('\n')[0]}\n`);
+    process.stderr.write(redactSecrets(`stylerun: error: ${e.message.split('\n')[0]}\n`));
     return e.exitCode;
   }
   const err = e as Error;
-  process.stderr.write(`stylerun: internal error: ${err?.message?.split('\n')[0]}\n`);
-  if (process.env.STYLERUN_LOG_LEVEL === 'debug') process.stderr.write(`${err?.stack}\n`);
+  process.stderr.write(redactSecrets(`stylerun: internal error: ${err?.message?.split('\n')[0]}\n`));
+  if (process.env.STYLERUN_LOG_LEVEL === 'debug') process.stderr.write(redactSecrets(`${err?.stack}\n`));
   return ExitCode.internal;
 }
 

@@ -188,13 +188,17 @@ function chunkCodec(v: string | undefined): ChunkCodec {
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {
   const n = v ?? fallback;
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${v}`);
   return n;
 }
+
+const maxTimerMs = 2 ** 31 - 1;
 
 function seconds(name: string, v: number | undefined, fallbackS: number): number {
   const s = v ?? fallbackS;
   if (!Number.isFinite(s) || s <= 0) throw new UsageError(`${name} must be a positive number of seconds, got ${v}`);
+  // Node's timers hold at most 2^31 - 1 ms: a longer one fires at once (with a warning on stderr)
+  if (s * 1000 > maxTimerMs) throw new UsageError(`${name} must be at most ${Math.floor(maxTimerMs / 1000)} s (about 24 days), got ${v}`);
   return Math.round(s * 1000);
 }
 

@@ -2,6 +2,7 @@
 // launcher, which stops them in order) and is killed with its whole group (its ffmpeg children too).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -39,6 +40,11 @@ export function sameStartupVariables(started: NodeJS.ProcessEnv, wanted: NodeJS.
   return [...keys].every((k) => started[k] === wanted[k]);
 }
 
+/** How many local ranks start ahead of their job at most (prestart). */
+export function prestartCap(cores = availableParallelism()): number {
+  return Math.max(cores, 8);
+}
+
 type RankChild = ChildProcessByStdio<Writable | null, null, Readable>;
 
 /** A process started ahead of its job, waiting for its bootstrap on stdin. */
@@ -63,9 +69,11 @@ export class LocalSpawner implements RankSpawner {
 
   // Each process blocks reading its bootstrap (common/rank-bootstrap.ts) once its code is loaded; one that is
   // never taken is killed by discardPrestarted, or ends when the launcher does and its stdin closes.
+  // At most one per core (or 8, for a GPU machine with few cores): more started ahead than cores gain nothing,
+  // and an -n far above the input's frames (refused after the probe) would otherwise fork that many at once.
   prestart(hosts: readonly string[], env: Record<string, string>): void {
     const started = { ...this.rankEnv(env), [bootstrapVariable]: 'stdin' };
-    for (let i = 0; i < hosts.length; i++) {
+    for (let i = 0; i < Math.min(hosts.length, prestartCap()); i++) {
       const child = spawn(process.execPath, [this.entry], { env: started, stdio: ['pipe', 'inherit', 'pipe'], detached: true });
       child.stdin.on('error', () => {}); // a process that died: start() sees it gone and starts another
       child.on('error', () => {});

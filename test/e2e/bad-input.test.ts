@@ -111,6 +111,15 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     await expectCleanFailure(await stylerun(['-n', '7', '--input', video]), 3, /-n 7 is more than the 6 frames/);
   });
 
+  it('refuses far more ranks than frames with exit code 3, without starting them all ahead of the check', async () => {
+    // ranks start ahead of the probe (launcher/spawn/local.ts), at most one per core: -n 1e3 forked 1000 and hung
+    await expectCleanFailure(await stylerun(['-n', '300', '--input', video]), 3, /-n 300 is more than the 6 frames/);
+  });
+
+  it('refuses an -n too large to be a whole number with exit code 2 (it was an internal error)', async () => {
+    await expectCleanFailure(await stylerun(['-n', '99999999999999999999', '--input', video]), 2, /-n must be a positive integer/);
+  });
+
   it('refuses an output in a folder that does not exist with exit code 5', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--output', join(dir, 'no-such-dir', 'out.mp4')]);
     await expectCleanFailure(r, 5, /folder .*no-such-dir does not exist/);
@@ -181,6 +190,15 @@ describe('bad input gets one clear line, a documented exit code and no output', 
 
   it('refuses an unknown flag with exit code 2', async () => {
     await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--frobnicate']), 2, /Unknown argument/);
+  });
+
+  it('prints no SAS signature from a value that did not parse as a Blob URL (a typo, another scheme, a --resume id)', async () => {
+    const secret = 'S3cr3tSig0fTheSas';
+    const typo = await stylerun(['-n', '1', '--input', `https:/acct.blob.core.windows.net/c/x.mp4?sv=2024-01-01&sp=r&sig=${secret}`]);
+    await expectCleanFailure(typo, 3, /sig=REDACTED/);
+    const resume = await stylerun(['--resume', `abc?sv=1&sig=${secret}`, '--work-dir', join(dir, 'no-jobs')]);
+    await expectCleanFailure(resume, 2, /sig=REDACTED/);
+    expect(typo.stderr + typo.stdout + resume.stderr + resume.stdout).not.toContain(secret);
   });
 
   it('refuses a flag given twice with exit code 2 (two inputs made an internal error)', async () => {

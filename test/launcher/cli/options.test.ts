@@ -61,3 +61,16 @@ describe('-x', () => {
     expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', export: ['STYLERUN_BOOTSTRAP=stdin'] })).toThrow('stylerun sets STYLERUN_BOOTSTRAP for each rank itself');
   });
 });
+
+describe('seconds', () => {
+  it.each([
+    [{ timeout: 2_200_000 }, '--timeout must be at most 2147483 s (about 24 days), got 2200000'],
+    [{ barrierTimeout: 1e20 }, '--barrier-timeout must be at most 2147483 s'],
+  ])('beyond what a Node timer holds are refused: %j', (given, message) => {
+    expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', ...given })).toThrow(message);
+  });
+
+  it('up to that are taken', () => {
+    expect(resolveOptions({ input: 'a.mp4', output: 'b.mp4', timeout: 2_147_483 }).timeoutMs).toBe(2_147_483_000);
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/log.js';
 import { CoordinatorServer, type ServerEvent } from '../../../launcher/coordinator/server.js';
-import { liveGroups, LocalSpawner, sameStartupVariables } from '../../../launcher/spawn/local.js';
+import { liveGroups, LocalSpawner, sameStartupVariables, prestartCap } from '../../../launcher/spawn/local.js';
 import type { RankProcess } from '../../../launcher/spawn/spawner.js';
 
 const jobToken = '5ec2e7'.repeat(8);
@@ -105,6 +105,13 @@ describe('LocalSpawner hands a rank its job token', () => {
     for (let i = 0; i < 40 && ahead.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
     expect(ahead.filter(alive)).toEqual([]);
     expect([...liveGroups].filter((pid) => ahead.includes(pid))).toEqual([]);
+  });
+});
+
+describe('prestartCap', () => {
+  it('is one process per core, at least 8', () => {
+    expect(prestartCap(2)).toBe(8);
+    expect(prestartCap(16)).toBe(16);
   });
 });
 
