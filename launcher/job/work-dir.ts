@@ -9,20 +9,25 @@ import { blobPrefix, containerClient, describeBlob, type BlobLocation } from '..
 
 /** Checks that job folders can be made under `workRoot` (creating nothing); throws a one-line error. */
 export function checkWorkRoot(workRoot: string): void {
-  const fail = (why: string) =>
-    new StylerunError('WORK_DIR_NOT_WRITABLE', ExitCode.badOutput, `cannot write job folders under ${workRoot}: ${why}; choose another --work-dir`);
-  // the job makes the missing folders itself, so what counts is the nearest one that exists
-  let dir = workRoot;
+  const why = folderProblem(workRoot);
+  if (why) throw new StylerunError('WORK_DIR_NOT_WRITABLE', ExitCode.badOutput, `cannot write job folders under ${workRoot}: ${why}; choose another --work-dir`);
+}
+
+/**
+ * Why the folder `path` cannot be used or made, or undefined. Missing folders are made when needed, so what
+ * counts is the nearest one that exists: it must be a folder this process may write.
+ */
+export function folderProblem(path: string): string | undefined {
+  let dir = path;
   for (;;) {
     try {
-      if (!statSync(dir).isDirectory()) throw fail(dir === workRoot ? 'it is not a folder' : `${dir} is not a folder`);
+      if (!statSync(dir).isDirectory()) return dir === path ? 'it is not a folder' : `${dir} is not a folder`;
       break;
     } catch (e) {
-      if (e instanceof StylerunError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fail(`${dir} cannot be read (${code})`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return `${dir} cannot be read (${code})`;
       const up = dirname(dir);
-      if (up === dir) throw fail('no folder of it exists');
+      if (up === dir) return 'no folder of it exists';
       dir = up;
     }
   }
@@ -30,8 +35,9 @@ export function checkWorkRoot(workRoot: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (e) {
     const readOnly = (e as NodeJS.ErrnoException).code === 'EROFS';
-    throw fail(`folder ${dir} is ${readOnly ? 'on a read-only file system' : 'not writable'}`);
+    return `folder ${dir} is ${readOnly ? 'on a read-only file system' : 'not writable'}`;
   }
+  return undefined;
 }
 
 /** Checks that a Blob --work-dir's container exists and that its credential may list it (the least a job needs). */
