@@ -2,6 +2,8 @@
 // this is for a record fetched from elsewhere, or a report deleted). A Blob --work-dir's record is fetched first.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ExitCode } from '../../common/exit-codes.js';
+import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { UsageError } from '../../common/errors/usage-error.js';
 import type { Logger } from '../../common/log.js';
 import { isBlobLocation, parseBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
@@ -20,6 +22,13 @@ export async function reportCommand(jobId: string, workDir: string | undefined, 
     : existsSync(join(root, jobId, 'job.json')));
   if (!found) throw new UsageError(`no job ${jobId} in ${workDir && isBlobLocation(workDir) ? redactLocation(workDir) : root} (check --work-dir)`);
   const path = output ? resolve(output) : join(root, jobId, 'report.html');
-  writeFileSync(path, renderReport(readJobRecord(root, jobId)));
+  const html = renderReport(readJobRecord(root, jobId));
+  try {
+    writeFileSync(path, html);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a folder' : code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code;
+    throw new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${path}: ${why}`);
+  }
   return path;
 }

@@ -20,9 +20,11 @@ const deadlineMs = 5_000;
 
 /** The running job's answer, or the job's record when it is not running; throws a UsageError naming what is missing. */
 export async function jobStatus(workRoot: string, jobId: string | undefined): Promise<{ reply?: StatusReply__Output; notRunning?: string; record?: JobRecord }> {
+  if (jobId !== undefined && !/^[0-9a-f]{8}$/.test(jobId)) throw new UsageError(`status needs a job id like 1a2b3c4d, got "${jobId}"`);
   const id = jobId ?? onlyRunningJob(workRoot);
   const dir = join(workRoot, id);
-  if (!existsSync(dir)) throw new UsageError(`no job ${id} in ${workRoot}`);
+  // a job's folder has its record from its start, or its coordinator's while it runs
+  if (!existsSync(join(dir, 'job.json')) && !readCoordinatorRecord(dir)) throw new UsageError(`no job ${id} in ${workRoot}`);
   const record = readCoordinatorRecord(dir);
   if (record) {
     try {
@@ -85,7 +87,14 @@ export function formatStatus(s: StatusReply__Output): string {
 }
 
 function onlyRunningJob(workRoot: string): string {
-  const running = existsSync(workRoot) ? readdirSync(workRoot).filter((id) => readCoordinatorRecord(join(workRoot, id))) : [];
+  let ids: string[] = [];
+  try {
+    ids = readdirSync(workRoot);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new UsageError(`cannot read ${workRoot} (${code === 'ENOTDIR' ? 'not a folder' : code}); check --work-dir`);
+  }
+  const running = ids.filter((id) => readCoordinatorRecord(join(workRoot, id)));
   if (running.length === 1) return running[0]!;
   if (running.length === 0) throw new UsageError(`no running job in ${workRoot}; name one: stylerun status JOB`);
   throw new UsageError(`${running.length} running jobs in ${workRoot} (${running.join(', ')}); name one: stylerun status JOB`);

@@ -59,9 +59,18 @@ export function writeJobRecord(workDir: string, record: JobRecord): void {
 export function readJobRecord(workRoot: string, jobId: string): JobRecord {
   if (!/^[0-9a-f]{8}$/.test(jobId)) throw new UsageError(`--resume needs a job id like 1a2b3c4d, got "${jobId}"`);
   const path = join(workRoot, jobId, 'job.json');
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as JobRecord;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     throw new UsageError(`no job ${jobId} to resume: ${path} is missing or unreadable (check --work-dir)`);
   }
+  // what every reader of a record takes for granted; anything else is not a job stylerun wrote
+  if (!isJobRecord(parsed)) throw new UsageError(`job ${jobId}: ${path} is not a stylerun job record (no job id, creation time or options)`);
+  return parsed;
+}
+
+function isJobRecord(v: unknown): v is JobRecord {
+  const r = v as Partial<JobRecord> | null;
+  return typeof r === 'object' && r !== null && typeof r.jobId === 'string' && typeof r.createdAt === 'string' && typeof r.options === 'object' && r.options !== null;
 }

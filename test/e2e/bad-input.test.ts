@@ -142,6 +142,12 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expect(r.stderr).not.toMatch(/attempt 1/);
   });
 
+  it('refuses a --keep-frames that is a regular file with exit code 5, before any rank starts (it was an internal error after styling)', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--keep-frames', join(dir, 'notes.txt')]);
+    await expectCleanFailure(r, 5, /cannot write frames into .*notes\.txt: it is not a folder; choose another --keep-frames$/);
+    expect(r.stderr).not.toMatch(/attempt 1/);
+  });
+
   it.skipIf(!asRoot)('refuses a --work-dir on a read-only mount with exit code 5, leaving no work folder', async () => {
     const r = await stylerun(['-n', '1', '--input', video, '--work-dir', join(readOnly, 'jobs')]);
     await expectCleanFailure(r, 5, /cannot write job folders under .*read-only\/jobs: folder .*read-only is on a read-only file system; choose another --work-dir$/);

@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
+
+// `status`, `report` and `--resume` read job folders a user names; what is there may not be a job stylerun
+// wrote. Each case is one line and a documented exit code, never an internal error (exit 1) or a false "fine".
+const dir = mkdtempSync(join(tmpdir(), 'stylerun-records-'));
+const work = join(dir, 'work');
+mkdirSync(join(work, '0badf00d'), { recursive: true });
+writeFileSync(join(work, '0badf00d', 'job.json'), '{"a":1}\n'); // JSON, but no job record
+mkdirSync(join(work, '0e0e0e0e'), { recursive: true }); // a folder with no record at all
+writeFileSync(join(dir, 'a-file'), 'not a folder\n');
+
+function oneLine(r: CliResult, code: number, message: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^stylerun: error: /);
+  expect(lines[0]).toMatch(message);
+}
+
+const stylerun = (args: string[]) => runCli(args, { cwd: dir });
+
+describe('a job folder that holds no job', () => {
+  it('is refused by --resume with exit code 2', async () => {
+    oneLine(await stylerun(['--resume', '0badf00d', '--work-dir', work]), 2, /job 0badf00d: .*job\.json is not a stylerun job record/);
+  });
+
+  it('is refused by report with exit code 2', async () => {
+    oneLine(await stylerun(['report', '0badf00d', '--work-dir', work]), 2, /is not a stylerun job record/);
+  });
+
+  it('is refused by status with exit code 2, record or not', async () => {
+    oneLine(await stylerun(['status', '0badf00d', '--work-dir', work]), 2, /is not a stylerun job record/);
+    oneLine(await stylerun(['status', '0e0e0e0e', '--work-dir', work]), 2, /no job 0e0e0e0e in /);
+  });
+});
+
+describe('status', () => {
+  it('refuses a name that is no job id with exit code 2 (a path answered "not running", exit 0)', async () => {
+    oneLine(await stylerun(['status', '../../x', '--work-dir', work]), 2, /status needs a job id like 1a2b3c4d, got "\.\.\/\.\.\/x"/);
+  });
+
+  it('refuses a --work-dir that is a file with exit code 2 (it was an internal error)', async () => {
+    oneLine(await stylerun(['status', '--work-dir', join(dir, 'a-file')]), 2, /cannot read .*a-file \(not a folder\); check --work-dir/);
+  });
+});
+
+describe('report --output', () => {
+  it('that cannot be written is exit code 5 (it was an internal error)', async () => {
+    const job = join(work, '1a2b3c4d');
+    mkdirSync(job, { recursive: true });
+    writeFileSync(join(job, 'job.json'), JSON.stringify({ jobId: '1a2b3c4d', createdAt: '2026-11-28T00:00:00Z', options: { input: 'a.mp4', output: 'b.mp4' }, state: 'failed' }));
+    oneLine(await stylerun(['report', '1a2b3c4d', '--work-dir', work, '--output', dir]), 5, /cannot write .*: it is a folder$/);
+    oneLine(await stylerun(['report', '1a2b3c4d', '--work-dir', work, '--output', join(dir, 'nowhere', 'r.html')]), 5, /its folder does not exist$/);
+  });
+});
