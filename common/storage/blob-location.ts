@@ -150,3 +150,17 @@ function checked(l: BlobLocation, option: string): BlobLocation {
 function redactUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
+
+/**
+ * Why a SAS cannot write a blob, from its own fields, or undefined: its permissions (`sp`) lack both write and
+ * create, or it expired (`se`). Found before any work starts, where the output's container check cannot tell:
+ * listing needs a right a SAS made for writing one blob may lack. A SAS without these fields is let through.
+ */
+export function sasWriteProblem(sas: string, now = new Date()): string | undefined {
+  const q = new URLSearchParams(sas);
+  const permissions = q.get('sp');
+  if (permissions !== null && !/[wc]/.test(permissions)) return `its SAS may not write (permissions sp=${permissions}; a blob needs w or c)`;
+  const expiry = q.get('se');
+  if (expiry !== null && !Number.isNaN(Date.parse(expiry)) && Date.parse(expiry) <= now.getTime()) return `its SAS expired at ${expiry}`;
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import type { Logger } from '../../common/log.js';
-import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, usesAccountKey, type BlobLocation } from '../../common/storage/blob-location.js';
+import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, sasWriteProblem, usesAccountKey, type BlobLocation } from '../../common/storage/blob-location.js';
 import { checkOutput, checkOutputExtension, removeTemporary, temporaryOutput } from './output.js';
 
 /** The output, checked. */
@@ -43,7 +43,13 @@ export async function openJobOutput(value: string, input: string, log: Logger): 
     name,
     temporary: (_jobId, workDir) => join(workDir, `output${extname(location.blobName)}`),
     commit: async (tmp) => {
-      await blob.uploadFile(tmp, { blockSize: 8 * 1024 * 1024, concurrency: 4, blobHTTPHeaders: { blobContentType: 'video/mp4' } });
+      try {
+        await blob.uploadFile(tmp, { blockSize: 8 * 1024 * 1024, concurrency: 4, blobHTTPHeaders: { blobContentType: 'video/mp4' } });
+      } catch (e) {
+        // refused at the end (a SAS revoked, a policy): the job's chunks are kept for a resume
+        const err = e as RestError;
+        throw new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${name}: ${err.statusCode ?? ''} ${err.code ?? err.name}`.replace(/: +/, ': '), { cause: e });
+      }
       rmSync(tmp, { force: true });
     },
     discard: removeTemporary,
@@ -52,6 +58,8 @@ export async function openJobOutput(value: string, input: string, log: Logger): 
 
 async function checkContainer(location: BlobLocation, name: string): Promise<void> {
   const fail = (why: string) => new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${name}: ${why}`);
+  const sasProblem = location.credential.kind === 'sas' ? sasWriteProblem(location.credential.sas) : undefined;
+  if (sasProblem) throw fail(sasProblem);
   try {
     // listing one blob needs list rights only; a SAS for writing one blob may lack them, and is let through
     await containerClient(location).listBlobsFlat().byPage({ maxPageSize: 1 }).next();

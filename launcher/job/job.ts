@@ -236,7 +236,13 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     await encodeOutput({ chunks, info, output: tmpOutput, workDir, encoding, onNote: (n) => log.info(n) }, signal);
     if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
     if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
-    await output.commit(tmpOutput);
+    try {
+      await output.commit(tmpOutput);
+    } catch (e) {
+      // a Blob output refused at the end: the styled chunks are kept, so a resume only gathers again
+      if (!(e instanceof StylerunError)) throw e;
+      throw new StylerunError(e.code, e.exitCode, `${e.message}; every frame is styled and kept: finish it with ${finishCommand(jobId, opts)} --output <a location it may write>`, { cause: e });
+    }
     const gatherMs = Date.now() - gatherStarted;
     events.emit({ kind: 'gathered', output: output.name, gatherMs });
     await ranksGone;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBlob, isBlobLocation, parseBlobLocation, redactLocation, usesAccountKey } from '../../common/storage/blob-location.js';
+import { describeBlob, isBlobLocation, parseBlobLocation, redactLocation, sasWriteProblem, usesAccountKey } from '../../common/storage/blob-location.js';
 
 describe('Blob locations', () => {
   it('reads an account URL with a SAS, keeping the SAS apart from the name', () => {
@@ -44,5 +44,19 @@ describe('Blob locations', () => {
     expect(redactLocation('https://acct.blob.core.windows.net/v/a.mp4?sv=1&sig=s')).toBe('https://acct.blob.core.windows.net/v/a.mp4');
     expect(redactLocation('/data/a.mp4')).toBe('/data/a.mp4');
     expect(isBlobLocation('az://v/a.mp4') && isBlobLocation('https://x/y') && !isBlobLocation('/x/y.mp4')).toBe(true);
+  });
+});
+
+describe('sasWriteProblem', () => {
+  const now = new Date('2026-11-28T12:00:00Z');
+  it.each([
+    ['sv=2024-01-01&sp=rl&sig=x', 'its SAS may not write (permissions sp=rl; a blob needs w or c)'],
+    ['sv=2024-01-01&sp=racwl&se=2026-11-28T11:59:59Z&sig=x', 'its SAS expired at 2026-11-28T11:59:59Z'],
+  ])('%s cannot write a blob', (sas, problem) => {
+    expect(sasWriteProblem(sas, now)).toBe(problem);
+  });
+
+  it.each(['sv=2024-01-01&sp=cw&se=2026-11-29T00:00:00Z&sig=x', 'sv=2024-01-01&sp=w&sig=x', 'sig=x'])('%s may', (sas) => {
+    expect(sasWriteProblem(sas, now)).toBeUndefined();
   });
 });

@@ -81,6 +81,28 @@ describe('--input and --output in Blob storage', () => {
     expect(r.stderr).not.toMatch(/rank \d/);
   });
 
+  it('refuses an output SAS that may not write with exit code 5 before any rank starts; one refused at the upload is exit 5 too, and a resume finishes it', async () => {
+    const readOnly = azurite.sas('styled', 'rl');
+    let r = await runCli(['-n', '2', '--input', video, '--output', `${azurite.endpoint}/styled/ro.mp4?${readOnly}`, '--model', model, '--work-dir', join(dir, 'work')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`stylerun: error: cannot write ${azurite.endpoint}/styled/ro.mp4: its SAS may not write (permissions sp=rl; a blob needs w or c)`);
+    expect(r.stderr).not.toMatch(/rank \d/);
+    // a SAS signed for another container: its listing is refused as a write-only SAS's is, so only the upload
+    // finds out (it was an internal error, exit 1, after the whole job)
+    const work = join(dir, 'work-refused');
+    const otherContainer = azurite.sas('uploads', 'racwl');
+    r = await runCli(['-n', '2', '--input', video, '--output', `${azurite.endpoint}/styled/late.mp4?${otherContainer}`, '--model', model, '--chunk-frames', '10', '--work-dir', work], { cwd: dir });
+    expect(r.code, r.stderr).toBe(5);
+    const last = r.stderr.trim().split('\n').at(-1)!;
+    expect(last).toMatch(new RegExp(`^stylerun: error: cannot write ${azurite.endpoint}/styled/late\\.mp4: 403 \\w+; every frame is styled and kept: finish it with stylerun --resume [0-9a-f]{8} --work-dir \\S+ --output <a location it may write>$`));
+    expect(r.stderr).not.toContain('sig=');
+    const id = /--resume ([0-9a-f]{8})/.exec(last)![1]!;
+    r = await runCli(['--resume', id, '--work-dir', work, '--output', `${azurite.endpoint}/styled/late.mp4?${azurite.sas('styled', 'racwl')}`], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/frames 60, .*attempts 0/);
+    expect(await frameHashes(await download('styled', 'late.mp4'))).toEqual(await frameHashes(local));
+  }, 180_000);
+
   it('leaves no output blob behind a job that fails', async () => {
     const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, STYLERUN_FAULT: 'rank=0,after=5,action=exit' };
     const r = await runCli(['-n', '1', '--max-restarts', '0', '--input', video, '--output', 'az://styled/failed/clip.mp4', '--model', model, '--chunk-frames', '10', '--work-dir', join(dir, 'work')], { cwd: dir, env });
