@@ -164,3 +164,15 @@ export function sasWriteProblem(sas: string, now = new Date()): string | undefin
   if (expiry !== null && !Number.isNaN(Date.parse(expiry)) && Date.parse(expiry) <= now.getTime()) return `its SAS expired at ${expiry}`;
   return undefined;
 }
+
+/**
+ * What a failed Blob request says, for a one-line message: the HTTP status and the service's error code
+ * ("403 AuthorizationPermissionMismatch"), or, where no answer came, what stopped it ("connect ECONNREFUSED
+ * 127.0.0.1:10000"). The SDK's error type name alone ("RestError") told nothing.
+ */
+export function blobFailure(e: unknown): string {
+  const err = e as { statusCode?: number; code?: string; message?: string; name?: string };
+  if (err?.statusCode) return `${err.statusCode}${err.code ? ` ${err.code}` : ''}`;
+  const said = err?.message?.split('\n')[0]?.trim();
+  return said || err?.code || err?.name || String(e);
+}

@@ -7,7 +7,7 @@ import { probeVideo } from '../../common/ffmpeg/probe.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { startHttpRelay } from '../../common/http-relay.js';
 import type { Logger } from '../../common/log.js';
-import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, usesAccountKey, canSignSas } from '../../common/storage/blob-location.js';
+import { blobFailure, containerClient, describeBlob, isBlobLocation, parseBlobLocation, usesAccountKey, canSignSas } from '../../common/storage/blob-location.js';
 import { azureBlob } from '../../common/storage/azure-sdk.js';
 
 /** The input, ready to read. */
@@ -36,7 +36,7 @@ export async function openJobInput(value: string, log: Logger): Promise<JobInput
   } catch (e) {
     const status = (e as RestError).statusCode;
     if (status === 404) throw new InputError('INPUT_MISSING', name, `${name} does not exist`);
-    throw new InputError('INPUT_UNREADABLE', name, `${name} cannot be read (${status ?? (e as Error).name}${status === 403 ? ': the SAS does not allow reading it' : ''})`);
+    throw new InputError('INPUT_UNREADABLE', name, `${name} cannot be read (${blobFailure(e)}${status === 403 ? ': the SAS does not allow reading it' : ''})`);
   }
   // a client made from a SAS URL keeps the SAS in its url; one made from a key mints a read-only SAS
   const url = !canSignSas(location)

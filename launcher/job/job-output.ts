@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import type { Logger } from '../../common/log.js';
-import { containerClient, describeBlob, isBlobLocation, parseBlobLocation, sasWriteProblem, usesAccountKey, type BlobLocation } from '../../common/storage/blob-location.js';
+import { blobFailure, containerClient, describeBlob, isBlobLocation, parseBlobLocation, sasWriteProblem, usesAccountKey, type BlobLocation } from '../../common/storage/blob-location.js';
 import { checkOutput, checkOutputExtension, removeTemporary, temporaryOutput } from './output.js';
 
 /** The output, checked. */
@@ -47,8 +47,7 @@ export async function openJobOutput(value: string, input: string, log: Logger): 
         await blob.uploadFile(tmp, { blockSize: 8 * 1024 * 1024, concurrency: 4, blobHTTPHeaders: { blobContentType: 'video/mp4' } });
       } catch (e) {
         // refused at the end (a SAS revoked, a policy): the job's chunks are kept for a resume
-        const err = e as RestError;
-        throw new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${name}: ${err.statusCode ?? ''} ${err.code ?? err.name}`.replace(/: +/, ': '), { cause: e });
+        throw new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${name}: ${blobFailure(e)}`, { cause: e });
       }
       rmSync(tmp, { force: true });
     },
@@ -66,6 +65,6 @@ async function checkContainer(location: BlobLocation, name: string): Promise<voi
   } catch (e) {
     const status = (e as RestError).statusCode;
     if (status === 404) throw fail(`container ${location.container} does not exist`);
-    if (status !== 403) throw fail(`${status ?? (e as Error).name}`);
+    if (status !== 403) throw fail(blobFailure(e));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBlob, isBlobLocation, parseBlobLocation, redactLocation, sasWriteProblem, usesAccountKey } from '../../common/storage/blob-location.js';
+import { blobFailure, describeBlob, isBlobLocation, parseBlobLocation, redactLocation, sasWriteProblem, usesAccountKey } from '../../common/storage/blob-location.js';
 
 describe('Blob locations', () => {
   it('reads an account URL with a SAS, keeping the SAS apart from the name', () => {
@@ -58,5 +58,13 @@ describe('sasWriteProblem', () => {
 
   it.each(['sv=2024-01-01&sp=cw&se=2026-11-29T00:00:00Z&sig=x', 'sv=2024-01-01&sp=w&sig=x', 'sig=x'])('%s may', (sas) => {
     expect(sasWriteProblem(sas, now)).toBeUndefined();
+  });
+});
+
+describe('blobFailure', () => {
+  it('gives the status and the service error code of an answer, or what stopped the request', () => {
+    expect(blobFailure(Object.assign(new Error('This request is not authorized'), { name: 'RestError', statusCode: 403, code: 'AuthorizationPermissionMismatch' }))).toBe('403 AuthorizationPermissionMismatch');
+    expect(blobFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9\nmore'), { name: 'RestError', code: 'REQUEST_SEND_ERROR' }))).toBe('connect ECONNREFUSED 127.0.0.1:9');
+    expect(blobFailure(Object.assign(new Error(''), { name: 'RestError', code: 'REQUEST_SEND_ERROR' }))).toBe('REQUEST_SEND_ERROR');
   });
 });
