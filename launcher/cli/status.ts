@@ -21,7 +21,7 @@ const deadlineMs = 5_000;
 /** The running job's answer, or the job's record when it is not running; throws a UsageError naming what is missing. */
 export async function jobStatus(workRoot: string, jobId: string | undefined): Promise<{ reply?: StatusReply__Output; notRunning?: string; record?: JobRecord }> {
   if (jobId !== undefined && !/^[0-9a-f]{8}$/.test(jobId)) throw new UsageError(`status needs a job id like 1a2b3c4d, got "${jobId}"`);
-  const id = jobId ?? onlyRunningJob(workRoot);
+  const id = jobId ?? (await onlyRunningJob(workRoot));
   const dir = join(workRoot, id);
   // a job's folder has its record from its start, or its coordinator's while it runs
   if (!existsSync(join(dir, 'job.json')) && !readCoordinatorRecord(dir)) throw new UsageError(`no job ${id} in ${workRoot}`);
@@ -86,7 +86,7 @@ export function formatStatus(s: StatusReply__Output): string {
   return lines.join('\n');
 }
 
-function onlyRunningJob(workRoot: string): string {
+async function onlyRunningJob(workRoot: string): Promise<string> {
   let ids: string[] = [];
   try {
     ids = readdirSync(workRoot);
@@ -94,7 +94,12 @@ function onlyRunningJob(workRoot: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new UsageError(`cannot read ${workRoot} (${code === 'ENOTDIR' ? 'not a folder' : code}); check --work-dir`);
   }
-  const running = ids.filter((id) => readCoordinatorRecord(join(workRoot, id)));
+  // a record whose coordinator does not answer is a launcher that was killed before it could remove it
+  const answers = await Promise.all(ids.map(async (id) => {
+    const record = readCoordinatorRecord(join(workRoot, id));
+    return record && (await askCoordinator(record).then(() => true, () => false)) ? id : undefined;
+  }));
+  const running = answers.filter((id): id is string => id !== undefined);
   if (running.length === 1) return running[0]!;
   if (running.length === 0) throw new UsageError(`no running job in ${workRoot}; name one: stylerun status JOB`);
   throw new UsageError(`${running.length} running jobs in ${workRoot} (${running.join(', ')}); name one: stylerun status JOB`);

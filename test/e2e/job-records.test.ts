@@ -48,6 +48,19 @@ describe('status', () => {
   });
 });
 
+describe('status without a job id', () => {
+  it('counts no job whose launcher was killed before it removed its coordinator record (two made it "2 running jobs")', async () => {
+    const stale = join(dir, 'stale');
+    for (const id of ['5a1e0001', '5a1e0002']) {
+      mkdirSync(join(stale, id), { recursive: true });
+      writeFileSync(join(stale, id, 'job.json'), JSON.stringify({ jobId: id, createdAt: '2026-11-28T00:00:00Z', options: { input: 'a.mp4', output: 'b.mp4' }, state: 'running' }));
+      // port 1 on loopback: nothing listens, as after a SIGKILL
+      writeFileSync(join(stale, id, 'coordinator.json'), JSON.stringify({ jobId: id, address: '127.0.0.1:1', pid: 999999, jobToken: 'f'.repeat(48) }), { mode: 0o600 });
+    }
+    oneLine(await stylerun(['status', '--work-dir', stale]), 2, /no running job in .*stale; name one: stylerun status JOB$/);
+  });
+});
+
 describe('report --output', () => {
   it('that cannot be written is exit code 5 (it was an internal error)', async () => {
     const job = join(work, '1a2b3c4d');
