@@ -88,9 +88,11 @@ async function main(argv: string[]): Promise<number> {
       y.option('n', { type: 'number', default: 2, describe: 'number of ranks' }).option('model', { type: 'string' }),
       async (a) => {
         const input = resolve('demo-input.mp4');
+        const demo = { n: a.n, input, output: resolve('demo-styled.mp4'), model: a.model };
+        resolveOptions(demo); // a bad -n or model is refused before the clip is written
         log.info(`making a sample clip: ${input}`);
         await makeSampleClip(input);
-        await run({ n: a.n, input, output: resolve('demo-styled.mp4'), model: a.model });
+        await run(demo);
       })
     .command('models', 'convert models (import-ml5)', (y) =>
       y.command('import-ml5 <dir>', 'convert an ml5 fast-style checkpoint folder (manifest.json + Variable files) to an ONNX model', (c) =>

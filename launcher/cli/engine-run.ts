@@ -47,7 +47,7 @@ export async function runUnderEngine(
   // chunks back, so only the job folder (where the start orders are) must be shared.
   const multiHost = engine.localWorldSize !== engine.worldSize;
   const coordinatorAddress = given.coordinatorAddress ?? engine.coordinator?.host;
-  if (given.n !== undefined && given.n !== engine.worldSize && engine.rank === 0) log.warn(`-n ${given.n} ignored: ${engine.source} started ${engine.worldSize} processes, one rank each`);
+  if (given.n !== undefined && given.n !== engine.worldSize && engine.rank === 0) log.warn(`-n ${Number.isNaN(given.n) ? '(not a number)' : given.n} ignored: ${engine.source} started ${engine.worldSize} processes, one rank each`);
   if (given.maxRestarts && engine.rank === 0) log.warn(`--max-restarts ignored: under ${engine.source} a failed rank ends the job, and the same command run again resumes it`);
   // the engine placed the processes: a hostfile would have ranks checked against, or named after, hosts they are not on
   if ((given.hostfile !== undefined || given.host !== undefined || given.mapBy !== undefined) && engine.rank === 0) {

@@ -188,15 +188,20 @@ function chunkCodec(v: string | undefined): ChunkCodec {
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {
   const n = v ?? fallback;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer${got(v)}`);
   return n;
 }
 
 const maxTimerMs = 2 ** 31 - 1;
 
+/** ", got V" for a message about a number flag; yargs has made a word NaN, which would only confuse. */
+function got(v: number | undefined): string {
+  return Number.isNaN(v) ? ' (the value given is not a number)' : `, got ${v}`;
+}
+
 function seconds(name: string, v: number | undefined, fallbackS: number): number {
   const s = v ?? fallbackS;
-  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`${name} must be a positive number of seconds, got ${v}`);
+  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`${name} must be a positive number of seconds${got(v)}`);
   // Node's timers hold at most 2^31 - 1 ms: a longer one fires at once (with a warning on stderr)
   if (s * 1000 > maxTimerMs) throw new UsageError(`${name} must be at most ${Math.floor(maxTimerMs / 1000)} s (about 24 days), got ${v}`);
   return Math.round(s * 1000);
@@ -222,7 +227,7 @@ export function resolveOptions(raw: RawOptions, localRanks = raw.n ?? 1): JobOpt
   if (raw.hostfile?.trim() === '') throw new UsageError('the hostfile is an empty name: give the path of a hostfile');
   if (raw.host?.trim() === '') throw new UsageError('--host names no host (expected e.g. --host node1:2,node2:2)');
   const maxRestarts = raw.maxRestarts ?? 3;
-  if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more, got ${raw.maxRestarts}`);
+  if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new UsageError(`--max-restarts must be 0 or more${got(raw.maxRestarts)}`);
   const rerun = (raw.rerun ?? 'resume') as RerunMode;
   if (rerun !== 'resume' && rerun !== 'whole') throw new UsageError(`--rerun must be resume or whole, got ${raw.rerun}`);
   const minRanks = positiveInt('--min-ranks', raw.minRanks, ranks);

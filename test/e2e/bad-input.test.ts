@@ -207,6 +207,15 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expect(typo.stderr + typo.stdout + resume.stderr + resume.stdout).not.toContain(secret);
   });
 
+  it('refuses demo -n 0 with exit code 2 before writing its sample clip, and a word for -n without quoting NaN', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'stylerun-demo-'));
+    const zero = await launched(['demo', '-n', '0'], { cwd });
+    expect([zero.code, zero.stderr.trim()]).toEqual([2, 'stylerun: error: -n must be a positive integer, got 0']);
+    expect(readdirSync(cwd)).toEqual([]); // no demo-input.mp4
+    const word = await launched(['demo', '-n', 'abc'], { cwd });
+    expect([word.code, word.stderr.trim()]).toEqual([2, 'stylerun: error: -n must be a positive integer (the value given is not a number)']);
+  });
+
   it('refuses a flag given twice with exit code 2 (two inputs made an internal error)', async () => {
     await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '-i', video]), 2, /--input was given 2 times \(.*\): give it once$/);
   });

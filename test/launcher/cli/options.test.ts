@@ -74,3 +74,11 @@ describe('seconds', () => {
     expect(resolveOptions({ input: 'a.mp4', output: 'b.mp4', timeout: 2_147_483 }).timeoutMs).toBe(2_147_483_000);
   });
 });
+
+describe('a number flag given a word', () => {
+  // yargs turns it into NaN: the message says so rather than "got NaN"
+  it('is refused without quoting NaN', () => {
+    expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', n: Number.NaN })).toThrow('-n must be a positive integer (the value given is not a number)');
+    expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', timeout: Number.NaN })).toThrow('--timeout must be a positive number of seconds (the value given is not a number)');
+  });
+});
