@@ -11,20 +11,28 @@ export function watchOptions(a: Record<string, unknown>): WatchOptions {
     if (typeof v !== 'number' || !(v > 0)) throw new UsageError(`--${name} must be a number above 0, got ${String(v)}`);
     return v;
   };
+  const count = (name: string, fallback: number): number => {
+    const v = positive(name, fallback);
+    if (!Number.isSafeInteger(v)) throw new UsageError(`--${name} must be a whole number above 0, got ${v}`);
+    return v;
+  };
   const claimSeconds = positive('claim-seconds', 60);
+  const interval = positive('interval', 60);
+  // Node's timers hold at most 2^31 - 1 ms: a longer one fires at once, every time
+  if (interval * 1000 > 2 ** 31 - 1) throw new UsageError(`--interval must be at most ${Math.floor((2 ** 31 - 1) / 1000)} s (about 24 days), got ${interval}`);
   // a blob lease lasts 15 to 60 s
   if (claimSeconds < 15 || claimSeconds > 60) throw new UsageError(`--claim-seconds must be 15 to 60 (a blob lease's range), got ${claimSeconds}`);
   return {
     source: String(a.source),
     styled: String(a.styled),
     ops: a.ops as string | undefined,
-    intervalMs: positive('interval', 60) * 1000,
+    intervalMs: interval * 1000,
     claimSeconds,
     once: a.once === true,
     limits: {
       pattern: globPattern((a.pattern as string | undefined) ?? '*.mp4'),
-      maxFailures: Math.floor(positive('max-failures', 3)),
-      maxQueued: Math.floor(positive('max-queued', 100)),
+      maxFailures: count('max-failures', 3),
+      maxQueued: count('max-queued', 100),
       maxBytes: positive('max-bytes', Infinity),
       maxSeconds: positive('max-seconds', Infinity),
       maxPixels: positive('max-pixels', Infinity),

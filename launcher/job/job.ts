@@ -292,7 +292,8 @@ function hostSpawner(opts: JobOptions, log: Logger): RankSpawner {
   return new HostSpawner(local, remote, (host) => host === hostname());
 }
 
-async function checkModel(modelPath: string): Promise<void> {
+/** The model, loaded once in this process (an onnxruntime session on the CPU) and checked against the contract; exit 4 where it fails. */
+export async function checkModel(modelPath: string): Promise<void> {
   try {
     const { session } = await loadModelChecked(modelPath, { executionProviders: ['cpu'] });
     await session.release();

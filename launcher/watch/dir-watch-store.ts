@@ -44,7 +44,8 @@ export class DirWatchStore implements WatchStore {
         const path = join(dir, e.name);
         if (e.isDirectory()) walk(path);
         else if (e.isFile()) {
-          const st = statSync(path);
+          const st = statSync(path, { throwIfNoEntry: false });
+          if (!st) continue; // removed since the listing: nothing to take
           if (st.mtimeMs > Date.now() - settleMs) continue; // still being written, perhaps
           out.push({ name: relative(this.source, path).split(sep).join('/'), bytes: st.size, modifiedMs: st.mtimeMs });
         }

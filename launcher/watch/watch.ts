@@ -3,19 +3,22 @@
 // claimed through a blob lease so that two watchers never run it twice; a job cut short (a watcher killed,
 // a claim lost) is resumed from its committed chunks by whoever claims the upload next, because its job id
 // comes from what the job is. Uploads that keep failing are parked with their error; floods are bounded.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ExitCode } from '../../common/exit-codes.js';
 import { UsageError } from '../../common/errors/usage-error.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { createLogger, type Logger } from '../../common/log.js';
-import { blobPrefix, describeBlob, isBlobLocation, parseBlobLocation, sameContainer, type BlobLocation } from '../../common/storage/blob-location.js';
+import { blobFailure, blobPrefix, describeBlob, isBlobLocation, parseBlobLocation, sameContainer, type BlobLocation } from '../../common/storage/blob-location.js';
 import { engineJobId } from '../cli/engine-run.js';
 import { recordable, resolveOptions, resumedOptions, type RawOptions } from '../cli/options.js';
 import type { JobListener } from '../job/events.js';
 import { openJobInput, probeInput } from '../job/job-input.js';
 import { outputExtensions } from '../job/output.js';
-import { runJob } from '../job/job.js';
+import { checkModel, runJob } from '../job/job.js';
+import { abortSignalName, InterruptedError } from '../job/interrupted-error.js';
+import { checkWorkRoot, checkWorkStore, folderProblem } from '../job/work-dir.js';
 import { resumableRecord } from '../job-store/job-record.js';
 import { pulledBlobJob } from '../job-store/blob-job-mirror.js';
 import { BlobWatchStore } from './blob-watch-store.js';
@@ -53,9 +56,21 @@ interface Place {
 export async function runWatch(w: WatchOptions, job: RawOptions, rt: { log: Logger; signal: AbortSignal; listeners: JobListener[] }): Promise<void> {
   const { log, signal } = rt;
   const place = isBlobLocation(w.source) ? blobPlace(w) : dirPlace(w);
+  await checkJobOptions(job, place);
   log.info(`watching ${place.describe}; uploads matching ${w.limits.pattern.source}`);
-  while (!signal.aborted) {
-    const queue = queuedUploads(await place.store.list(), await place.store.records(), w.limits, place.ignored);
+  for (let look = 1; !signal.aborted; look++) {
+    let found: [Upload[], Awaited<ReturnType<WatchStore['records']>>];
+    try {
+      found = [await place.store.list(), await place.store.records()];
+    } catch (e) {
+      const why = `cannot list ${place.describe.split(';')[0]}: ${e instanceof StylerunError ? e.message : blobFailure(e)}`;
+      // the first look tells a wrong SOURCE; a later one may meet a passing fault, and the next look tries again
+      if (look === 1) throw new StylerunError('WATCH_SOURCE_UNREADABLE', ExitCode.badInput, why, { cause: e });
+      log.warn(`${why}; looking again in ${w.intervalMs / 1000} s`);
+      await sleep(w.intervalMs, signal);
+      continue;
+    }
+    const queue = queuedUploads(found[0], found[1], w.limits, place.ignored);
     for (const upload of queue) {
       if (signal.aborted) break;
       await takeUpload(upload, { place, w, job, rt });
@@ -63,12 +78,29 @@ export async function runWatch(w: WatchOptions, job: RawOptions, rt: { log: Logg
     if (w.once) break;
     await sleep(w.intervalMs, signal);
   }
+  // stopped between jobs as during one: the documented 130 / 143
+  if (signal.aborted) throw new InterruptedError(abortSignalName(signal), '');
+}
+
+/**
+ * The job options every upload's job would run with, checked before the first look, as `stylerun` checks its
+ * own: a bad one (-n 0, an unknown model, a model that breaks the contract, a file as --work-dir) would fail
+ * every upload, each parked after --max-failures, with the watcher ending as if all were well.
+ */
+async function checkJobOptions(job: RawOptions, place: Place): Promise<void> {
+  const opts = resolveOptions({ ...job, input: place.inputOf('upload.mp4'), output: place.outputOf('upload.mp4') });
+  if (opts.workStore) await checkWorkStore(opts.workStore);
+  else checkWorkRoot(opts.workRoot);
+  await checkModel(opts.modelPath);
 }
 
 function blobPlace(w: WatchOptions): Place {
   const source = parseBlobLocation(w.source, 'watch SOURCE');
   const styled = parseBlobLocation(w.styled, '--styled');
   const ops = w.ops ? parseBlobLocation(w.ops, '--ops') : { ...source, blobName: '.stylerun' };
+  // the styled video would replace its own upload; records would be taken as uploads
+  if (sameContainer(source, styled) && blobPrefix(styled) === blobPrefix(source)) throw new UsageError('watch: --styled must not be SOURCE itself (each styled video would replace its upload)');
+  if (sameContainer(source, ops) && blobPrefix(ops) === blobPrefix(source)) throw new UsageError('watch: --ops must not be SOURCE itself (its records would be taken as uploads)');
   const store = new BlobWatchStore(source, ops, w.claimSeconds);
   return {
     store,
@@ -80,11 +112,19 @@ function blobPlace(w: WatchOptions): Place {
 }
 
 function dirPlace(w: WatchOptions): Place {
-  const source = resolve(w.source);
-  const styled = resolve(w.styled);
-  if (!existsSync(source)) throw new UsageError(`watch SOURCE: ${source} does not exist`);
+  if (!existsSync(w.source)) throw new UsageError(`watch SOURCE: ${resolve(w.source)} does not exist`);
+  if (!statSync(w.source).isDirectory()) throw new UsageError(`watch SOURCE: ${resolve(w.source)} is not a directory`);
   if (isBlobLocation(w.styled) || (w.ops && isBlobLocation(w.ops))) throw new UsageError('watch: a directory source takes a directory for --styled and --ops');
-  const ops = w.ops ? resolve(w.ops) : join(source, '.stylerun');
+  // each by its real path: a SOURCE given through a symlink must still know its own outputs and records
+  const source = realpathSync(w.source);
+  const styled = canonical(w.styled);
+  const ops = w.ops ? canonical(w.ops) : join(source, '.stylerun');
+  if (styled === source) throw new UsageError('watch: --styled must not be SOURCE itself (each styled video would replace its upload)');
+  if (ops === source) throw new UsageError('watch: --ops must not be SOURCE itself (its records would be taken as uploads)');
+  for (const [flag, dir] of [['--styled', styled], ['--ops', ops]] as const) {
+    const problem = folderProblem(dir);
+    if (problem) throw new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `watch ${flag}: cannot write into ${dir}: ${problem}`);
+  }
   const store = new DirWatchStore(source, ops, w.claimSeconds, [styled]);
   return {
     store,
@@ -108,6 +148,7 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
   const claim = await store.claim(upload.name);
   if (!claim) return; // another watcher has it
   const logs = jobLogs();
+  let timeoutTimer: NodeJS.Timeout | undefined;
   try {
     // looked at again now that it is ours: another watcher may have finished it since the listing
     const record = await store.recordOf(upload.name);
@@ -132,13 +173,21 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
     const resume = recorded !== undefined;
     const jobOpts = recorded ? resolveOptions(resumedOptions(recorded.options, raw, jobId)) : opts;
     log.info(`${upload.name}: job ${jobId}${resume ? ' (resuming)' : ''}`);
-    const both = AbortSignal.any([rt.signal, claim.lost]);
+    // --timeout bounds each upload's job: one that runs past it fails (and counts), as a failed job does
+    const timeout = new AbortController();
+    if (jobOpts.timeoutMs !== undefined) timeoutTimer = setTimeout(() => timeout.abort('TIMEOUT'), jobOpts.timeoutMs);
+    const both = AbortSignal.any([rt.signal, claim.lost, timeout.signal]);
     logs.run = `${new Date().toISOString().replace(/[:.]/g, '-')}-${jobId}`;
     const summary = await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, { log: logs.log, signal: both, listeners: rt.listeners });
     await store.markDone(upload.name, { jobId, output: summary.output, frames: summary.frames, wallMs: summary.wallMs, attempts: summary.attempts.length });
     logs.log.info(`${upload.name}: done -> ${summary.output}`);
   } catch (e) {
-    if (rt.signal.aborted || claim.lost.aborted) throw e; // stopping, or no longer ours: the next claimant goes on
+    if (rt.signal.aborted) throw e; // stopping: the next claimant goes on
+    if (claim.lost.aborted) {
+      // no longer ours: this job stops, and whoever claims the upload next resumes it; the watcher goes on
+      log.warn(`${upload.name}: its claim was lost (a renewal failed); the job stopped, left to its next claimant`);
+      return;
+    }
     const message = e instanceof StylerunError ? e.message.split('\n')[0]! : `internal error: ${(e as Error).message.split('\n')[0]}`;
     const before = await store.recordOf(upload.name);
     const next = afterFailure(before?.kind === 'failed' ? before.failures : 0, w.limits);
@@ -150,6 +199,7 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
       await store.recordFailure(upload.name, next.failures, message);
     }
   } finally {
+    clearTimeout(timeoutTimer);
     if (logs.run) await store.keepLogs(upload.name, logs.run, logs.dir).catch((e: Error) => log.warn(`${upload.name}: its logs were not kept: ${e.message.split('\n')[0]}`));
     rmSync(logs.dir, { recursive: true, force: true });
     await claim.release();
@@ -188,10 +238,21 @@ function locationOf(at: BlobLocation, name: string): string {
   return `az://${at.container}/${name}`;
 }
 
-/** The styled video's name: the upload's below the source's prefix, as .mp4 where its own extension is no output's. */
-function outputName(upload: string, sourcePrefix: string): string {
+/**
+ * The styled video's name: the upload's below the source's prefix, with .mp4 added where its own extension is no
+ * output's (clip.avi -> clip.avi.mp4: replacing the extension made clip.avi and clip.mp4 write one output).
+ */
+export function outputName(upload: string, sourcePrefix: string): string {
   const relative = sourcePrefix && upload.startsWith(sourcePrefix) ? upload.slice(sourcePrefix.length) : upload;
-  return outputExtensions.includes(extname(relative).toLowerCase()) ? relative : `${relative.replace(/\.[^./]*$/, '')}.mp4`;
+  return outputExtensions.includes(extname(relative).toLowerCase()) ? relative : `${relative}.mp4`;
+}
+
+/** `path` absolute, through the real path of its nearest existing folder (symlinks resolved as the source's are). */
+function canonical(path: string): string {
+  const absolute = resolve(path);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(canonical(parent), basename(absolute));
 }
 
 /** A local output's folder is made as the upload's (a blob needs none). */
@@ -201,7 +262,9 @@ function mkdirOf(output: string): void {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    // the listener goes with the sleep: one left on the watcher's signal at every look piled up without end
+    const onAbort = () => (clearTimeout(timer), resolve());
+    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
