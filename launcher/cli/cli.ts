@@ -21,7 +21,8 @@ import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions }
 import { killAllGroups } from '../spawn/local.js';
 import { runWatch } from '../watch/watch.js';
 import { watchOptions } from './watch-options.js';
-import { coordinatorStatus, formatStatus, jobStatus } from './status.js';
+import { askCoordinator, coordinatorStatus, formatStatus, jobStatus } from './status.js';
+import { readCoordinatorRecord } from '../job-store/coordinator-record.js';
 import { reportCommand } from './report.js';
 import { formatSummary } from './summary.js';
 import { progressDisplay, progressMode } from './progress.js';
@@ -73,6 +74,12 @@ async function main(argv: string[]): Promise<number> {
       await pullBlobJob(parseBlobLocation(defined.workDir, '--work-dir'), resume, join(workRoot(defined), resume), log);
     }
     const record = resume ? readJobRecord(workRoot(defined), resume) : undefined;
+    // a job whose coordinator answers is running: a second run of it would delete its staged chunks and
+    // redo its frames (both would finish, having raced each other)
+    const live = resume ? readCoordinatorRecord(join(workRoot(defined), resume)) : undefined;
+    if (live && (await askCoordinator(live).then(() => true, () => false))) {
+      throw new UsageError(`job ${resume} is running (launcher pid ${live.pid}, coordinator ${live.address}): wait for it, or stop it first; stylerun status ${resume} says how it is doing`);
+    }
     if (record && !canResume(record, workRoot(defined))) {
       throw new UsageError(`job ${record.jobId} succeeded already (${record.output ?? record.options.output}) and its chunks are gone (--keep-work keeps them): nothing to resume`);
     }

@@ -306,7 +306,10 @@ export function resumedOptions(recorded: RawOptions, given: RawOptions, jobId: s
   if (given.chunkCodec !== undefined && given.chunkCodec !== chunkCodec) {
     throw new UsageError(`job ${jobId} has ${chunkCodec} chunks; it cannot resume with --chunk-codec ${given.chunkCodec}`);
   }
-  return { ...recorded, ...given, chunkCodec };
+  // --timeout bounded the run it was given to, not the job: the resume its message prints would stop at the
+  // same point again. A resume runs unbounded unless given one of its own.
+  const { timeout: _ranOutOf, ...kept } = recorded;
+  return { ...kept, ...given, chunkCodec };
 }
 
 function gpuList(text: string | undefined): number[] | undefined {

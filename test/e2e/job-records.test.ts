@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../support/cli.js';
+import { invertModel } from '../../scripts/onnx/test-models.js';
+import { runCli, startCli, type CliResult } from '../support/cli.js';
+import { makeIndexedVideo } from '../support/media.js';
 
 // `status`, `report` and `--resume` read job folders a user names; what is there may not be a job stylerun
 // wrote. Each case is one line and a documented exit code, never an internal error (exit 1) or a false "fine".
@@ -69,4 +71,26 @@ describe('report --output', () => {
     oneLine(await stylerun(['report', '1a2b3c4d', '--work-dir', work, '--output', dir]), 5, /cannot write .*: it is a folder$/);
     oneLine(await stylerun(['report', '1a2b3c4d', '--work-dir', work, '--output', join(dir, 'nowhere', 'r.html')]), 5, /its folder does not exist$/);
   });
+});
+
+describe('--resume of a job that is still running', () => {
+  it('is refused with exit code 2 while its coordinator answers (a second run deleted its staged chunks and redid its frames)', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const input = join(dir, 'in.mp4');
+    await makeIndexedVideo(input, 8);
+    const running = join(dir, 'work-running');
+    // rank 1 hangs after its second frame, and with a long heartbeat timeout the job waits for it: running for as long as needed
+    const { child, done } = startCli(['-n', '2', '--input', input, '--output', join(dir, 'out.mp4'), '--model', model, '--work-dir', running, '--heartbeat-timeout', '600'], {
+      cwd: dir, env: { STYLERUN_FAULT: 'rank=1,after=2,action=hang' },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    while (!/barrier passed/.test(stderr)) await new Promise((r) => setTimeout(r, 100));
+    const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(stderr)![1]!;
+    const second = await stylerun(['--resume', jobId, '--work-dir', running]);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    oneLine(second, 2, new RegExp(`job ${jobId} is running \\(launcher pid \\d+, coordinator 127\\.0\\.0\\.1:\\d+\\): wait for it, or stop it first`));
+  }, 60_000);
 });

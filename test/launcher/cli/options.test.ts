@@ -82,3 +82,10 @@ describe('a number flag given a word', () => {
     expect(() => resolveOptions({ input: 'a.mp4', output: 'b.mp4', timeout: Number.NaN })).toThrow('--timeout must be a positive number of seconds (the value given is not a number)');
   });
 });
+
+describe('a resume', () => {
+  it('runs without the --timeout its job was first given (the resume printed after a timeout stopped at the same point again), unless given one', () => {
+    expect(resumedOptions({ input: 'a.mp4', output: 'b.mp4', chunkCodec: 'h264', timeout: 5 }, {}, '1a2b3c4d').timeout).toBeUndefined();
+    expect(resumedOptions({ input: 'a.mp4', output: 'b.mp4', chunkCodec: 'h264', timeout: 5 }, { timeout: 60 }, '1a2b3c4d').timeout).toBe(60);
+  });
+});
