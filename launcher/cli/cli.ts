@@ -13,6 +13,7 @@ import { makeSampleClip } from './demo.js';
 import { importMl5Command } from './import-ml5.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
+import { runForcedCleanups } from '../job/forced-exit.js';
 import { canResume, readJobRecord } from '../job-store/job-record.js';
 import { fetchBlobRecord, pullBlobJob } from '../job-store/blob-job-mirror.js';
 import { isBlobLocation, parseBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
   const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
     if (++interrupts > 1) {
       killAllGroups();
+      const hint = runForcedCleanups();
+      process.stderr.write(redactSecrets(`stylerun: error: interrupted by ${sig} again: stopped at once${hint}\n`));
       process.exit(sig === 'SIGINT' ? ExitCode.interruptedSigint : ExitCode.interruptedSigterm);
     }
     log.warn(`${sig}: stopping the ranks (again to force)`);

@@ -27,6 +27,7 @@ import { finishCommand } from '../job-store/resume-command.js';
 import { planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkWorkRoot, checkWorkStore, folderProblem } from './work-dir.js';
+import { setForcedHint, whenForced } from './forced-exit.js';
 import { usesAccountKey } from '../../common/storage/blob-location.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { resolveEntry } from '../spawn/entry.js';
@@ -200,6 +201,9 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
 
   const jobToken = randomBytes(24).toString('hex');
   const tmpOutput = output.temporary(jobId, workDir);
+  // a second Ctrl-C exits at once: the half-written output goes, and the line says how to finish
+  const unforced = whenForced(() => output.discard(tmpOutput));
+  setForcedHint(`; finish it with ${finishCommand(jobId, opts)}`);
   let live: { attempt: number; current: Attempt } | undefined;
   // the job's part of Status comes from its events; each rank's part from the live attempt
   let view: JobView = { jobState: machine.state, attempt: 0, totalFrames: total, committedFrames: journal.committedFrames() };
@@ -261,6 +265,8 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     end({ state: 'failed', error: (error as Error).message.split('\n')[0] });
     throw error;
   } finally {
+    unforced();
+    setForcedHint('');
     await ranksGone; // also where the gather failed: no rank outlives its job
     removeCoordinatorRecord(workDir);
     await endpoints.close();

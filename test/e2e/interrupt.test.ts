@@ -41,3 +41,24 @@ describe('interrupting the launcher', () => {
     expect(processesMentioning(join(dir, 'work'))).toEqual([]); // no ffmpeg left writing a chunk
   });
 });
+
+describe('a second Ctrl-C', () => {
+  it('stops at once, still with one line that says how to finish the job, and no output or half-written file beside it', async () => {
+    const outDir = mkdtempSync(join(dir, 'out-'));
+    const work = join(dir, 'work-twice');
+    const { child, done } = startCli(['-n', '2', '--input', input, '--output', join(outDir, 'styled.mp4'), '--model', model, '--work-dir', work], { cwd: dir });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    expect(await until(() => /barrier passed/.test(stderr), 60_000)).toBe(true);
+    const pids = rankPids(stderr);
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^stylerun: error: interrupted by SIGINT again: stopped at once; finish it with stylerun --resume [0-9a-f]{8} --work-dir \S+$/);
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(await until(() => pids.filter(alive).length === 0, 5_000)).toBe(true);
+  });
+});
