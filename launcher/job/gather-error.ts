@@ -1,6 +1,6 @@
-// The final encode (or the --keep-frames export) failed. There is no better documented exit code than 1,
-// but the user should see ffmpeg's own last word, not a stack: its ProcessError is the cause, stderr tail
-// included.
+// The final encode (or the --keep-frames export) failed. Where ffmpeg could not write, that is exit 5 (or 8,
+// a full disk); else there is no better documented exit code than 1. Either way the user sees ffmpeg's own
+// last word, not a stack: its ProcessError is the cause, stderr tail included.
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 
@@ -16,7 +16,11 @@ export class GatherError extends StylerunError {
   constructor(step: GatherStep, target: string, cause: unknown) {
     const err = cause as { stderrTail?: string; message?: string } | undefined;
     const tail = (err?.stderrTail ?? '').trim().split('\n').slice(-1)[0];
-    super('GATHER_FAILED', ExitCode.internal, `ffmpeg (gather) failed: ${tail || err?.message}`, { cause });
+    // where ffmpeg could not write what it was writing, the output's place is at fault, as the check before
+    // the job would have said (exit 5), or the disk is full (exit 8); anything else stays a bug's exit code
+    const said = tail || err?.message || '';
+    const exitCode = /No space left on device/i.test(said) ? ExitCode.noSpace : /Permission denied|Operation not permitted|Read-only file system/i.test(said) ? ExitCode.badOutput : ExitCode.internal;
+    super('GATHER_FAILED', exitCode, `ffmpeg (gather) failed: ${said}`, { cause });
     this.name = 'GatherError';
     this.step = step;
     this.target = target;

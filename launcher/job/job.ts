@@ -28,6 +28,7 @@ import { planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
 import { checkWorkRoot, checkWorkStore, folderProblem } from './work-dir.js';
 import { setForcedHint, whenForced } from './forced-exit.js';
+import { GatherError } from './gather-error.js';
 import { usesAccountKey } from '../../common/storage/blob-location.js';
 import { chunkBytesEstimate, spaceWarning } from './space-check.js';
 import { resolveEntry } from '../spawn/entry.js';
@@ -237,8 +238,14 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     machine.transition('gathering', 'every frame committed');
     const gatherStarted = Date.now();
     const chunks = planGather(journal.load(), total).map((e) => ({ path: store.readPath(e.key), start: e.start }));
-    await encodeOutput({ chunks, info, output: tmpOutput, workDir, encoding, onNote: (n) => log.info(n) }, signal);
-    if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
+    try {
+      await encodeOutput({ chunks, info, output: tmpOutput, workDir, encoding, onNote: (n) => log.info(n) }, signal);
+      if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
+    } catch (e) {
+      // the output's place refused it, or the disk filled: the styled chunks are kept, a resume only gathers again
+      if (!(e instanceof GatherError) || e.exitCode === ExitCode.internal) throw e;
+      throw new StylerunError(e.code, e.exitCode, `${e.message}; every frame is styled and kept: finish it with ${finishCommand(jobId, opts)}`, { cause: e });
+    }
     if (signal?.aborted) throw new InterruptedError(abortSignalName(signal), '');
     try {
       await output.commit(tmpOutput);

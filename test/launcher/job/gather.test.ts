@@ -89,3 +89,15 @@ describe('encodeOutput', () => {
     expect((error as Error).message).toBe(`ffmpeg (gather) failed: ${cause.stderrTail.trim().split('\n').at(-1)}`);
   });
 });
+
+describe('GatherError', () => {
+  it.each([
+    ['/out/.o.stylerun-1a2b3c4d.partial.mp4: Operation not permitted', 5],
+    ['/out/.o.partial.mp4: Permission denied', 5],
+    ['/out/.o.partial.mp4: Read-only file system', 5],
+    ['av_interleaved_write_frame(): No space left on device', 8],
+    ['Invalid data found when processing input', 1],
+  ])("takes '%s' for exit code %i: where ffmpeg could not write, the output's place or the disk is at fault", (tail, code) => {
+    expect(new GatherError('encode', '/out/o.mp4', { stderrTail: `frame=1\n${tail}\n` }).exitCode).toBe(code);
+  });
+});
