@@ -155,6 +155,9 @@ async function main(argv: string[]): Promise<number> {
         .option('claim-seconds', { type: 'number', describe: 'how long a watcher\'s claim on an upload lasts unless renewed, 15-60 [60]' })
         .option('once', { type: 'boolean', describe: 'one look, run what is queued, then exit' }),
       async (a) => {
+        // flags of a single job that watch would otherwise ignore in silence
+        if (a.input !== undefined || a.output !== undefined) throw new UsageError('watch takes its uploads from SOURCE and writes to --styled: --input and --output are for a single job');
+        if (a.resume !== undefined) throw new UsageError('watch resumes a cut-short upload job by itself: --resume is for a single job');
         const { input: _input, output: _output, ...job } = jobOptionsFrom(a);
         await runWatch(watchOptions(a), Object.fromEntries(Object.entries(job).filter(([, v]) => v !== undefined)) as RawOptions, {
           log, signal: controller.signal, listeners: jobListeners(),

@@ -3,6 +3,7 @@
 // claimed through a blob lease so that two watchers never run it twice; a job cut short (a watcher killed,
 // a claim lost) is resumed from its committed chunks by whoever claims the upload next, because its job id
 // comes from what the job is. Uploads that keep failing are parked with their error; floods are bounded.
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -165,7 +166,7 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
     // each rank's log (--output-dir) and the launcher's, kept in the ops store whatever the job's end
     const raw: RawOptions = { ...job, input, output, outputDir: job.outputDir ?? logs.dir };
     const opts = resolveOptions(raw);
-    const jobId = engineJobId(opts);
+    const jobId = uploadJobId(opts, upload);
     // the same upload's job, cut short before (a watcher killed, a claim lost): resume its committed chunks
     // (a Blob --work-dir's job is fetched into its local cache first: the watcher that began it may have been another machine)
     if (opts.workStore) await pulledBlobJob(opts.workStore, jobId, join(opts.workRoot, jobId), log);
@@ -204,6 +205,15 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
     rmSync(logs.dir, { recursive: true, force: true });
     await claim.release();
   }
+}
+
+/**
+ * The job id of an upload's job: what the job is (input, output, model, codec), and which version of the upload
+ * it styles (its size and its time of last write). A watcher that takes over a claim resumes the same job; an
+ * upload replaced under the same name is a new job, where a resume mixed the old chunks with the new video's.
+ */
+export function uploadJobId(opts: Parameters<typeof engineJobId>[0], upload: Pick<Upload, 'bytes' | 'modifiedMs'>): string {
+  return createHash('sha256').update(JSON.stringify([engineJobId(opts), upload.bytes, upload.modifiedMs])).digest('hex').slice(0, 8);
 }
 
 /** A folder for one run's logs, and a logger that writes to the watcher's stderr and to launcher.log there. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invertModel, twoInputModel } from '../../scripts/onnx/test-models.js';
-import { outputName } from '../../launcher/watch/watch.js';
+import { outputName, uploadJobId } from '../../launcher/watch/watch.js';
 import { runCli, startCli, type CliResult } from '../support/cli.js';
 import { makeIndexedVideo } from '../support/media.js';
 
@@ -49,6 +49,8 @@ describe('watch refuses at its start', () => {
     ['SOURCE as --styled', ['--model', model, '--styled', uploads], 2, /--styled must not be SOURCE itself/],
     ['SOURCE as --ops', ['--model', model, '--ops', uploads], 2, /--ops must not be SOURCE itself/],
     ['an --interval no timer holds', ['--model', model, '--interval', '3000000'], 2, /--interval must be at most 2147483 s/],
+    ['--output, a single job\'s flag', ['--model', model, '-o', join(dir, 'x.mp4')], 2, /watch takes its uploads from SOURCE and writes to --styled: --input and --output are for a single job/],
+    ['--resume, a single job\'s flag', ['--model', model, '--resume', '1a2b3c4d'], 2, /--resume is for a single job/],
     ['a fraction of an upload a look', ['--model', model, '--max-queued', '0.5'], 2, /--max-queued must be a whole number above 0, got 0\.5/],
   ])('%s', async (name, args, code, message) => {
     refused(await watch([...base(name.replace(/\W+/g, '-'), args), ...args]), code, message);
@@ -64,6 +66,14 @@ describe('watch', () => {
     expect(outputName('in/clip.avi', '')).toBe('in/clip.avi.mp4'); // clip.avi and clip.mp4 both made clip.mp4
     expect(outputName('in/clip.mp4', 'in/')).toBe('clip.mp4');
     expect(outputName('clip.MOV', '')).toBe('clip.MOV');
+  });
+
+  it('gives an upload replaced under the same name a job of its own (a resume mixed the old chunks with the new video)', () => {
+    const opts = { input: 'uploads/clip.mp4', output: 'styled/clip.mp4', modelPath: 'm.onnx', chunkCodec: 'h264' as const };
+    const first = uploadJobId(opts, { bytes: 1000, modifiedMs: 1 });
+    expect(uploadJobId(opts, { bytes: 1000, modifiedMs: 1 })).toBe(first); // taken over from a killed watcher: resumed
+    expect(uploadJobId(opts, { bytes: 1000, modifiedMs: 2 })).not.toBe(first);
+    expect(uploadJobId(opts, { bytes: 1001, modifiedMs: 1 })).not.toBe(first);
   });
 
   it('given SOURCE through a symlink, does not take its own outputs under SOURCE as uploads', async () => {
