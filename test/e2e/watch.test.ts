@@ -47,14 +47,17 @@ describe('stylerun watch over a Blob container', () => {
       '-n', '1', '--model', model, '--chunk-frames', '5', '--work-dir', 'az://ops/jobs'];
     const a = startCli(args, { cwd: mkdtempSync(join(dir, 'watcher-a-')), env });
     const b = startCli(args, { cwd: mkdtempSync(join(dir, 'watcher-b-')), env });
-    // watcher A dies (SIGKILL: no chance to release its claim) a second into its first job
+    // watcher A dies (SIGKILL: no chance to release its claim) once its first job has committed a chunk, however
+    // slow a busy machine makes it: the other must then resume that job, not start it anew
     let aErr = '';
     await new Promise<void>((resolve) => {
       a.child.stderr!.on('data', (chunk: Buffer) => {
         aErr += chunk.toString();
-        if (/in\/clip-\d+\.mp4: job [0-9a-f]{8}/.test(aErr)) setTimeout(resolve, 1000);
+        if (/in\/clip-\d+\.mp4: job [0-9a-f]{8}/.test(aErr)) resolve();
       });
     });
+    const firstJob = /in\/clip-\d+\.mp4: job ([0-9a-f]{8})/.exec(aErr)![1]!;
+    for (let i = 0; i < 600 && (await names('ops', `jobs/${firstJob}/chunks/`)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     a.child.kill('SIGKILL');
     const killedUpload = /(in\/clip-\d+\.mp4): job [0-9a-f]{8}/.exec(aErr)![1]!;
     const deadline = Date.now() + 180_000;
