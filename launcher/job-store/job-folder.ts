@@ -1,7 +1,7 @@
 // A job's folder: its record (job.json), journal, chunks and report. In a local (or shared) --work-dir it is
 // WORK/JOB; with a Blob --work-dir the record, journal and chunks live under PREFIX/JOB in Blob storage and
 // WORK/JOB on this machine is their cache (common/storage/blob-chunk-store.ts, ./blob-job-mirror.ts).
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
 import type { Logger } from '../../common/log.js';
@@ -15,6 +15,7 @@ import { BlobJobMirror } from './blob-job-mirror.js';
 import { readJobRecord, writeJobRecord, type JobRecord } from './job-record.js';
 import { Journal } from './journal.js';
 import { keepVerifiedChunks, removeUnvouchedChunks } from './keep-verified.js';
+import { takeRunLock } from './run-lock.js';
 
 /** What a succeeded job's folder keeps (without --keep-work): its record and its report. */
 const keptAfterSuccess = new Set(['job.json', 'report.html']);
@@ -32,6 +33,8 @@ export class JobFolder {
     private record: JobRecord,
     private readonly mirror: BlobJobMirror | undefined,
     private readonly log: Logger,
+    /** Lets go of the job's lock (./run-lock.ts); the job calls it through close(). */
+    readonly unlock: () => void,
   ) {}
 
   /**
@@ -42,6 +45,17 @@ export class JobFolder {
     const dir = join(opts.workRoot, jobId);
     const mirror = opts.workStore && new BlobJobMirror(childLocation(opts.workStore, jobId), dir, log);
     const journal = new Journal(join(dir, 'journal.jsonl'), mirror ? () => mirror.push('journal.jsonl') : undefined);
+    // before anything in the folder changes: a resume deletes chunks it cannot vouch for, another run's among them
+    const existed = existsSync(dir);
+    let unlock: () => void;
+    try {
+      mkdirSync(dir, { recursive: true });
+      unlock = takeRunLock(dir, jobId);
+    } catch (e) {
+      if (!existed) rmSync(dir, { recursive: true, force: true });
+      if (isNoSpace(e)) throw new NoSpaceError(opts.workRoot, 'free some space or choose another --work-dir', { cause: e });
+      throw e;
+    }
     try {
       const store = opts.workStore ? new BlobChunkStore(childLocation(opts.workStore, `${jobId}/chunks`), join(dir, 'chunks')) : openChunkStore(join(dir, 'chunks'));
       const record: JobRecord = start.kind === 'new'
@@ -51,8 +65,9 @@ export class JobFolder {
       mirror?.push('job.json');
       if (start.kind === 'resume') await keepVerifiedChunks(journal, store, log);
       await mirror?.flush();
-      return new JobFolder(dir, journal, store, record, mirror, log);
+      return new JobFolder(dir, journal, store, record, mirror, log, unlock);
     } catch (e) {
+      unlock();
       if (start.kind === 'new') {
         rmSync(dir, { recursive: true, force: true });
         await mirror?.remove().catch(() => {});

@@ -203,24 +203,33 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   const jobToken = randomBytes(24).toString('hex');
   const tmpOutput = output.temporary(jobId, workDir);
   // a second Ctrl-C exits at once: the half-written output goes, and the line says how to finish
-  const unforced = whenForced(() => output.discard(tmpOutput));
+  const unforced = whenForced(() => (output.discard(tmpOutput), folder.unlock()));
   setForcedHint(`; finish it with ${finishCommand(jobId, opts)}`);
   let live: { attempt: number; current: Attempt } | undefined;
   // the job's part of Status comes from its events; each rank's part from the live attempt
   let view: JobView = { jobState: machine.state, attempt: 0, totalFrames: total, committedFrames: journal.committedFrames() };
   events.on((e) => (view = applyJobEvent(view, e)));
-  const endpoints = await openEndpoints({
-    opts, hosts, jobToken, store, input, inputPath: info.path, log,
-    status: () => ({
-      job_id: jobId,
-      job_state: view.jobState,
-      state: live?.current.state ?? 'init',
-      attempt: view.attempt,
-      total_frames: view.totalFrames,
-      committed_frames: view.committedFrames,
-      ranks: live?.current.rankStatuses() ?? [],
-    }),
-  });
+  let endpoints: Awaited<ReturnType<typeof openEndpoints>>;
+  try {
+    endpoints = await openEndpoints({
+      opts, hosts, jobToken, store, input, inputPath: info.path, log,
+      status: () => ({
+        job_id: jobId,
+        job_state: view.jobState,
+        state: live?.current.state ?? 'init',
+        attempt: view.attempt,
+        total_frames: view.totalFrames,
+        committed_frames: view.committedFrames,
+        ranks: live?.current.rankStatuses() ?? [],
+      }),
+    });
+  } catch (e) {
+    // not yet in the try below, whose finally lets go of what the job holds
+    unforced();
+    setForcedHint('');
+    folder.unlock();
+    throw e;
+  }
   const { server, port } = endpoints;
   let succeeded = false;
   let ranksGone: Promise<void> | undefined;
@@ -280,6 +289,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     // the ranks are gone and the endpoints closed: nothing can commit a chunk any more
     if (!succeeded) await folder.removeUnvouched();
     await folder.flush();
+    folder.unlock();
   }
 }
 

@@ -94,3 +94,31 @@ describe('--resume of a job that is still running', () => {
     oneLine(second, 2, new RegExp(`job ${jobId} is running \\(launcher pid \\d+, coordinator 127\\.0\\.0\\.1:\\d+\\): wait for it, or stop it first`));
   }, 60_000);
 });
+
+describe('two --resume of one job at once', () => {
+  it('run it once: one finishes it, the other is refused with exit code 2 (both ran, each deleting the other’s staged chunks)', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const input = join(dir, 'in-twice.mp4');
+    await makeIndexedVideo(input, 24);
+    const work = join(dir, 'work-twice');
+    const output = join(dir, 'out-twice.mp4');
+    // a job stopped part-way: rank 1 hangs after its second frame, and a SIGINT ends the job
+    const { child, done } = startCli(['-n', '2', '--input', input, '--output', output, '--model', model, '--work-dir', work, '--chunk-frames', '2', '--heartbeat-timeout', '600'], {
+      cwd: dir, env: { STYLERUN_FAULT: 'rank=1,attempt=1,after=2,action=hang' },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    while (!/barrier passed/.test(stderr)) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    const jobId = /job ([0-9a-f]{8}) \(work folder/.exec(stderr)![1]!;
+    const both = await Promise.all([0, 1].map(() => stylerun(['--resume', jobId, '--work-dir', work])));
+    expect(both.map((r) => r.code).sort(), both.map((r) => r.stderr).join('\n')).toEqual([0, 2]);
+    // refused once it has probed the input (its log lines come first), before it touches the job's folder
+    const refused = both.find((r) => r.code === 2)!;
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^stylerun: error: job ${jobId} (is being run by process \\d+|is running|succeeded already)`));
+    expect(both.find((r) => r.code === 0)!.stdout).toMatch(/frames 24, /);
+  }, 90_000);
+});
