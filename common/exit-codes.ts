@@ -22,5 +22,7 @@ export const ExitCode = {
   /** Interrupted by SIGINT/SIGTERM (128 + signal number, as shells report it). */
   interruptedSigint: 130,
   interruptedSigterm: 143,
+  /** The terminal (or ssh session) the launcher ran in hung up: stopped as for SIGTERM. */
+  interruptedSighup: 129,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

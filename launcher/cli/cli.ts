@@ -39,18 +39,21 @@ log.setContext({ host: hostname() });
 async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => {
     if (++interrupts > 1) {
       killAllGroups();
       const hint = runForcedCleanups();
       process.stderr.write(redactSecrets(`stylerun: error: interrupted by ${sig} again: stopped at once${hint}\n`));
-      process.exit(sig === 'SIGINT' ? ExitCode.interruptedSigint : ExitCode.interruptedSigterm);
+      process.exit(sig === 'SIGINT' ? ExitCode.interruptedSigint : sig === 'SIGHUP' ? ExitCode.interruptedSighup : ExitCode.interruptedSigterm);
     }
     log.warn(`${sig}: stopping the ranks (again to force)`);
     controller.abort(sig);
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // the terminal or ssh session it ran in hung up: its ranks (in process groups of their own, which the hangup
+  // does not reach) are stopped as for SIGTERM, the committed chunks kept, rather than the launcher dying at once
+  process.on('SIGHUP', () => onSignal('SIGHUP'));
   process.on('exit', killAllGroups);
 
   let code: number = ExitCode.ok;

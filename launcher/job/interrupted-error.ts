@@ -2,14 +2,14 @@ import { ExitCode, type ExitCodeValue } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 
 /** Why a job was stopped from outside: a signal, or its --timeout. */
-export type StopReason = 'SIGINT' | 'SIGTERM' | 'TIMEOUT';
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'TIMEOUT';
 
 /** What aborted a job (the CLI aborts with the signal's name, or TIMEOUT, as reason). */
 export function abortSignalName(signal?: AbortSignal): StopReason {
-  return signal?.reason === 'SIGTERM' || signal?.reason === 'TIMEOUT' ? signal.reason : 'SIGINT';
+  return signal?.reason === 'SIGTERM' || signal?.reason === 'SIGHUP' || signal?.reason === 'TIMEOUT' ? signal.reason : 'SIGINT';
 }
 
-const exitCodes: Record<StopReason, ExitCodeValue> = { SIGINT: ExitCode.interruptedSigint, SIGTERM: ExitCode.interruptedSigterm, TIMEOUT: ExitCode.timedOut };
+const exitCodes: Record<StopReason, ExitCodeValue> = { SIGINT: ExitCode.interruptedSigint, SIGTERM: ExitCode.interruptedSigterm, SIGHUP: ExitCode.interruptedSighup, TIMEOUT: ExitCode.timedOut };
 
 /** The user interrupted the job (Ctrl-C), it was told to stop (SIGTERM), or it ran past its --timeout. */
 export class InterruptedError extends StylerunError {

@@ -23,6 +23,7 @@ describe('interrupting the launcher', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129], // the terminal or ssh session hung up: it killed the launcher at once
   ] as const)('%s stops every rank, leaves no output and exits %i', async (signal, code) => {
     const outDir = mkdtempSync(join(dir, 'out-'));
     const { child, done } = startCli(['-n', '2', '--input', input, '--output', join(outDir, 'styled.mp4'), '--model', model, '--work-dir', join(dir, 'work')], { cwd: dir });
