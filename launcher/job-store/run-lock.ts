@@ -1,9 +1,9 @@
-// One launcher at a time runs a job: launcher.lock in its folder, created exclusively, names the process that
+// One launcher at a time runs a job: launcher.lock in its folder, made whole and linked into place, names the process that
 // runs it. Two --resume runs started together (or a resume beside the job itself, before its coordinator
 // answers) would each delete the other's staged chunks and redo frames. A lock whose process is gone (a
 // launcher killed with SIGKILL) is taken over; a process is known by its pid and its start time, so a pid
 // used again since is not mistaken for the launcher that left the lock.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
@@ -40,28 +40,37 @@ function stillRunning(owner: LockOwner): boolean {
 export function takeRunLock(dir: string, jobId: string): () => void {
   const path = join(dir, 'launcher.lock');
   const mine: LockOwner = { pid: process.pid, host: hostname(), started: processStart(process.pid) };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, JSON.stringify(mine), { flag: 'wx', mode: 0o600 });
-      let held = true;
-      return () => {
-        if (held) rmSync(path, { force: true });
-        held = false;
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  // written whole under a name of its own, then linked into place: link() fails if the lock exists, and a reader
+  // never sees it half written (an exclusive create would show another launcher an empty file for a moment,
+  // which it took for a torn lock and took over)
+  const staged = `${path}.${process.pid}.tmp`;
+  writeFileSync(staged, JSON.stringify(mine), { mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        linkSync(staged, path);
+        let held = true;
+        return () => {
+          if (held) rmSync(path, { force: true });
+          held = false;
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let owner: LockOwner | undefined;
+      try {
+        owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+      } catch {
+        owner = undefined; // gone since, or not a lock stylerun wrote: taken over below
+      }
+      if (owner && stillRunning(owner)) {
+        throw new UsageError(`job ${jobId} is being run by process ${owner.pid} on this machine: wait for it, or stop it first`);
+      }
+      // left by a launcher that is gone (on another host, where only its coordinator could tell: --resume asks it)
+      rmSync(path, { force: true });
     }
-    let owner: LockOwner | undefined;
-    try {
-      owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-    } catch {
-      owner = undefined; // half written, or gone since: taken over below
-    }
-    if (owner && stillRunning(owner)) {
-      throw new UsageError(`job ${jobId} is being run by process ${owner.pid} on this machine: wait for it, or stop it first`);
-    }
-    // left by a launcher that is gone (on another host, where only its coordinator could tell: --resume asks it)
-    rmSync(path, { force: true });
+    throw new UsageError(`job ${jobId} was taken by another launcher at the same moment: wait for it, or stop it first`);
+  } finally {
+    rmSync(staged, { force: true });
   }
-  throw new UsageError(`job ${jobId} was taken by another launcher at the same moment: wait for it, or stop it first`);
 }
