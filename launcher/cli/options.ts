@@ -192,7 +192,8 @@ function positiveInt(name: string, v: number | undefined, fallback: number): num
   return n;
 }
 
-const maxTimerMs = 2 ** 31 - 1;
+/** The longest time a Node timer holds (2^31 - 1 ms); a longer one fires at once. */
+export const maxTimerMs = 2 ** 31 - 1;
 
 /** ", got V" for a message about a number flag; yargs has made a word NaN, which would only confuse. */
 function got(v: number | undefined): string {

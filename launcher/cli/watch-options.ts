@@ -2,6 +2,7 @@
 import { UsageError } from '../../common/errors/usage-error.js';
 import { globPattern } from '../watch/watch-decisions.js';
 import type { WatchOptions } from '../watch/watch.js';
+import { maxTimerMs } from './options.js';
 
 /** The watch options from parsed arguments; a UsageError (exit 2) for the first bad one. */
 export function watchOptions(a: Record<string, unknown>): WatchOptions {
@@ -19,7 +20,7 @@ export function watchOptions(a: Record<string, unknown>): WatchOptions {
   const claimSeconds = positive('claim-seconds', 60);
   const interval = positive('interval', 60);
   // Node's timers hold at most 2^31 - 1 ms: a longer one fires at once, every time
-  if (interval * 1000 > 2 ** 31 - 1) throw new UsageError(`--interval must be at most ${Math.floor((2 ** 31 - 1) / 1000)} s (about 24 days), got ${interval}`);
+  if (interval * 1000 > maxTimerMs) throw new UsageError(`--interval must be at most ${Math.floor(maxTimerMs / 1000)} s (about 24 days), got ${interval}`);
   // a blob lease lasts 15 to 60 s
   if (claimSeconds < 15 || claimSeconds > 60) throw new UsageError(`--claim-seconds must be 15 to 60 (a blob lease's range), got ${claimSeconds}`);
   return {

@@ -3,6 +3,7 @@
 // last word, not a stack: its ProcessError is the cause, stderr tail included.
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
+import { saysNoSpace } from '../../common/errors/no-space-error.js';
 
 /** Which gather step failed: the output video, or the PNGs of --keep-frames. */
 export type GatherStep = 'encode' | 'frames';
@@ -19,7 +20,7 @@ export class GatherError extends StylerunError {
     // where ffmpeg could not write what it was writing, the output's place is at fault, as the check before
     // the job would have said (exit 5), or the disk is full (exit 8); anything else stays a bug's exit code
     const said = tail || err?.message || '';
-    const exitCode = /No space left on device/i.test(said) ? ExitCode.noSpace : /Permission denied|Operation not permitted|Read-only file system/i.test(said) ? ExitCode.badOutput : ExitCode.internal;
+    const exitCode = saysNoSpace(said) ? ExitCode.noSpace : /Permission denied|Operation not permitted|Read-only file system/i.test(said) ? ExitCode.badOutput : ExitCode.internal;
     super('GATHER_FAILED', exitCode, `ffmpeg (gather) failed: ${said}`, { cause });
     this.name = 'GatherError';
     this.step = step;
