@@ -15,6 +15,7 @@ import { chunkKey } from '../common/storage/chunk-key.js';
 import type { ChunkRecord, ChunkSink } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding__Output } from '../proto/generated/stylerun/v1/ChunkEncoding.js';
+import type { FrameFormat } from '../models/onnx/frame-format.js';
 
 /** Threads of each chunk's x264 (frame threads; 720x720 veryfast runs at several hundred frames/s). */
 export const x264Threads = 4;
@@ -42,12 +43,13 @@ export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' 
  */
 export function encodeArgs(
   width: number, height: number, pts: readonly number[], timeBase: Rational, encoding: Parameters<typeof codecArgs>[0], out: string,
+  frameFormat: FrameFormat,
 ): string[] {
   const tb = `${timeBase.num}/${timeBase.den}`;
   const relative = pts.map((p) => p - pts[0]);
   const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(relative))].join(',');
   return [
-    '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', '25',
+    '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', frameFormat, '-s', `${width}x${height}`, '-r', '25',
     '-i', 'pipe:0', '-vf', filter, ...passthroughTiming(), '-enc_time_base', tb,
     ...codecArgs(encoding), ...containerArgs(encoding.codec, timeBase), out,
   ];
@@ -66,6 +68,8 @@ export interface ChunkWriterOptions {
   store: ChunkSink;
   width: number;
   height: number;
+  /** The raw frames written: as the model gives them (yuv420p needs no conversion for a 4:2:0 chunk). */
+  frameFormat: FrameFormat;
   start: number;
   end: number;
   chunkFrames: number;
@@ -122,7 +126,7 @@ export class ChunkWriter {
   private startChunk(start: number, count: number): OpenChunk {
     const staged = this.o.store.stagingPath(chunkKey(start, count, this.o.encoding.codec));
     const pts = this.o.pts.slice(start - this.o.start, start - this.o.start + count);
-    const args = encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, this.o.encoding, staged);
+    const args = encodeArgs(this.o.width, this.o.height, pts, this.o.timeBase, this.o.encoding, staged, this.o.frameFormat);
     // an EPIPE on stdin (the encoder gone) surfaces through its exit, in `done`
     const encoder = startTool(ffmpegPath(), args, { stdin: 'pipe', stdout: 'ignore', name: 'ffmpeg (encode)' });
     return { start, count, staged, encoder };

@@ -1,9 +1,10 @@
-// Decodes exactly one frame range of the input into raw RGB frames, a few frames ahead of the consumer
-// (decode runs while the previous batch is in inference).
+// Decodes exactly one frame range of the input into raw frames (rgb24, or yuv420p where the model takes it),
+// a few frames ahead of the consumer (decode runs while the previous batch is in inference).
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
 import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
 import { DecodeError } from './decode-error.js';
+import { frameBytes, type FrameFormat } from '../models/onnx/frame-format.js';
 
 /** One range to decode, as the coordinator assigned it. */
 export interface DecodeRange {
@@ -16,6 +17,8 @@ export interface DecodeRange {
   trimSeconds: number;
   width: number;
   height: number;
+  /** The raw frames the model takes. */
+  format: FrameFormat;
 }
 
 /**
@@ -30,7 +33,7 @@ export function decodeArgs(r: DecodeRange): string[] {
     '-nostdin', '-v', 'error', ...seek, '-copyts', '-i', r.input,
     '-map', '0:v:0', '-an', '-sn', '-dn', ...trim,
     '-frames:v', String(r.count), ...passthroughTiming(),
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-f', 'rawvideo', '-pix_fmt', r.format, 'pipe:1',
   ];
 }
 
@@ -51,7 +54,7 @@ export class FrameReader {
   private waiter: (() => void) | undefined;
 
   constructor(private readonly range: DecodeRange, private readonly prefetchFrames = 4) {
-    this.frameBytes = range.width * range.height * 3;
+    this.frameBytes = frameBytes(range.format, range.width, range.height);
     this.tool = startTool(ffmpegPath(), decodeArgs(range), { stdin: 'ignore', stdout: 'pipe', name: 'ffmpeg (decode)' });
     this.tool.stdout.on('data', (b: Buffer) => this.onData(b));
     // a decoder that fails after its last frame (or is stopped then) has still done its work

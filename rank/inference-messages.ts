@@ -1,6 +1,7 @@
 // Messages between a rank's JavaScript thread (rank/inference-thread.ts) and the worker thread that holds its
 // model (rank/inference-worker.ts). Frames cross as whole ArrayBuffers, moved rather than copied.
 import type { Precision } from '../common/device.js';
+import type { FrameFormat } from '../models/onnx/frame-format.js';
 import type { LogLevel } from '../common/log.js';
 import type { StylizerOptions } from './stylizer.js';
 
@@ -17,6 +18,7 @@ export interface LoadedModel {
   batchSize: number;
   precision: Precision;
   note: string;
+  frameFormat: FrameFormat;
 }
 
 /** An error as it crosses: what the rank's Failed message and exit carry (message, and code or name). */

@@ -6,6 +6,7 @@
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { Precision } from '../common/device.js';
 import type { Logger } from '../common/log.js';
+import type { FrameFormat } from '../models/onnx/frame-format.js';
 import { errorFrom, packFrames, unpackFrames, type FromInference, type LoadedModel, type ToInference } from './inference-messages.js';
 import type { StyleModel, StylizerOptions } from './stylizer.js';
 
@@ -63,6 +64,10 @@ export class InferenceThread implements StyleModel {
 
   get note(): string {
     return `${this.model.note}; run on a thread of its own`;
+  }
+
+  get frameFormat(): FrameFormat {
+    return this.model.frameFormat;
   }
 
   /** Starts the thread and loads the model there, as Stylizer.load would here; rejects with its error. */

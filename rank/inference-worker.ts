@@ -37,8 +37,8 @@ async function handle(m: ToInference): Promise<void> {
     case 'load':
       try {
         stylizer = await Stylizer.load(m.options, forwardingLogger());
-        const { executionProvider, batchSize, precision, note } = stylizer;
-        post({ kind: 'loaded', model: { executionProvider, batchSize, precision, note } });
+        const { executionProvider, batchSize, precision, note, frameFormat } = stylizer;
+        post({ kind: 'loaded', model: { executionProvider, batchSize, precision, note, frameFormat } });
       } catch (e) {
         post({ kind: 'load-failed', error: crossedError(e) });
       }

@@ -8,6 +8,8 @@ import { framesToNchw, nchwToFrame, resizeRgb } from './tensor.js';
 /** Frames converted (and resized, for fixed-size models) in JavaScript. */
 export class JsPath implements FramePath {
   readonly note = 'frames converted in JavaScript';
+  /** JavaScript loops convert packed RGB only. */
+  readonly format = 'rgb24';
 
   constructor(
     private readonly model: ort.InferenceSession,

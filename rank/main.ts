@@ -165,7 +165,7 @@ async function welcome(w: Welcome__Output): Promise<void> {
   const gpu = gpuForRank(localRank, parseGpuList(env.STYLERUN_GPUS) ?? nvidiaGpuIndices(), Number(env.STYLERUN_RANKS_PER_GPU) || 1);
   const options: StylizerOptions = {
     modelPath, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
-    gpu,
+    gpu, frameFormat: w.frame_format === 'yuv420p' ? 'yuv420p' : 'rgb24',
   };
   // on a GPU the model runs on a thread of its own, so that ffmpeg's pipes keep moving while it runs
   // the machine's facts again, not the start's: a rank over ssh has its job's LD_LIBRARY_PATH only now

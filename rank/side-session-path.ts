@@ -5,11 +5,11 @@ import ort from 'onnxruntime-node';
 import type { ModelShape } from '../models/contract.js';
 import { conversionModels, TO_PACK, UNPACKED } from '../models/onnx/conversion-models.js';
 import { WRAPPED_INPUT, WRAPPED_OUTPUT } from '../models/onnx/wrap-model.js';
+import type { FrameFormat } from '../models/onnx/frame-format.js';
 import { framesOf, framesTensor, type FramePath } from './frame-path.js';
 
 /** Frames converted by CPU side sessions around the unwrapped model. */
 export class SideSessionPath implements FramePath {
-  readonly note = 'frames converted by a CPU side session';
 
   private constructor(
     private readonly model: ort.InferenceSession,
@@ -18,7 +18,12 @@ export class SideSessionPath implements FramePath {
     private readonly pack: ort.InferenceSession,
     private readonly width: number,
     private readonly height: number,
+    readonly format: FrameFormat,
   ) {}
+
+  get note(): string {
+    return `${this.format} frames converted by a CPU side session`;
+  }
 
   static async create(
     model: ort.InferenceSession,
@@ -26,8 +31,9 @@ export class SideSessionPath implements FramePath {
     width: number,
     height: number,
     intraOpThreads: number,
+    format: FrameFormat = 'rgb24',
   ): Promise<SideSessionPath> {
-    const bytes = conversionModels({ width, height, multiple: shape.multiple });
+    const bytes = conversionModels({ width, height, multiple: shape.multiple }, format);
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads: intraOpThreads,
@@ -36,7 +42,7 @@ export class SideSessionPath implements FramePath {
     };
     const unpack = await ort.InferenceSession.create(bytes.unpack, options);
     try {
-      return new SideSessionPath(model, shape, unpack, await ort.InferenceSession.create(bytes.pack, options), width, height);
+      return new SideSessionPath(model, shape, unpack, await ort.InferenceSession.create(bytes.pack, options), width, height, format);
     } catch (e) {
       await unpack.release();
       throw e;
@@ -44,10 +50,10 @@ export class SideSessionPath implements FramePath {
   }
 
   async run(frames: readonly Buffer[]): Promise<Buffer[]> {
-    const input = (await this.unpack.run({ [WRAPPED_INPUT]: framesTensor(frames, this.width, this.height) }))[UNPACKED]!;
+    const input = (await this.unpack.run({ [WRAPPED_INPUT]: framesTensor(frames, this.width, this.height, this.format) }))[UNPACKED]!;
     const styled = (await this.model.run({ [this.shape.inputName]: input }))[this.shape.outputName]!;
     const packed = (await this.pack.run({ [TO_PACK]: styled }))[WRAPPED_OUTPUT]!;
-    return framesOf(packed, frames.length, this.width, this.height);
+    return framesOf(packed, frames.length, this.width, this.height, this.format);
   }
 
   async release(): Promise<void> {

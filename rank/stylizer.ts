@@ -5,6 +5,7 @@ import { inspectModelBytes, loadModelChecked, type CheckedModel, type ModelShape
 import { readModelMetadata } from '../models/model-metadata.js';
 import { batchFor, machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
 import { toFloat16 } from '../models/onnx/float16.js';
+import { frameBytes, type FrameFormat } from '../models/onnx/frame-format.js';
 import type { Logger } from '../common/log.js';
 import { ProviderError } from './provider-error.js';
 import type { FramePath } from './frame-path.js';
@@ -24,6 +25,16 @@ export interface StylizerOptions {
   precision?: Precision;
   /** The GPU this rank takes (common/gpu-assignment.ts); CUDA runs on it. */
   gpu?: number;
+  /**
+   * yuv420p where the job's chunks allow it (Welcome.frame_format): the paths that convert inside onnxruntime
+   * then take yuv420p frames, the JavaScript path rgb24. Not given: rgb24.
+   */
+  frameFormat?: FrameFormat;
+}
+
+/** The frame format the converting paths take: the job's, unless STYLERUN_FRAME_FORMAT=rgb24 asks otherwise (for measurements). */
+function offeredFormat(opts: StylizerOptions): FrameFormat {
+  return process.env.STYLERUN_FRAME_FORMAT === 'rgb24' ? 'rgb24' : (opts.frameFormat ?? 'rgb24');
 }
 
 function providerOption(name: string, gpu?: number): ort.InferenceSession.ExecutionProviderConfig {
@@ -40,7 +51,9 @@ export interface StyleModel {
   readonly precision: Precision;
   /** A one-line note on how frames meet the model. */
   readonly note: string;
-  /** Styles up to batchSize frames (RGB24, width x height); returns them in the same order. */
+  /** The raw frames run takes and gives: what the rank's ffmpeg processes must write and read. */
+  readonly frameFormat: FrameFormat;
+  /** Styles up to batchSize frames (frameFormat, width x height); returns them in the same order. */
   run(frames: readonly Buffer[]): Promise<Buffer[]>;
   release(): Promise<void>;
 }
@@ -114,7 +127,11 @@ export class Stylizer implements StyleModel {
     return `${shape}; ${this.path.note}`;
   }
 
-  /** Styles up to batchSize frames (RGB24, width x height); returns them in the same order. */
+  get frameFormat(): FrameFormat {
+    return this.path.format;
+  }
+
+  /** Styles up to batchSize frames (frameFormat, width x height); returns them in the same order. */
   run(frames: readonly Buffer[]): Promise<Buffer[]> {
     return this.path.run(frames);
   }
@@ -171,7 +188,7 @@ async function loadInGraphOnly(opts: StylizerOptions, provider: string, sessionO
   }
   let path: InGraphPath | undefined;
   try {
-    path = await InGraphPath.create(model, { ...shape, width: opts.width, height: opts.height }, sessionOptions);
+    path = await InGraphPath.create(model, { ...shape, width: opts.width, height: opts.height, format: offeredFormat(opts) }, sessionOptions);
     await warmUp(path, opts);
   } catch (e) {
     await path?.release();
@@ -237,9 +254,10 @@ function framePaths(
   const { width, height } = opts;
   const js: PathMaker = ['javascript', async () => new JsPath(session, shape, width, height)];
   if (shape.kind === 'fixed') return [js];
+  const format = offeredFormat(opts);
   const all: PathMaker[] = [
-    ['in-graph', () => InGraphPath.create(model, { ...shape, width, height }, sessionOptions)],
-    ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads)],
+    ['in-graph', () => InGraphPath.create(model, { ...shape, width, height, format }, sessionOptions)],
+    ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads, format)],
     js,
   ];
   const wanted = firstFramePath(provider);
@@ -249,7 +267,7 @@ function framePaths(
 
 /** Styles a blank frame, which must come back at its size: the warm-up, and the proof that the path works. */
 async function warmUp(path: FramePath, opts: StylizerOptions): Promise<void> {
-  const blank = Buffer.alloc(opts.width * opts.height * 3);
+  const blank = Buffer.alloc(frameBytes(path.format, opts.width, opts.height));
   const [out] = await path.run([blank]);
   if (out?.length !== blank.length) throw new Error(`a warm-up frame came back ${out?.length} bytes, not ${blank.length}`);
 }

@@ -5,7 +5,7 @@ import type { Assignment__Output } from '../proto/generated/stylerun/v1/Assignme
 import { ChunkWriter } from './chunk-writer.js';
 import { FrameReader } from './frame-reader.js';
 import { runPipeline, type StageTimes } from './pipeline.js';
-import type { Stylizer } from './stylizer.js';
+import type { StyleModel } from './stylizer.js';
 
 /** Frames done so far, each stage's busy time and the rank's wall time (see StageTimes: the stages overlap). */
 export interface WorkStats extends StageTimes {
@@ -41,7 +41,7 @@ interface Batch {
 /** Runs the assignment; `done` resolves when every frame is styled and committed, rejects with the first failure. */
 export function runAssignment(
   a: Assignment__Output,
-  stylizer: Pick<Stylizer, 'batchSize' | 'run'>,
+  stylizer: Pick<StyleModel, 'batchSize' | 'run' | 'frameFormat'>,
   store: ChunkSink,
   events: WorkEvents,
 ): { done: Promise<WorkStats>; handle: Cancellable } {
@@ -55,7 +55,7 @@ export function runAssignment(
   const writerFor = (range: number) => {
     const r = ranges[range]!;
     return new ChunkWriter({
-      store, width, height, start: r.start, end: r.start + r.count, chunkFrames: a.chunk_frames,
+      store, width, height, frameFormat: stylizer.frameFormat, start: r.start, end: r.start + r.count, chunkFrames: a.chunk_frames,
       pts: r.pts, timeBase: { num: a.time_base_num, den: a.time_base_den }, encoding, onCommit: (c) => events.onChunk(c),
     });
   };
@@ -67,7 +67,7 @@ export function runAssignment(
     async decode(push, signal) {
       for (const [range, r] of ranges.entries()) {
         if (signal.aborted) return;
-        const decodeRange = { input: a.input, start: r.start, count: r.count, seekSeconds: r.seekSeconds, trimSeconds: r.trimSeconds, width, height };
+        const decodeRange = { input: a.input, start: r.start, count: r.count, seekSeconds: r.seekSeconds, trimSeconds: r.trimSeconds, width, height, format: stylizer.frameFormat };
         reader = new FrameReader(decodeRange, Math.max(4, stylizer.batchSize));
         try {
           for (let left = r.count; left > 0; ) {

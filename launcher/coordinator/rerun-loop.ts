@@ -21,6 +21,7 @@ import { gridUnits, scatterUnits, type FrameSpan } from './scatter.js';
 import { seekPoints } from './seek.js';
 import type { RankSpawner } from '../spawn/spawner.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
+import { rankFrameFormat } from '../job/output-encoding.js';
 import { finishCommand } from '../job-store/resume-command.js';
 
 /** One attempt as the summary reports it. */
@@ -103,7 +104,7 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         welcome: (rank) => ({
           ...whereModel(ctx.modelUrlFor?.(attemptHosts[rank]!), opts.modelPath),
           job_id: ctx.jobId, device: opts.device, precision: opts.precision, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
-          width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs,
+          width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs, frame_format: rankFrameFormat(ctx.encoding),
         }),
         assignments: shares.map((spans, rank) => ({
           ranges: spans.map((s) => {

@@ -51,6 +51,16 @@ export function chunkEncoding(codec: ChunkCodec, info: Pick<VideoInfo, 'width' |
 }
 
 /**
+ * The raw frames ranks may exchange with their ffmpeg processes (Welcome.frame_format): yuv420p where the chunks are
+ * 4:2:0 H.264, which is what the decoder gives and the encoder takes, so that neither converts and a frame is half
+ * the bytes of rgb24 (the model converts inside its graph); rgb24 for lossless FFV1 chunks, whose RGB must reach
+ * the gather as the model gave it, and for 4:2:2 and 4:4:4 outputs.
+ */
+export function rankFrameFormat(e: Pick<ChunkEncoding, 'codec' | 'pix_fmt'>): 'yuv420p' | 'rgb24' {
+  return e.codec === 'h264' && e.pix_fmt === 'yuv420p' ? 'yuv420p' : 'rgb24';
+}
+
+/**
  * Frames per chunk when the user gives none. The target is about 2 s of video for H.264 chunks (each
  * starts a GOP, so shorter ones cost size; longer ones lose more work to a failure) and 32 frames for
  * FFV1, whose frames are all keyframes. The length is then fitted so that each of `ranks` ranks gets a

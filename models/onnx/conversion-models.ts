@@ -1,6 +1,7 @@
 // Two tiny stand-alone models that do only the frame conversion, for models the wrapper cannot wrap: run
 // them in a side session on the CPU before and after the user's model, and the pixels still never touch a
 // JavaScript loop.
+import { frameDims, type FrameFormat } from './frame-format.js';
 import { FrameNodes, type FrameGeometry } from './frame-nodes.js';
 import { ModelProto, type NodeMessage, type ValueInfoMessage } from './onnx-proto.js';
 import { valueInfoMessage } from './tensors.js';
@@ -13,14 +14,22 @@ export const TO_PACK = 'styled_f32';
 /** Recent enough for every node FrameNodes writes; onnxruntime 1.14 and later run it. */
 const OPSET = 17;
 
-/** uint8 [N,H,W,3] `frames_u8` -> float32 [N,3,H',W'] `frames_f32`, and float32 `styled_f32` -> uint8 `styled_u8`. */
-export function conversionModels(g: FrameGeometry): { unpack: Uint8Array; pack: Uint8Array } {
+/**
+ * uint8 frames `frames_u8` (in `format`) -> float32 [N,3,H',W'] `frames_f32`, and float32 `styled_f32` -> uint8
+ * frames `styled_u8`.
+ */
+export function conversionModels(g: FrameGeometry, format: FrameFormat = 'rgb24'): { unpack: Uint8Array; pack: Uint8Array } {
   const padded = (n: number) => Math.ceil(n / g.multiple) * g.multiple;
-  const frames = valueInfoMessage(WRAPPED_INPUT, 'uint8', ['N', g.height, g.width, 3]);
+  const frames = valueInfoMessage(WRAPPED_INPUT, 'uint8', frameDims(format, 'N', g.width, g.height));
   const unpack = new FrameNodes(OPSET, 'unpack/');
-  unpack.unpack(WRAPPED_INPUT, UNPACKED, g);
   const pack = new FrameNodes(OPSET, 'pack/');
-  pack.pack(TO_PACK, WRAPPED_OUTPUT, g);
+  if (format === 'yuv420p') {
+    unpack.unpackYuv420(WRAPPED_INPUT, UNPACKED, g);
+    pack.packYuv420(TO_PACK, WRAPPED_OUTPUT, g);
+  } else {
+    unpack.unpack(WRAPPED_INPUT, UNPACKED, g);
+    pack.pack(TO_PACK, WRAPPED_OUTPUT, g);
+  }
   return {
     unpack: model(unpack.nodes, frames, valueInfoMessage(UNPACKED, 'float32', ['N', 3, padded(g.height), padded(g.width)])),
     // The model's output may be larger than the frame (models that pad internally); pack crops it.

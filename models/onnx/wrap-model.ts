@@ -1,26 +1,30 @@
-// Wraps a model that keeps the contract so that it takes and gives frames as ffmpeg does: uint8 [N,H,W,3].
+// Wraps a model that keeps the contract so that it takes and gives frames as ffmpeg does: uint8 [N,H,W,3]
+// packed RGB, or yuv420p planes (models/onnx/frame-format.ts).
 // The layout and type conversion then runs inside onnxruntime, on the model's provider, instead of in
 // JavaScript loops. The model is edited at the protobuf wire level: the image input's and output's
 // declarations are dropped, the conversion nodes and the new declarations appended, and every other field
 // of the model and its graph is copied byte for byte, so nothing our onnx.proto subset lacks is lost.
+import { formatFits, frameDims, type FrameFormat } from './frame-format.js';
 import { FrameNodes, MIN_FRAME_NODES_OPSET, type FrameGeometry } from './frame-nodes.js';
 import { NodeProto, ValueInfoProto } from './onnx-proto.js';
 import { valueInfoMessage } from './tensors.js';
 import { openModel, withGraph, type ModelEdit } from './model-edit.js';
 import { concat, lenField, stringField, type WireField } from './wire.js';
 
-/** The wrapped model's input: uint8 [N,H,W,3] packed RGB frames. */
+/** The wrapped model's input: uint8 frames as frame-format.ts lays them out (packed RGB [N,H,W,3], or yuv420p). */
 export const WRAPPED_INPUT = 'frames_u8';
-/** The wrapped model's output: uint8 [N,H,W,3] packed RGB frames. */
+/** The wrapped model's output: uint8 frames in the input's format. */
 export const WRAPPED_OUTPUT = 'styled_u8';
 /** Every value the wrapper adds is named with this prefix. */
 const PREFIX = 'stylerun_wrap/';
 
-/** What the wrapper needs to know: the model's image input and output, the job's frame size, the batch dim. */
+/** What the wrapper needs to know: the model's image input and output, the job's frame size and format, the batch dim. */
 export interface WrapSpec extends FrameGeometry {
   readonly inputName: string;
   readonly outputName: string;
   readonly batch: number | 'dynamic';
+  /** The frames' format; rgb24 when not given. */
+  readonly format?: FrameFormat;
 }
 
 /** The wrapped model's bytes, or why this model cannot be wrapped (the caller falls back to another path). */
@@ -47,11 +51,18 @@ export function wrapModel(model: Uint8Array, spec: WrapSpec): WrapResult {
     return { ok: false, reason: `the graph does not declare input "${spec.inputName}" and output "${spec.outputName}" once each` };
   }
 
+  const format = spec.format ?? 'rgb24';
+  if (!formatFits(format, spec.width, spec.height)) return { ok: false, reason: `${spec.width}x${spec.height} frames cannot be ${format}` };
   const pre = new FrameNodes(opset, `${PREFIX}in/`);
-  pre.unpack(WRAPPED_INPUT, spec.inputName, spec);
   const post = new FrameNodes(opset, `${PREFIX}out/`);
-  post.pack(spec.outputName, WRAPPED_OUTPUT, spec);
-  const frames = [spec.batch === 'dynamic' ? 'N' : spec.batch, spec.height, spec.width, 3];
+  if (format === 'yuv420p') {
+    pre.unpackYuv420(WRAPPED_INPUT, spec.inputName, spec);
+    post.packYuv420(spec.outputName, WRAPPED_OUTPUT, spec);
+  } else {
+    pre.unpack(WRAPPED_INPUT, spec.inputName, spec);
+    post.pack(spec.outputName, WRAPPED_OUTPUT, spec);
+  }
+  const frames = frameDims(format, spec.batch === 'dynamic' ? 'N' : spec.batch, spec.width, spec.height);
   const newGraph = concat([
     // onnxruntime sorts nodes itself, but a graph that reads in order is easier to inspect.
     ...pre.nodes.map((n) => lenField(GRAPH.node, NodeProto.encode(NodeProto.fromObject(n)).finish())),

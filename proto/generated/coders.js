@@ -1418,6 +1418,7 @@ export const stylerun = $root.stylerun = (() => {
             Welcome.prototype.heartbeat_interval_ms = 0;
             Welcome.prototype.precision = "";
             Welcome.prototype.model_served = false;
+            Welcome.prototype.frame_format = "";
 
             Welcome.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -1446,6 +1447,8 @@ export const stylerun = $root.stylerun = (() => {
                     writer.uint32(74).string(message.precision);
                 if (message.model_served != null && $Object.hasOwnProperty.call(message, "model_served") && message.model_served !== false)
                     writer.uint32(80).bool(message.model_served);
+                if (message.frame_format != null && $Object.hasOwnProperty.call(message, "frame_format") && message.frame_format !== "")
+                    writer.uint32(90).string(message.frame_format);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1569,6 +1572,15 @@ export const stylerun = $root.stylerun = (() => {
                                 delete message.model_served;
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.frame_format = value;
+                            else
+                                delete message.frame_format;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1626,6 +1638,9 @@ export const stylerun = $root.stylerun = (() => {
                 if (object.model_served != null)
                     if (object.model_served)
                         message.model_served = $Boolean(object.model_served);
+                if (object.frame_format != null)
+                    if (typeof object.frame_format !== "string" || object.frame_format.length)
+                        message.frame_format = $String(object.frame_format);
                 return message;
             };
 
@@ -1648,6 +1663,7 @@ export const stylerun = $root.stylerun = (() => {
                     object.heartbeat_interval_ms = 0;
                     object.precision = "";
                     object.model_served = false;
+                    object.frame_format = "";
                 }
                 if (message.job_id != null && $Object.hasOwnProperty.call(message, "job_id"))
                     object.job_id = message.job_id;
@@ -1669,6 +1685,8 @@ export const stylerun = $root.stylerun = (() => {
                     object.precision = message.precision;
                 if (message.model_served != null && $Object.hasOwnProperty.call(message, "model_served"))
                     object.model_served = message.model_served;
+                if (message.frame_format != null && $Object.hasOwnProperty.call(message, "frame_format"))
+                    object.frame_format = message.frame_format;
                 return object;
             };
 

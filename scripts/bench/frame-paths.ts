@@ -1,4 +1,4 @@
-// Milliseconds per frame through each frame path (in-graph, CPU side session, JavaScript loops) and through
+// Milliseconds per frame through each frame path (in-graph with rgb24 or yuv420p frames, CPU side session, JavaScript loops) and through
 // the bare model, at one frame size and batch sizes, on the CPU provider; interleaved so that drift on a
 // shared machine hits every path alike; each cell is the median and, in brackets, the fastest run. Not a test: numbers for issue #7 and BENCHMARKS.md.
 // Usage (after npm run build): node dist/scripts/bench/frame-paths.js [WxH] [repeats] [intraOpThreads] [models, e.g. invert]
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadModelChecked, type ModelShape } from '../../models/contract.js';
 import type { FramePath } from '../../rank/frame-path.js';
+import { frameBytes } from '../../models/onnx/frame-format.js';
 import { InGraphPath } from '../../rank/in-graph-path.js';
 import { JsPath } from '../../rank/js-path.js';
 import { SideSessionPath } from '../../rank/side-session-path.js';
@@ -23,7 +24,7 @@ writeFileSync(invert, invertModel());
 const allModels = { 'painterly-starry': new URL('../../../models/painterly-starry.onnx', import.meta.url).pathname, invert };
 const wanted = process.argv[5]?.split(',') ?? Object.keys(allModels);
 const models = Object.fromEntries(Object.entries(allModels).filter(([name]) => wanted.includes(name)));
-const columns = ['model-only', 'js-loops-only', 'javascript', 'side-session', 'in-graph'];
+const columns = ['model-only', 'js-loops-only', 'javascript', 'side-session', 'in-graph', 'in-graph-yuv420p'];
 const options: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
 
 console.log(`# ${cpus()[0]?.model} x${cpus().length}, node ${process.version}, onnxruntime-node ${ort.env.versions.common}, CPU provider, ${threads} intra-op thread(s)`);
@@ -38,7 +39,10 @@ for (const [name, modelPath] of Object.entries(models)) {
       javascript: new JsPath(session, shape, width, height),
       'side-session': await SideSessionPath.create(session, dynamic, width, height, threads),
       'in-graph': await InGraphPath.create(readFileSync(modelPath), { ...dynamic, width, height }, options),
+      // frames as an H.264 decoder gives them (half the bytes); timed, not compared with the RGB paths
+      'in-graph-yuv420p': await InGraphPath.create(readFileSync(modelPath), { ...dynamic, width, height, format: 'yuv420p' }, options),
     };
+    const yuvFrames = frames.map((f) => f.subarray(0, frameBytes('yuv420p', width, height)));
     const floats = new ort.Tensor('float32', framesToNchw(frames, width, height), [batch, 3, height, width]);
     const timings: Record<string, () => Promise<unknown>> = {
       'model-only': () => session.run({ [shape.inputName]: floats }),
@@ -46,7 +50,7 @@ for (const [name, modelPath] of Object.entries(models)) {
         const t = framesToNchw(frames, width, height);
         for (let b = 0; b < batch; b++) nchwToFrame(t, b, width, height);
       },
-      ...Object.fromEntries(Object.entries(paths).map(([n, p]) => [n, () => p.run(frames)])),
+      ...Object.fromEntries(Object.entries(paths).map(([n, p]) => [n, () => p.run(p.format === 'yuv420p' ? yuvFrames : frames)])),
     };
     const samples: Record<string, number[]> = Object.fromEntries(Object.keys(timings).map((n) => [n, []]));
     for (let r = -1; r < repeats; r++) {

@@ -3,8 +3,10 @@
 # from friday.mp4) through the reference architecture's own ffmpeg steps (extract the audio, write JPEG frames,
 # then x264 CRF 20 and mux: what its preprocessing and postprocessing steps do, with no styling at all)
 # against stylerun -n 2 with a model that only inverts pixels (the data plane alone), with its default H.264
-# chunks (ranks encode, the gather copies) and with --chunk-codec ffv1 (lossless chunks, the gather encodes).
-# Usage: [REPEAT=3] bash scripts/bench/local-reference.sh   (project root, after npm ci && npm run build)
+# chunks (ranks encode, the gather copies; frames cross the pipes as yuv420p), the same with frames as rgb24
+# (STYLERUN_FRAME_FORMAT=rgb24, as before 2026-12-05) and with --chunk-codec ffv1 (lossless chunks, the gather encodes).
+# Usage: [REPEAT=3] [JOBS="stylerun stylerun-rgb24 stylerun-ffv1"] bash scripts/bench/local-reference.sh
+#   (project root, after npm ci && npm run build)
 set -u
 . scripts/bench/workload.sh
 w=$(mktemp -d); ff=$(node -e "import('./dist/common/ffmpeg/binaries.js').then((m) => console.log(m.ffmpegPath()))")
@@ -19,10 +21,12 @@ reference() {
 }
 stylerun() { node dist/launcher/cli/cli.js -n 2 --device cpu --model $w/invert.onnx --input $w/ref.mp4 --output $w/stylerun.mp4 --work-dir $w/jobs "$@" > $w/s.log 2>&1; }
 stylerun-ffv1() { stylerun --chunk-codec ffv1; }
+stylerun-rgb24() { STYLERUN_FRAME_FORMAT=rgb24 stylerun; }
 t() { local t0=$(date +%s.%N); "$@"; local rc=$?; echo "$1 rc=$rc wall_s=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $t0}")"; }
 for i in $(seq "${REPEAT:-3}"); do
   t reference
-  t stylerun; grep -E "inference|gather" $w/s.log | sed 's/^/    /'
-  t stylerun-ffv1; grep -E "inference|gather" $w/s.log | sed 's/^/    /'
+  for job in ${JOBS:-stylerun stylerun-rgb24 stylerun-ffv1}; do
+    t $job; grep -E "inference|gather" $w/s.log | sed 's/^/    /'
+  done
 done
 rm -rf "$w"

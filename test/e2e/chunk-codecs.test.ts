@@ -51,6 +51,8 @@ describe('chunk codecs', () => {
     const starts = readFileSync(started, 'utf8').trim().split('\n');
     expect(starts.filter((a) => !a.endsWith(input))).toEqual([]); // none for a chunk, only the input's probe
     expect(r.stderr).toContain('the gather copies them');
+    // 4:2:0 chunks: the ranks' ffmpeg processes give and take yuv420p, which the model converts
+    expect(r.stderr).toContain('uint8 yuv420p frames converted inside the graph');
     const [job] = readdirSync(work);
     const chunkDir = join(work, job, 'chunks');
     const chunks = readdirSync(chunkDir).filter((f) => f.endsWith('.mp4')).sort();
@@ -86,6 +88,8 @@ describe('chunk codecs', () => {
     const r = await runCli(['-n', '3', '--input', vfr, '--output', output, '--model', model, '--chunk-codec', 'ffv1', '--chunk-frames', '6', '--work-dir', work, '--keep-work'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('the gather encodes the output');
+    // lossless chunks keep the model's RGB as it gave it
+    expect(r.stderr).toContain('uint8 rgb24 frames converted inside the graph');
     const [job] = readdirSync(work);
     const chunks = readdirSync(join(work, job, 'chunks')).filter((f) => f.endsWith('.nut'));
     expect((await packets(join(work, job, 'chunks', chunks[0]))).codec).toBe('ffv1');

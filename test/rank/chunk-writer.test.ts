@@ -35,7 +35,7 @@ describe.skipIf(!asRoot)('ChunkWriter on a full disk', () => {
     const store = new LocalChunkStore(dir);
     const committed: ChunkRecord[] = [];
     const writer = new ChunkWriter({
-      store, width, height, start: 0, end: 8, chunkFrames: 8, pts: [0, 1, 2, 3, 4, 5, 6, 7], timeBase: { num: 1, den: 25 }, encoding, onCommit: (c) => committed.push(c),
+      store, width, height, frameFormat: 'rgb24', start: 0, end: 8, chunkFrames: 8, pts: [0, 1, 2, 3, 4, 5, 6, 7], timeBase: { num: 1, den: 25 }, encoding, onCommit: (c) => committed.push(c),
     });
     const writeAll = async () => {
       for (let i = 0; i < 8; i++) await writer.write(randomBytes(width * height * 3));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { DecodeError } from '../../rank/decode-error.js';
 import { FrameReader } from '../../rank/frame-reader.js';
 
 const input = join(mkdtempSync(join(tmpdir(), 'stylerun-reader-')), 'four.nut');
-const range = { input, start: 0, seekSeconds: 0, trimSeconds: -1, width: 16, height: 16 };
+const range = { input, start: 0, seekSeconds: 0, trimSeconds: -1, width: 16, height: 16, format: 'rgb24' } as const;
 
 beforeAll(async () => {
   await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=25', '-frames:v', '4', '-c:v', 'ffv1', '-f', 'nut', input]);
@@ -26,6 +27,15 @@ describe('FrameReader', () => {
     const frames = await readAll(reader);
     reader.close();
     expect(frames.map((f) => f.length)).toEqual([768, 768, 768, 768]);
+  });
+
+  it('gives yuv420p frames, the Y plane then Cb then Cr (384 bytes at 16x16), when the model takes them', async () => {
+    const reader = new FrameReader({ ...range, count: 4, format: 'yuv420p' });
+    const frames = await readAll(reader);
+    reader.close();
+    const planes = execFileSync(ffmpegPath(), ['-v', 'error', '-i', input, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
+    expect(frames.map((f) => f.length)).toEqual([384, 384, 384, 384]);
+    expect(Buffer.concat(frames).equals(planes)).toBe(true);
   });
 
   it('fails with DECODE_SHORT, saying how many frames came, when the input holds fewer than its range', async () => {

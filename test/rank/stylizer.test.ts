@@ -26,7 +26,43 @@ describe('the stylizer', () => {
     const out = await s.run(frames);
     expect(out.map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
     expect(s.executionProvider).toBe('cpu');
-    expect(s.note).toBe('dynamic input at native size; uint8 frames converted inside the graph');
+    expect(s.note).toBe('dynamic input at native size; uint8 rgb24 frames converted inside the graph');
+    await s.release();
+  });
+
+  it('takes yuv420p frames, converted inside the graph, where the job allows them, and says so', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 2, width: 8, height: 6, frameFormat: 'yuv420p' }, log);
+    expect(s.frameFormat).toBe('yuv420p');
+    expect(s.note).toBe('dynamic input at native size; uint8 yuv420p frames converted inside the graph');
+    // mid grey (Y 126, neutral chroma) inverts to the grey just past it: Y 251 - 126
+    const [out] = await s.run([Buffer.concat([Buffer.alloc(48, 126), Buffer.alloc(24, 128)])]);
+    expect([...out!]).toEqual([...Array(48).fill(125), ...Array(24).fill(128)]);
+    await s.release();
+  });
+
+  it('converts yuv420p frames in a CPU side session when the model cannot be wrapped (opset 8)', async () => {
+    const model = join(dir, 'invert-8.onnx');
+    writeFileSync(model, invertModel(8));
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 8, height: 6, frameFormat: 'yuv420p' }, log);
+    expect([s.frameFormat, s.note]).toEqual(['yuv420p', 'dynamic input at native size; yuv420p frames converted by a CPU side session']);
+    const [out] = await s.run([Buffer.concat([Buffer.alloc(48, 126), Buffer.alloc(24, 128)])]);
+    expect([...out!]).toEqual([...Array(48).fill(125), ...Array(24).fill(128)]);
+    await s.release();
+  });
+
+  it('keeps rgb24 where frames are converted in JavaScript (a fixed-size model) or STYLERUN_FRAME_FORMAT=rgb24 asks', async () => {
+    const fixed = join(dir, 'fixed-16.onnx');
+    writeFileSync(fixed, fixedSizeModel(16));
+    const f = await Stylizer.load({ modelPath: fixed, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 40, height: 30, frameFormat: 'yuv420p' }, log);
+    expect(f.frameFormat).toBe('rgb24');
+    await f.release();
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    process.env.STYLERUN_FRAME_FORMAT = 'rgb24';
+    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 8, height: 6, frameFormat: 'yuv420p' }, log).finally(() => delete process.env.STYLERUN_FRAME_FORMAT);
+    expect([s.frameFormat, s.note]).toEqual(['rgb24', 'dynamic input at native size; uint8 rgb24 frames converted inside the graph']);
     await s.release();
   });
 
@@ -61,7 +97,7 @@ describe('the stylizer', () => {
     const model = join(dir, 'invert-8.onnx');
     writeFileSync(model, invertModel(8));
     const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 2, width: 7, height: 5 }, log);
-    expect(s.note).toBe('dynamic input at native size; frames converted by a CPU side session');
+    expect(s.note).toBe('dynamic input at native size; rgb24 frames converted by a CPU side session');
     const frames = [frame(7, 5), frame(7, 5).reverse()];
     expect((await s.run(frames)).map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
     await s.release();

@@ -25,6 +25,7 @@ beforeAll(async () => {
 function invertingStylizer(batchSize: number, delayMs: number) {
   return {
     batchSize,
+    frameFormat: 'rgb24' as const,
     async run(frames: readonly Buffer[]): Promise<Buffer[]> {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       return frames.map((f) => Buffer.from(f.map((v) => 255 - v)));

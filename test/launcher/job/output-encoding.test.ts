@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkEncoding, defaultChunkFrames } from '../../../launcher/job/output-encoding.js';
+import { chunkEncoding, defaultChunkFrames, rankFrameFormat } from '../../../launcher/job/output-encoding.js';
 
 describe('the chunk encoding', () => {
   const regular = { width: 720, height: 720, pixFmt: 'yuv420p', pts: [0, 1, 2, 3] };
@@ -34,5 +34,15 @@ describe('the chunk encoding', () => {
     // 185 frames over 3 ranks: 62, 62 and 61, not three of 61 and a 2-frame remainder
     expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(185) }, 3)).toBe(62);
     expect(defaultChunkFrames('h264', { avgFrameRate: fps30, pts: frames(10) }, 4)).toBe(3);
+  });
+});
+
+describe('the frames ranks exchange with ffmpeg', () => {
+  it('are yuv420p for 4:2:0 H.264 chunks, rgb24 for lossless FFV1 and for 4:2:2 or 4:4:4 outputs', () => {
+    const pts = [0, 1, 2];
+    expect(rankFrameFormat(chunkEncoding('h264', { width: 720, height: 720, pixFmt: 'yuv420p', pts }))).toBe('yuv420p');
+    expect(rankFrameFormat(chunkEncoding('ffv1', { width: 720, height: 720, pixFmt: 'yuv420p', pts }))).toBe('rgb24');
+    expect(rankFrameFormat(chunkEncoding('h264', { width: 321, height: 240, pixFmt: 'yuv420p', pts }))).toBe('rgb24');
+    expect(rankFrameFormat(chunkEncoding('h264', { width: 320, height: 241, pixFmt: 'yuv422p', pts }))).toBe('rgb24');
   });
 });

@@ -12,6 +12,7 @@ export interface Welcome {
   'heartbeat_interval_ms'?: (number);
   'precision'?: (string);
   'model_served'?: (boolean);
+  'frame_format'?: (string);
 }
 
 export interface Welcome__Output {
@@ -25,4 +26,5 @@ export interface Welcome__Output {
   'heartbeat_interval_ms': (number);
   'precision': (string);
   'model_served': (boolean);
+  'frame_format': (string);
 }
