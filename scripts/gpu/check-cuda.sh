@@ -16,6 +16,8 @@
 # RUNS=10 SESSION_TIMEOUT=45 JOB_TIMEOUT=45 ONLY="pytorch matta-cuda-n4 matta-cuda-n4-fp16 matta-cuda-n1 matta-webgpu-n4".
 # The model's own thread against none (STYLERUN_INFERENCE_THREAD, rank/inference-thread.ts), side by side:
 # ONLY="pytorch matta-cuda-n4 matta-cuda-n4-no-thread invert-cuda-n4 invert-cuda-n4-no-thread".
+# Frames through the pipes as yuv420p (the default since 2026-12-05) against rgb24, side by side:
+# ONLY="pytorch matta-cuda-n4 matta-cuda-n4-rgb24 invert-cuda-n4 invert-cuda-n4-rgb24".
 set -u
 out=${OUT:-/tmp/out}; mkdir -p "$out"
 { date -u +%FT%TZ; nvidia-smi -L; nvidia-smi --query-gpu=driver_version,memory.total --format=csv,noheader; nproc

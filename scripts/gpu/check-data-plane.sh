@@ -28,6 +28,9 @@ t matta-cuda-n4 "${sr[@]}" -n 4 --device cuda --model matta --output $w/c4.mp4
 # the model on the rank's JavaScript thread (as before 2026-11-28), against its own thread (the default on a GPU)
 t matta-cuda-n4-no-thread env STYLERUN_INFERENCE_THREAD=0 "${sr[@]}" -n 4 --device cuda --model matta --output $w/c4n.mp4
 t invert-cuda-n4 "${sr[@]}" -n 4 --device cuda --model $w/invert.onnx --output $w/i4.mp4
+# frames through the pipes as rgb24 (as before 2026-12-05) against yuv420p (the default for 4:2:0 H.264 chunks)
+t matta-cuda-n4-rgb24 env STYLERUN_FRAME_FORMAT=rgb24 "${sr[@]}" -n 4 --device cuda --model matta --output $w/c4r.mp4
+t invert-cuda-n4-rgb24 env STYLERUN_FRAME_FORMAT=rgb24 "${sr[@]}" -n 4 --device cuda --model $w/invert.onnx --output $w/i4r.mp4
 t invert-cuda-n4-no-thread env STYLERUN_INFERENCE_THREAD=0 "${sr[@]}" -n 4 --device cuda --model $w/invert.onnx --output $w/i4n.mp4
 t matta-cuda-n4-fp16 "${sr[@]}" -n 4 --device cuda --precision fp16 --model matta --output $w/c4h.mp4
 t matta-cuda-n2 "${sr[@]}" -n 2 --device cuda --model matta --output $w/c2.mp4
@@ -42,6 +45,6 @@ t pytorch-again python3 scripts/bench/pytorch_style.py $w/ref.mp4 $w/pytorch2.mp
 psnr() { ffmpeg -hide_banner -i "$1" -i "$2" -lavfi "[0:v][1:v]psnr" -f null - 2>&1 | grep -o "average:[0-9.a-z]*"; }
 for f in c4 c4f c1 g4 c4h g4h a4; do [ -f $w/$f.mp4 ] && echo "psnr $f vs pytorch: $(psnr $w/$f.mp4 $w/pytorch.mp4) bytes $(stat -c %s $w/$f.mp4) (pytorch $(stat -c %s $w/pytorch.mp4))" >> "$r"; done
 # fp16 against fp32 on the same provider (the bound is 40 dB); H.264 chunks against FFV1 chunks
-for p in c4h:c4 g4h:g4 c4:c4f c4:c4n; do [ -f $w/${p%%:*}.mp4 ] && [ -f $w/${p##*:}.mp4 ] && echo "psnr ${p%%:*} vs ${p##*:}: $(psnr $w/${p%%:*}.mp4 $w/${p##*:}.mp4)" >> "$r"; done
+for p in c4h:c4 g4h:g4 c4:c4f c4:c4n c4:c4r; do [ -f $w/${p%%:*}.mp4 ] && [ -f $w/${p##*:}.mp4 ] && echo "psnr ${p%%:*} vs ${p##*:}: $(psnr $w/${p%%:*}.mp4 $w/${p##*:}.mp4)" >> "$r"; done
 ffmpeg -v error -ss 10 -i $w/c4.mp4 -frames:v 1 "$out/cuda-frame.png"; ffmpeg -v error -ss 10 -i $w/pytorch.mp4 -frames:v 1 "$out/pytorch-frame.png"
 cat "$r"
