@@ -66,12 +66,21 @@ export function askFfmpegEarly(given?: string): Promise<void> {
   }
   if (fpsModeSupport().has(binary)) return Promise.resolve();
   return new Promise((resolve) => {
-    const child = spawn(binary, fpsModeProbe, { stdio: 'ignore', timeout: 20_000 });
-    child.on('error', () => resolve());
-    child.on('close', (code) => {
-      if (!fpsModeSupport().has(binary)) fpsModeSupport().set(binary, code === 0);
+    const child = spawn(binary, fpsModeProbe, { stdio: 'ignore' });
+    // A question asked in the background must neither hold its process's exit (a job refused for a missing
+    // input ends while it runs: the CLI's forced exit then cut it short) nor outlive that process.
+    child.unref();
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
+    const timer = setTimeout(kill, 20_000).unref();
+    const settle = (code: number | null | undefined) => {
+      clearTimeout(timer);
+      process.off('exit', kill);
+      if (code !== undefined && !fpsModeSupport().has(binary)) fpsModeSupport().set(binary, code === 0);
       resolve();
-    });
+    };
+    child.on('error', () => settle(undefined));
+    child.on('close', (code) => settle(code));
   });
 }
 

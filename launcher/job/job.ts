@@ -155,7 +155,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
       await input.close();
     }
   } finally {
-    spawner.discardPrestarted?.();
+    await spawner.discardPrestarted?.();
   }
 }
 

@@ -68,11 +68,11 @@ export async function runEngineMember(
   try {
     order = await awaitOrder(jobDir, rank, timeoutMs, signal);
   } catch (e) {
-    spawner.discardPrestarted?.();
+    await spawner.discardPrestarted?.();
     throw e;
   }
   if (order.idle) {
-    spawner.discardPrestarted?.();
+    await spawner.discardPrestarted?.();
     log.info(`rank ${rank}: nothing to do (the job needs fewer ranks than the engine started)`);
     return 0;
   }

@@ -20,7 +20,7 @@ export class EngineSpawner implements RankSpawner {
     this.local.prestart?.(hosts.slice(0, 1), env);
   }
 
-  discardPrestarted(): void {
-    this.local.discardPrestarted?.();
+  async discardPrestarted(): Promise<void> {
+    await this.local.discardPrestarted?.();
   }
 }

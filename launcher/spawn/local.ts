@@ -51,7 +51,12 @@ type RankChild = ChildProcessByStdio<Writable | null, null, Readable>;
 interface Prestarted {
   child: ChildProcessByStdio<Writable, null, Readable>;
   env: NodeJS.ProcessEnv;
+  /** Settles on the child's 'close': it has exited and its pipes are closed. */
+  closed: Promise<void>;
 }
+
+/** How long discardPrestarted waits for the killed processes to be reaped at most. */
+const discardWaitMs = 2000;
 
 /** Starts ranks as child processes of the launcher. */
 export class LocalSpawner implements RankSpawner {
@@ -78,17 +83,21 @@ export class LocalSpawner implements RankSpawner {
       child.stdin.on('error', () => {}); // a process that died: start() sees it gone and starts another
       child.on('error', () => {});
       if (child.pid) liveGroups.add(child.pid);
-      this.prestarted.push({ child, env: started });
+      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      this.prestarted.push({ child, env: started, closed });
     }
   }
 
-  discardPrestarted(): void {
-    for (const { child } of this.prestarted.splice(0)) {
-      if (child.pid) {
-        signalGroup(child.pid, 'SIGKILL');
-        liveGroups.delete(child.pid);
-      }
+  async discardPrestarted(): Promise<void> {
+    const gone: Promise<void>[] = [];
+    for (const { child, closed } of this.prestarted.splice(0)) {
+      if (!child.pid) continue;
+      gone.push(closed);
+      signalGroup(child.pid, 'SIGKILL');
+      liveGroups.delete(child.pid);
     }
+    // a SIGKILL ends a process at once; the bound is for a kernel that is slow to reap it
+    await Promise.race([Promise.all(gone), new Promise((resolve) => setTimeout(resolve, discardWaitMs).unref())]);
   }
 
   /** A prestarted process that is alive and can become a rank with `env`, taken from the pool. */

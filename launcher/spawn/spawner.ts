@@ -33,6 +33,9 @@ export interface RankSpawner {
    * library path). Optional: without it, every rank starts in start().
    */
   prestart?(hosts: readonly string[], env: Record<string, string>): void;
-  /** Kills every process prestart() started that no start() took. */
-  discardPrestarted?(): void;
+  /**
+   * Kills every process prestart() started that no start() took; settles once they are gone (their pipes closed),
+   * so that nothing of theirs holds the launcher's event loop or outlives it.
+   */
+  discardPrestarted?(): Promise<void>;
 }

@@ -96,7 +96,7 @@ export class HostSpawner implements RankSpawner {
     this.local.prestart?.(hosts.filter(this.isLocal), env);
   }
 
-  discardPrestarted(): void {
-    this.local.discardPrestarted?.();
+  async discardPrestarted(): Promise<void> {
+    await this.local.discardPrestarted?.();
   }
 }

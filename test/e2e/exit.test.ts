@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { makeIndexedVideo } from '../support/media.js';
@@ -41,5 +42,20 @@ describe('the launcher, once its job is over', () => {
     const r = await stylerun('bad', ['-n', '1'], {}, join(dir, 'missing.mp4'));
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).not.toMatch(/exit forced/);
+  });
+
+  it('exits on its own after a bad input while ffmpeg is slow to say what it takes, and leaves that ffmpeg behind in no state', async () => {
+    // the launcher asks its ffmpeg about -fps_mode in the background as a job starts; this one takes 5 s to answer
+    const slow = join(dir, 'slow-ffmpeg');
+    const asked = join(dir, 'asked.pid');
+    writeFileSync(slow, `#!/bin/sh\ncase "$*" in *nullsrc*) echo $$ > ${asked}; exec sleep 5;; esac\nexec ${ffmpegPath()} "$@"\n`);
+    chmodSync(slow, 0o755);
+    const r = await stylerun('bad-slow', ['-n', '1'], { STYLERUN_FFMPEG: slow }, join(dir, 'missing.mp4'));
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).not.toMatch(/exit forced/);
+    const pid = Number(readFileSync(asked, 'utf8'));
+    // killed as the launcher exited, not left to run on (a zombie is gone but for the wait of whoever adopted it)
+    const state = () => (existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] : 'gone');
+    expect(['gone', 'Z']).toContain(state());
   });
 });

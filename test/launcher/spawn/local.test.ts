@@ -94,15 +94,15 @@ describe('LocalSpawner hands a rank its job token', () => {
     expect(alive(ahead!)).toBe(false);
   });
 
-  it('kills every process started ahead that no rank took', async () => {
+  it('kills every process started ahead that no rank took, and settles once they are gone', async () => {
     await coordinator();
     const spawner = new LocalSpawner(quiet);
     const before = new Set(liveGroups);
     spawner.prestart(['here', 'here'], {});
     const ahead = [...liveGroups].filter((pid) => !before.has(pid));
     expect(ahead).toHaveLength(2);
-    spawner.discardPrestarted();
-    for (let i = 0; i < 40 && ahead.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+    await spawner.discardPrestarted();
+    // reaped already: nothing of theirs holds the launcher's event loop (test/e2e/exit.test.ts)
     expect(ahead.filter(alive)).toEqual([]);
     expect([...liveGroups].filter((pid) => ahead.includes(pid))).toEqual([]);
   });
