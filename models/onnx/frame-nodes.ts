@@ -49,12 +49,16 @@ export class FrameNodes {
    */
   unpackYuv420(input: string, output: string, g: FrameGeometry): void {
     const [w, h, luma] = [g.width, g.height, g.width * g.height];
-    const y = this.reshape(this.slice(input, [0], [luma], [1]), [0, 1, luma]);
-    // both chroma planes at once, each sample repeated over its 2x2 block while still 1 byte a value
-    const chroma = this.upsample2x(this.reshape(this.slice(input, [luma], [luma + luma / 2], [1]), [0, 2, h / 2, w / 2]));
-    const yuv = this.add('Cast', [this.add('Concat', [y, this.reshape(chroma, [0, 2, luma])], { axis: 1 })], { to: OnnxDataType.float32 });
+    const [m, o] = [yuvToRgb.matrix, yuvToRgb.offset];
+    // R, G and B each take the same multiple of Y (255/219) plus their own mix of Cb and Cr: the chroma's share
+    // is worked out at chroma resolution (a quarter of the pixels) and only then spread over its 2x2 block
+    const y = this.reshape(this.slice(input, [0], [luma], [1]), [0, 1, h, w]);
+    const scaledY = this.add('Mul', [this.add('Cast', [y], { to: OnnxDataType.float32 }), this.floatScalar(m[0]!)]);
+    const chroma = this.reshape(this.slice(input, [luma], [luma + luma / 2], [1]), [0, 2, luma / 4]);
+    const mix = [m[1]!, m[2]!, m[4]!, m[5]!, m[7]!, m[8]!];
+    const share = this.affine(this.add('Cast', [chroma], { to: OnnxDataType.float32 }), mix, o);
+    const rgb = this.add('Add', [scaledY, this.upsample2x(this.reshape(share, [0, 3, h / 2, w / 2]))]);
     // YCbCr values outside the RGB cube give RGB outside 0..255, which swscale clamps and the contract forbids
-    const rgb = this.reshape(this.affine(yuv, yuvToRgb.matrix, yuvToRgb.offset), [0, 3, h, w]);
     if (!needsPad(g)) {
       this.clip(rgb, output);
       return;

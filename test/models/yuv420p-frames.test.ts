@@ -4,7 +4,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { conversionModels, TO_PACK, UNPACKED } from '../../models/onnx/conversion-models.js';
-import { frameBytes } from '../../models/onnx/frame-format.js';
+import { frameBytes, rgbToYuv, yuvToRgb } from '../../models/onnx/frame-format.js';
 import { wrapModel, WRAPPED_INPUT, WRAPPED_OUTPUT, type WrapSpec } from '../../models/onnx/wrap-model.js';
 import { affineModel, invertModel, nanModel } from '../../scripts/onnx/test-models.js';
 import { dataDir } from '../support/cli.js';
@@ -74,6 +74,21 @@ function worst(a: Uint8Array, b: ArrayLike<number>): number {
 function ffmpegFrame(file: string, pixFmt: string): Buffer {
   return execFileSync(ffmpegPath(), ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'], { maxBuffer: 1 << 26 });
 }
+
+describe('the BT.601 matrices', () => {
+  it('are each other\'s inverse, match the textbook forward one, and give R, G and B the same multiple of Y', () => {
+    for (const [r, g, b] of [[0, 0, 0], [255, 255, 255], [255, 0, 0], [12, 200, 99]] as const) {
+      const yuv = [0, 1, 2].map((i) => rgbToYuv.matrix[3 * i]! * r + rgbToYuv.matrix[3 * i + 1]! * g + rgbToYuv.matrix[3 * i + 2]! * b + rgbToYuv.offset[i]!);
+      textbookYuv(r, g, b).forEach((v, i) => expect(yuv[i]).toBeCloseTo(v, 2));
+      const back = [0, 1, 2].map((i) => yuvToRgb.matrix[3 * i]! * yuv[0]! + yuvToRgb.matrix[3 * i + 1]! * yuv[1]! + yuvToRgb.matrix[3 * i + 2]! * yuv[2]! + yuvToRgb.offset[i]!);
+      [r, g, b].forEach((v, i) => expect(back[i]).toBeCloseTo(v, 9));
+    }
+    // the in-graph conversion scales Y once for all three (models/onnx/frame-nodes.ts unpackYuv420)
+    expect(yuvToRgb.matrix[3]).toBeCloseTo(yuvToRgb.matrix[0]!, 12);
+    expect(yuvToRgb.matrix[6]).toBeCloseTo(yuvToRgb.matrix[0]!, 12);
+    expect(yuvToRgb.matrix[0]).toBeCloseTo(255 / 219, 12);
+  });
+});
 
 describe('a model wrapped for yuv420p frames', () => {
   // Resize arrived in 10 (Upsample before it) and took a roi input in 11; Slice took inputs in 10, Clip in 11
