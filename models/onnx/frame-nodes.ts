@@ -1,6 +1,6 @@
 // The nodes that turn frames as ffmpeg delivers them (uint8 [N,H,W,3] packed RGB, or yuv420p planes) into
-// the model contract's float32 [N,3,H,W] 0..255 and back, written for a given ai.onnx opset so that they can join the user's own
-// graph (whose opset they must share) or make a graph of their own.
+// the model contract's float32 [N,3,H,W] 0..255 and back, written for a given ai.onnx opset so that they can
+// join the user's own graph (whose opset they must share) or make a graph of their own.
 import { attributeMessages, float, type Attributes } from './attributes.js';
 import { OnnxAttributeType, OnnxDataType, type NodeMessage } from './onnx-proto.js';
 import { rgbToYuv, yuvToRgb } from './frame-format.js';
