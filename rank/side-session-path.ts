@@ -10,7 +10,6 @@ import { framesOf, framesTensor, type FramePath } from './frame-path.js';
 
 /** Frames converted by CPU side sessions around the unwrapped model. */
 export class SideSessionPath implements FramePath {
-
   private constructor(
     private readonly model: ort.InferenceSession,
     private readonly shape: Extract<ModelShape, { kind: 'dynamic' }>,

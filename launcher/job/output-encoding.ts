@@ -3,6 +3,7 @@
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
+import type { FrameFormat } from '../../models/onnx/frame-format.js';
 
 /** How chunks are encoded: "h264" (the output's codec; one lossy generation) or "ffv1" (lossless). */
 export type ChunkCodec = 'h264' | 'ffv1';
@@ -56,7 +57,7 @@ export function chunkEncoding(codec: ChunkCodec, info: Pick<VideoInfo, 'width' |
  * the bytes of rgb24 (the model converts inside its graph); rgb24 for lossless FFV1 chunks, whose RGB must reach
  * the gather as the model gave it, and for 4:2:2 and 4:4:4 outputs.
  */
-export function rankFrameFormat(e: Pick<ChunkEncoding, 'codec' | 'pix_fmt'>): 'yuv420p' | 'rgb24' {
+export function rankFrameFormat(e: Pick<ChunkEncoding, 'codec' | 'pix_fmt'>): FrameFormat {
   return e.codec === 'h264' && e.pix_fmt === 'yuv420p' ? 'yuv420p' : 'rgb24';
 }
 

@@ -23,13 +23,8 @@ export function conversionModels(g: FrameGeometry, format: FrameFormat = 'rgb24'
   const frames = valueInfoMessage(WRAPPED_INPUT, 'uint8', frameDims(format, 'N', g.width, g.height));
   const unpack = new FrameNodes(OPSET, 'unpack/');
   const pack = new FrameNodes(OPSET, 'pack/');
-  if (format === 'yuv420p') {
-    unpack.unpackYuv420(WRAPPED_INPUT, UNPACKED, g);
-    pack.packYuv420(TO_PACK, WRAPPED_OUTPUT, g);
-  } else {
-    unpack.unpack(WRAPPED_INPUT, UNPACKED, g);
-    pack.pack(TO_PACK, WRAPPED_OUTPUT, g);
-  }
+  unpack.unpackFrom(format, WRAPPED_INPUT, UNPACKED, g);
+  pack.packInto(format, TO_PACK, WRAPPED_OUTPUT, g);
   return {
     unpack: model(unpack.nodes, frames, valueInfoMessage(UNPACKED, 'float32', ['N', 3, padded(g.height), padded(g.width)])),
     // The model's output may be larger than the frame (models that pad internally); pack crops it.

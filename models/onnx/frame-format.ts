@@ -6,7 +6,6 @@
 
 /** A raw frame format ffmpeg and the wrapped model agree on. */
 export type FrameFormat = 'rgb24' | 'yuv420p';
-export const frameFormats: readonly FrameFormat[] = ['rgb24', 'yuv420p'];
 
 /** Whether frames of width x height can travel as `format` (4:2:0 halves both sides, so they must be even). */
 export function formatFits(format: FrameFormat, width: number, height: number): boolean {

@@ -3,7 +3,7 @@
 // join the user's own graph (whose opset they must share) or make a graph of their own.
 import { attributeMessages, float, type Attributes } from './attributes.js';
 import { OnnxAttributeType, OnnxDataType, type NodeMessage } from './onnx-proto.js';
-import { rgbToYuv, yuvToRgb } from './frame-format.js';
+import { rgbToYuv, yuvToRgb, type FrameFormat } from './frame-format.js';
 import { tensorMessage, type TensorData } from './tensors.js';
 
 /** The frame size of a job and the multiple the model wants H and W rounded up to. */
@@ -29,6 +29,18 @@ export class FrameNodes {
     private readonly prefix: string,
   ) {
     if (opset < MIN_FRAME_NODES_OPSET) throw new Error(`opset ${opset} is older than ${MIN_FRAME_NODES_OPSET}`);
+  }
+
+  /** Frames in `format` `input` -> float32 [N,3,H',W'] RGB `output`: unpack or unpackYuv420. */
+  unpackFrom(format: FrameFormat, input: string, output: string, g: FrameGeometry): void {
+    if (format === 'yuv420p') this.unpackYuv420(input, output, g);
+    else this.unpack(input, output, g);
+  }
+
+  /** float32 [N,3,H'',W''] RGB `input` -> frames in `format` `output`: pack or packYuv420. */
+  packInto(format: FrameFormat, input: string, output: string, g: FrameGeometry): void {
+    if (format === 'yuv420p') this.packYuv420(input, output, g);
+    else this.pack(input, output, g);
   }
 
   /** uint8 [N,H,W,3] `input` -> float32 [N,3,H',W'] `output`, H' and W' rounded up to the multiple by edge padding. */

@@ -55,13 +55,8 @@ export function wrapModel(model: Uint8Array, spec: WrapSpec): WrapResult {
   if (!formatFits(format, spec.width, spec.height)) return { ok: false, reason: `${spec.width}x${spec.height} frames cannot be ${format}` };
   const pre = new FrameNodes(opset, `${PREFIX}in/`);
   const post = new FrameNodes(opset, `${PREFIX}out/`);
-  if (format === 'yuv420p') {
-    pre.unpackYuv420(WRAPPED_INPUT, spec.inputName, spec);
-    post.packYuv420(spec.outputName, WRAPPED_OUTPUT, spec);
-  } else {
-    pre.unpack(WRAPPED_INPUT, spec.inputName, spec);
-    post.pack(spec.outputName, WRAPPED_OUTPUT, spec);
-  }
+  pre.unpackFrom(format, WRAPPED_INPUT, spec.inputName, spec);
+  post.packInto(format, spec.outputName, WRAPPED_OUTPUT, spec);
   const frames = frameDims(format, spec.batch === 'dynamic' ? 'N' : spec.batch, spec.width, spec.height);
   const newGraph = concat([
     // onnxruntime sorts nodes itself, but a graph that reads in order is easier to inspect.

@@ -30,23 +30,15 @@ describe('the stylizer', () => {
     await s.release();
   });
 
-  it('takes yuv420p frames, converted inside the graph, where the job allows them, and says so', async () => {
-    const model = join(dir, 'invert.onnx');
-    writeFileSync(model, invertModel());
+  it.each([
+    ['inside the graph', 'invert.onnx', invertModel(), 'uint8 yuv420p frames converted inside the graph'],
+    ['in a CPU side session when the model cannot be wrapped (opset 8)', 'invert-8.onnx', invertModel(8), 'yuv420p frames converted by a CPU side session'],
+  ])('takes yuv420p frames where the job allows them, converted %s, and says so', async (_, name, bytes, note) => {
+    const model = join(dir, name);
+    writeFileSync(model, bytes);
     const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 2, width: 8, height: 6, frameFormat: 'yuv420p' }, log);
-    expect(s.frameFormat).toBe('yuv420p');
-    expect(s.note).toBe('dynamic input at native size; uint8 yuv420p frames converted inside the graph');
+    expect([s.frameFormat, s.note]).toEqual(['yuv420p', `dynamic input at native size; ${note}`]);
     // mid grey (Y 126, neutral chroma) inverts to the grey just past it: Y 251 - 126
-    const [out] = await s.run([Buffer.concat([Buffer.alloc(48, 126), Buffer.alloc(24, 128)])]);
-    expect([...out!]).toEqual([...Array(48).fill(125), ...Array(24).fill(128)]);
-    await s.release();
-  });
-
-  it('converts yuv420p frames in a CPU side session when the model cannot be wrapped (opset 8)', async () => {
-    const model = join(dir, 'invert-8.onnx');
-    writeFileSync(model, invertModel(8));
-    const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 1, width: 8, height: 6, frameFormat: 'yuv420p' }, log);
-    expect([s.frameFormat, s.note]).toEqual(['yuv420p', 'dynamic input at native size; yuv420p frames converted by a CPU side session']);
     const [out] = await s.run([Buffer.concat([Buffer.alloc(48, 126), Buffer.alloc(24, 128)])]);
     expect([...out!]).toEqual([...Array(48).fill(125), ...Array(24).fill(128)]);
     await s.release();
