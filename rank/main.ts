@@ -124,6 +124,8 @@ async function handle(msg: CoordinatorMessage__Output): Promise<void> {
           ? new ChunkUpload(coordinatorClient(coordinatorAddress, coordinatorCert), token, rank, scratchDir('chunks'))
           : undefined;
       const store = upload ?? openChunkStore(a.chunk_store);
+      // the question welcome() asked, answered before the decoder's flags are chosen (not asked a second time)
+      await askFfmpegEarly();
       const committed: string[] = [];
       const run = runAssignment(a, stylizer!, store, {
         onChunk: (c) => {

@@ -54,8 +54,11 @@ export function hasFpsMode(binary = ffmpegPath()): boolean {
 /**
  * Asks `binary` about -fps_mode in the background, so that hasFpsMode later answers from what it learnt
  * instead of blocking its process on ffmpeg's start (about 0.1 s for Debian's ffmpeg and its 200 libraries).
- * A rank calls it as its job arrives, while its model loads, and the launcher as a job starts; if hasFpsMode
- * is called first, it asks on its own. Never throws: a missing ffmpeg is found out where one is started.
+ * The launcher calls it as a job starts. A rank calls it as its job arrives, while its model loads (unless its
+ * environment brought the launcher's answer), and awaits it again before its first decoder: callers share one
+ * question per binary, so a rank whose answer is late waits for it instead of asking a second time. If
+ * hasFpsMode is called before any, it asks on its own. Never throws: a missing ffmpeg is found out where one
+ * is started.
  */
 export function askFfmpegEarly(given?: string): Promise<void> {
   let binary: string;
@@ -65,7 +68,10 @@ export function askFfmpegEarly(given?: string): Promise<void> {
     return Promise.resolve(); // no ffmpeg: whatever starts one says so
   }
   if (fpsModeSupport().has(binary)) return Promise.resolve();
-  return new Promise((resolve) => {
+  // one question per binary at a time: a second caller (a rank's decoder, about to start) waits for its answer
+  const asked = asking.get(binary);
+  if (asked) return asked;
+  const answer = new Promise<void>((resolve) => {
     const child = spawn(binary, fpsModeProbe, { stdio: 'ignore' });
     // A question asked in the background must neither hold its process's exit (a job refused for a missing
     // input ends while it runs: the CLI's forced exit then cut it short) nor outlive that process.
@@ -81,8 +87,13 @@ export function askFfmpegEarly(given?: string): Promise<void> {
     };
     child.on('error', () => settle(undefined));
     child.on('close', (code) => settle(code));
-  });
+  }).finally(() => asking.delete(binary));
+  asking.set(binary, answer);
+  return answer;
 }
+
+/** The questions askFfmpegEarly has under way, by binary. */
+const asking = new Map<string, Promise<void>>();
 
 /** Output flags that pass every frame through with its own timestamp: no duplication, no dropping. */
 export function passthroughTiming(binary = ffmpegPath()): string[] {

@@ -51,6 +51,13 @@ describe('ffmpeg feature checks', () => {
     expect(readFileSync(count, 'utf8')).toBe('x\n');
   });
 
+  it('asks once for callers that ask at the same time (a rank about to decode waits for the question under way)', async () => {
+    const { wrapper, count } = countingFfmpeg();
+    await Promise.all([askFfmpegEarly(wrapper), askFfmpegEarly(wrapper), askFfmpegEarly(wrapper)]);
+    expect(hasFpsMode(wrapper)).toBe(false);
+    expect(readFileSync(count, 'utf8')).toBe('x\n');
+  });
+
   it('asks again when what a parent handed over is unreadable', () => {
     expect(knownFromEnv('not json')).toEqual([]);
     expect(knownFromEnv('[["/usr/bin/ffmpeg","yes"],["/x/ffmpeg",true]]')).toEqual([['/x/ffmpeg', true]]);
