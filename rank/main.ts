@@ -6,6 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { combinedChecksum } from '../common/checksums.js';
 import { askFfmpegEarly } from '../common/ffmpeg/features.js';
+import { startupOver } from '../common/code-cache.js';
 import { machineFacts, providerCandidates, type DeviceChoice } from '../common/device.js';
 import { gpuForRank, nvidiaGpuIndices, parseGpuList } from '../common/gpu-assignment.js';
 import { identityFromEnv } from '../common/identity.js';
@@ -179,6 +180,8 @@ async function welcome(w: Welcome__Output): Promise<void> {
   // CUDA runs on the GPU this rank took; the other providers name no device of their own
   const device = stylizer.executionProvider === 'cuda' && gpu !== undefined ? `cuda:${gpu}` : stylizer.executionProvider;
   link.send({ ready: { execution_provider: stylizer.executionProvider, load_ms: performance.now() - started, model_note: stylizer.note, precision: stylizer.precision, device } });
+  // what this start compiled, kept for the next (only where no code cache was taken: after a build)
+  setImmediate(startupOver);
 }
 
 function fail(e: Error): void {

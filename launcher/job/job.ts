@@ -39,6 +39,7 @@ import { checkDevice, cudaEnvironment } from './device-check.js';
 import { cudaProviderSonames, cudaSearchFolders, findCudaLibraries } from '../../common/cuda-libraries.js';
 import { cudaProviderPath, machineFacts } from '../../common/device.js';
 import { askFfmpegEarly } from '../../common/ffmpeg/features.js';
+import { startupOver } from '../../common/code-cache.js';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { JobEvents, type JobListener } from './events.js';
 import { JobStateMachine } from './job-state.js';
@@ -94,6 +95,8 @@ export async function runJob(opts: JobOptions, start: JobStart, rt: JobRuntime):
   const spawner = rt.spawner ?? hostSpawner(opts, log);
   const events = new JobEvents();
   events.on(logJobEvents(log));
+  // the launcher's start-up ends with its ranks': what it compiled by then is kept for the next start
+  events.on((e) => e.kind === 'barrier-passed' && setImmediate(startupOver));
   for (const l of rt.listeners ?? []) events.on(l);
   const machine = new JobStateMachine((from, to, why) => events.emit({ kind: 'state', from, to, why }), log);
   try {

@@ -13,10 +13,12 @@ function run(bundle: string): { stdout: string; status: number | null; stderr: s
   return { stdout: r.stdout, status: r.status, stderr: r.stderr };
 }
 
-function bundleSaying(dir: string, word: string, second: number): string {
+/** A bundle that prints `word`; `over`: whether it says its start-up is over (common/code-cache.ts) before it ends. */
+function bundleSaying(dir: string, word: string, second: number, over = true): string {
   const file = join(dir, 'b.cjs');
   // a shebang, module-scope names and a relative require, as a real bundle has
-  writeFileSync(file, `#!/usr/bin/env node\nconst { basename } = require('node:path');\nfunction say() { return ${JSON.stringify(word)}; }\nconsole.log(say(), basename(__filename), module.filename === __filename);\n`);
+  const startupOver = over ? `globalThis[Symbol.for('stylerun.startupOver')]?.();\n` : '';
+  writeFileSync(file, `#!/usr/bin/env node\nconst { basename } = require('node:path');\nfunction say() { return ${JSON.stringify(word)}; }\nconsole.log(say(), basename(__filename), module.filename === __filename);\n${startupOver}`);
   utimesSync(file, second, second);
   return file;
 }
@@ -30,6 +32,24 @@ describe('running a bundle through the code cache (scripts/bundle/run.cjs)', () 
     const made = statSync(`${bundle}.v8cache`).mtimeMs;
     expect(run(bundle).stdout).toBe('first b.cjs true\n');
     expect(statSync(`${bundle}.v8cache`).mtimeMs).toBe(made); // taken, not made again
+  });
+
+  it('leaves no compiled code from a process that ends before its start-up is over (an error, a question)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-bundle-'));
+    const bundle = bundleSaying(dir, 'early', 1000, false);
+    expect(run(bundle).stdout).toBe('early b.cjs true\n');
+    expect(existsSync(`${bundle}.v8cache`)).toBe(false);
+    // the next, whole start writes it
+    bundleSaying(dir, 'whole', 1000);
+    expect(run(bundle).stdout).toBe('whole b.cjs true\n');
+    expect(existsSync(`${bundle}.v8cache`)).toBe(true);
+  });
+
+  it('writes its compiled code once, however often a process says its start-up is over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-bundle-'));
+    const file = join(dir, 'b.cjs');
+    writeFileSync(file, `const over = globalThis[Symbol.for('stylerun.startupOver')];\nover();\nconst fs = require('node:fs');\nconst first = fs.statSync(__filename + '.v8cache').mtimeMs;\nfs.rmSync(__filename + '.v8cache');\nover();\nconsole.log(fs.existsSync(__filename + '.v8cache'), first > 0);\n`);
+    expect(run(file).stdout).toBe('false true\n');
   });
 
   it('never runs compiled code of an older bundle of the same length', () => {
