@@ -5,6 +5,7 @@ import { passthroughTiming } from '../common/ffmpeg/features.js';
 import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
 import { DecodeError } from './decode-error.js';
 import { frameBytes, type FrameFormat } from '../models/onnx/frame-format.js';
+import type { FramePool } from './frame-pool.js';
 
 /** One range to decode, as the coordinator assigned it. */
 export interface DecodeRange {
@@ -53,8 +54,10 @@ export class FrameReader {
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
 
-  constructor(private readonly range: DecodeRange, private readonly prefetchFrames = 4) {
+  /** `pool`: where each frame's buffer is taken from (the rank gives them back once the model has run). */
+  constructor(private readonly range: DecodeRange, private readonly prefetchFrames = 4, private readonly pool?: FramePool) {
     this.frameBytes = frameBytes(range.format, range.width, range.height);
+    if (pool && pool.frameBytes !== this.frameBytes) throw new Error(`a pool of ${pool.frameBytes}-byte frames for frames of ${this.frameBytes} bytes`);
     this.tool = startTool(ffmpegPath(), decodeArgs(range), { stdin: 'ignore', stdout: 'pipe', name: 'ffmpeg (decode)' });
     this.tool.stdout.on('data', (b: Buffer) => this.onData(b));
     // a decoder that fails after its last frame (or is stopped then) has still done its work
@@ -68,7 +71,7 @@ export class FrameReader {
   // whole to another thread (rank/inference-thread.ts) without taking bytes of the next frame along.
   private onData(b: Buffer): void {
     for (let at = 0; at < b.length; ) {
-      this.current ??= Buffer.allocUnsafeSlow(this.frameBytes);
+      this.current ??= this.pool ? this.pool.take() : Buffer.allocUnsafeSlow(this.frameBytes);
       const copied = b.copy(this.current, this.filled, at, Math.min(b.length, at + this.frameBytes - this.filled));
       this.filled += copied;
       at += copied;

@@ -38,7 +38,7 @@ export type ToInference =
 export type FromInference =
   | { kind: 'loaded'; model: LoadedModel }
   | { kind: 'load-failed'; error: CrossedError }
-  | { kind: 'ran'; id: number; frames: FrameBytes[] }
+  | { kind: 'ran'; id: number; frames: FrameBytes[]; inputs: FrameBytes[] }
   | { kind: 'run-failed'; id: number; error: CrossedError }
   | { kind: 'log'; level: LogLevel; msg: string; fields?: Record<string, unknown> }
   | { kind: 'released' };

@@ -36,6 +36,7 @@ export interface StartedThread {
 interface Pending {
   resolve(frames: Buffer[]): void;
   reject(e: Error): void;
+  spent?: (frame: Buffer) => void;
 }
 
 /** A loaded model on its own thread; runs one batch at a time, as the rank's pipeline asks. */
@@ -116,13 +117,16 @@ export class InferenceThread implements StyleModel {
     };
   }
 
-  /** Styles a batch on the thread. The frames' buffers move there: the caller must not use them afterwards. */
-  run(frames: readonly Buffer[]): Promise<Buffer[]> {
+  /**
+   * Styles a batch on the thread. The frames' buffers move there: the caller must not use them afterwards; they
+   * come back, once the model is done with them, to `spent`.
+   */
+  run(frames: readonly Buffer[], spent?: (frame: Buffer) => void): Promise<Buffer[]> {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     const packed = packFrames(frames);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, spent });
       this.worker.postMessage({ kind: 'run', id, frames: packed.frames } satisfies ToInference, packed.transfer);
     });
   }
@@ -142,7 +146,10 @@ export class InferenceThread implements StyleModel {
     if (m.kind !== 'ran' && m.kind !== 'run-failed') return;
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
-    if (m.kind === 'ran') p?.resolve(unpackFrames(m.frames));
+    if (m.kind === 'ran') {
+      if (p?.spent) for (const input of unpackFrames(m.inputs)) p.spent(input);
+      p?.resolve(unpackFrames(m.frames));
+    }
     else p?.reject(errorFrom(m.error));
   }
 

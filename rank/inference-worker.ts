@@ -47,7 +47,10 @@ async function handle(m: ToInference): Promise<void> {
       try {
         if (!stylizer) throw new Error('no model loaded');
         const styled = packFrames(await stylizer.run(unpackFrames(m.frames)));
-        post({ kind: 'ran', id: m.id, frames: styled.frames }, styled.transfer);
+        // the input frames' buffers go back too, for the rank's decoder to fill again (rank/frame-pool.ts)
+        const inputs = m.frames.filter((f) => !styled.transfer.includes(f.buffer));
+        const sentBack = [...new Set(inputs.map((f) => f.buffer))];
+        post({ kind: 'ran', id: m.id, frames: styled.frames, inputs }, [...styled.transfer, ...sentBack]);
       } catch (e) {
         post({ kind: 'run-failed', id: m.id, error: crossedError(e) });
       }

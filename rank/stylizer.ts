@@ -53,8 +53,12 @@ export interface StyleModel {
   readonly note: string;
   /** The raw frames run takes and gives: what the rank's ffmpeg processes must write and read. */
   readonly frameFormat: FrameFormat;
-  /** Styles up to batchSize frames (frameFormat, width x height); returns them in the same order. */
-  run(frames: readonly Buffer[]): Promise<Buffer[]>;
+  /**
+   * Styles up to batchSize frames (frameFormat, width x height); returns them in the same order. `spent`, once
+   * the model is done with an input frame, is handed that frame's buffer (or, where the frame moved to another
+   * thread, the buffer it came back in) for the caller to fill again; the styled frames never share its bytes.
+   */
+  run(frames: readonly Buffer[], spent?: (frame: Buffer) => void): Promise<Buffer[]>;
   release(): Promise<void>;
 }
 
@@ -131,9 +135,12 @@ export class Stylizer implements StyleModel {
     return this.path.format;
   }
 
-  /** Styles up to batchSize frames (frameFormat, width x height); returns them in the same order. */
-  run(frames: readonly Buffer[]): Promise<Buffer[]> {
-    return this.path.run(frames);
+  /** Styles up to batchSize frames (frameFormat, width x height); returns them in the same order (see StyleModel). */
+  async run(frames: readonly Buffer[], spent?: (frame: Buffer) => void): Promise<Buffer[]> {
+    // every path's output is onnxruntime's or its own, never a view of the input
+    const styled = await this.path.run(frames);
+    if (spent) for (const f of frames) spent(f);
+    return styled;
   }
 
   async release(): Promise<void> {

@@ -4,6 +4,8 @@ import type { ChunkRecord, ChunkSink } from '../common/storage/storage.js';
 import type { Assignment__Output } from '../proto/generated/stylerun/v1/Assignment.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { FrameReader } from './frame-reader.js';
+import { FramePool } from './frame-pool.js';
+import { frameBytes } from '../models/onnx/frame-format.js';
 import { runPipeline, type StageTimes } from './pipeline.js';
 import type { StyleModel } from './stylizer.js';
 
@@ -59,6 +61,10 @@ export function runAssignment(
       pts: r.pts, timeBase: { num: a.time_base_num, den: a.time_base_den }, encoding, onCommit: (c) => events.onChunk(c),
     });
   };
+  // each frame's buffer, once the model is done with it, holds a later frame (rank/frame-pool.ts); the pool keeps
+  // no more than the pipeline has in flight at once: the decoder's read-ahead, a batch in each queue and in inference
+  const prefetch = Math.max(4, stylizer.batchSize);
+  const pool = new FramePool(frameBytes(stylizer.frameFormat, width, height), prefetch + (2 * queueBatches + 1) * stylizer.batchSize);
   let reader: FrameReader | undefined;
   let writing: { range: number; writer: ChunkWriter } | undefined;
   let frames = 0;
@@ -68,7 +74,7 @@ export function runAssignment(
       for (const [range, r] of ranges.entries()) {
         if (signal.aborted) return;
         const decodeRange = { input: a.input, start: r.start, count: r.count, seekSeconds: r.seekSeconds, trimSeconds: r.trimSeconds, width, height, format: stylizer.frameFormat };
-        reader = new FrameReader(decodeRange, Math.max(4, stylizer.batchSize));
+        reader = new FrameReader(decodeRange, prefetch, pool);
         try {
           for (let left = r.count; left > 0; ) {
             const batch: Buffer[] = [];
@@ -87,7 +93,7 @@ export function runAssignment(
         }
       }
     },
-    infer: async (b) => ({ range: b.range, frames: await stylizer.run(b.frames) }),
+    infer: async (b) => ({ range: b.range, frames: await stylizer.run(b.frames, (f) => pool.give(f)) }),
     async encode(b, signal) {
       // a range's writer commits its last chunk with its last frame, so the one before is finished
       if (writing?.range !== b.range) writing = { range: b.range, writer: writerFor(b.range) };

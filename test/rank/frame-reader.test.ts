@@ -7,6 +7,7 @@ import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import { DecodeError } from '../../rank/decode-error.js';
 import { FrameReader } from '../../rank/frame-reader.js';
+import { FramePool } from '../../rank/frame-pool.js';
 
 const input = join(mkdtempSync(join(tmpdir(), 'stylerun-reader-')), 'four.nut');
 const range = { input, start: 0, seekSeconds: 0, trimSeconds: -1, width: 16, height: 16, format: 'rgb24' } as const;
@@ -27,6 +28,22 @@ describe('FrameReader', () => {
     const frames = await readAll(reader);
     reader.close();
     expect(frames.map((f) => f.length)).toEqual([768, 768, 768, 768]);
+  });
+
+  it('copies frames into the buffers its pool was given back, with the same bytes as into new ones', async () => {
+    const pool = new FramePool(768, 8);
+    const given = [pool.take(), pool.take()].map((b) => b.fill(0xaa));
+    for (const b of given) pool.give(b);
+    const reader = new FrameReader({ ...range, count: 4 }, 4, pool);
+    const frames = await readAll(reader);
+    reader.close();
+    expect(frames[0]).toBe(given[1]);
+    expect(frames[1]).toBe(given[0]);
+    const fresh = new FrameReader({ ...range, count: 4 });
+    const expected = await readAll(fresh);
+    fresh.close();
+    expect(frames.map((f, i) => f.equals(expected[i]!))).toEqual([true, true, true, true]);
+    expect(() => new FrameReader({ ...range, count: 4 }, 4, new FramePool(384, 1))).toThrow(/pool of 384-byte frames/);
   });
 
   it('gives yuv420p frames, the Y plane then Cb then Cr (384 bytes at 16x16), when the model takes them', async () => {

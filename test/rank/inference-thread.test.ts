@@ -71,6 +71,25 @@ describe('InferenceThread', () => {
     expect((await there.run(frames())).map((f) => [...f])).toEqual((await here.run(frames())).map((f) => [...f]));
   });
 
+  it('hands the frames it moved to the thread back once the model is done with them, for the decoder to fill again', async () => {
+    const options = { modelPath: invert, device: 'cpu' as const, intraOpThreads: 1, batchSize: 2, width: 7, height: 5 };
+    const there = await InferenceThread.load(options, keepingLogger(), workerUrl);
+    loaded.push(there);
+    // frames in buffers of their own, as the rank's decoder gives them (a small Buffer.from shares Node's pool)
+    const frames = [frame(7, 5, 1), frame(7, 5, 2)].map((f) => {
+      const own = Buffer.allocUnsafeSlow(f.length);
+      f.copy(own);
+      return own;
+    });
+    const spent: Buffer[] = [];
+    const styled = await there.run(frames, (f) => spent.push(f));
+    expect(frames.map((f) => f.length)).toEqual([0, 0]); // moved
+    expect(spent.map((f) => [...f])).toEqual([frame(7, 5, 1), frame(7, 5, 2)].map((f) => [...f]));
+    expect(spent.map((f) => [f.byteOffset, f.buffer.byteLength])).toEqual([[0, 105], [0, 105]]);
+    for (const f of spent) f.fill(0);
+    expect(styled.map((f) => [...f])).toEqual([frame(7, 5, 1), frame(7, 5, 2)].map((f) => [...f].map((v) => 255 - v)));
+  });
+
   it("leaves the rank's JavaScript thread free while the model runs, where a session run here stops it", async () => {
     const options = { modelPath: matta, device: 'cpu' as const, intraOpThreads: 1, batchSize: 1, width: 128, height: 128 };
     const ticksDuring = async (model: StyleModel) => {

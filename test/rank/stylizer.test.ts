@@ -23,8 +23,14 @@ describe('the stylizer', () => {
     writeFileSync(model, invertModel());
     const s = await Stylizer.load({ modelPath: model, device: 'cpu', intraOpThreads: 1, batchSize: 3, width: 7, height: 5 }, log);
     const frames = [frame(7, 5), frame(7, 5).reverse()];
-    const out = await s.run(frames);
+    const spent: Buffer[] = [];
+    const out = await s.run(frames, (f) => spent.push(f));
     expect(out.map((f) => [...f])).toEqual(frames.map((f) => [...f].map((v) => 255 - v)));
+    // the inputs, once run, are the caller's to fill again: no styled frame shares their bytes
+    expect(spent).toEqual(frames);
+    expect(spent[0]).toBe(frames[0]);
+    for (const f of frames) f.fill(7);
+    expect(out.map((f) => [...f])).toEqual([frame(7, 5), frame(7, 5).reverse()].map((f) => [...f].map((v) => 255 - v)));
     expect(s.executionProvider).toBe('cpu');
     expect(s.note).toBe('dynamic input at native size; uint8 rgb24 frames converted inside the graph');
     await s.release();
