@@ -1,8 +1,7 @@
 // Frame buffers a rank uses again. The decoder's bytes are copied into one buffer per frame; once the model has
 // run on a frame, its buffer is given back here and the next frame is copied into it. A fresh buffer for every
-// frame cost a rank ~190 page faults a 720x720 yuv420p frame (fresh memory is zero-filled by the kernel on first
-// touch), about a third of its JavaScript thread's CPU with the invert model (BENCHMARKS.md, "Frame buffers used
-// again").
+// frame cost up to ~165 page faults a 720x720 yuv420p frame (the kernel zero-fills fresh memory on first touch),
+// 2-5% of a whole job's wall on 2 cores (BENCHMARKS.md, "Frame buffers used again").
 
 /** Buffers of one frame size, up to `cap` of them kept for reuse. */
 export class FramePool {
