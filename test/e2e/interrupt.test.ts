@@ -52,9 +52,14 @@ describe('a second Ctrl-C', () => {
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     expect(await until(() => /barrier passed/.test(stderr), 60_000)).toBe(true);
     const pids = rankPids(stderr);
+    expect(pids).toHaveLength(2);
     await new Promise((r) => setTimeout(r, 500));
+    // the ranks are stuck (as in a long GPU call), so the first Ctrl-C cannot end the job on its own; the second is
+    // pressed once the launcher has said it got the first: two signals sent a few ms apart to a process not yet
+    // scheduled would be one pending signal to the kernel, never two
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
     child.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await until(() => /SIGINT: stopping the ranks \(again to force\)/.test(stderr), 10_000)).toBe(true);
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
