@@ -5,6 +5,7 @@ import { rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sha256File } from '../common/checksums.js';
 import { ffmpegPath } from '../common/ffmpeg/binaries.js';
+import { colourTagArgs, rgbToYuvFilters, type OutputColour } from '../common/ffmpeg/colour.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
 import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
 import type { Rational } from '../common/ffmpeg/video-info.js';
@@ -21,7 +22,7 @@ import type { FrameFormat } from '../models/onnx/frame-format.js';
 export const x264Threads = 4;
 
 /** The encoder options of one chunk: the output's H.264 (a new encoder per chunk: a closed GOP from an IDR frame) or FFV1. */
-export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' | 'preset' | 'pix_fmt' | 'max_b_frames'>): string[] {
+export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' | 'preset' | 'pix_fmt' | 'max_b_frames'> & OutputColour): string[] {
   if (encoding.codec === 'ffv1') return ['-c:v', 'ffv1', '-level', '3', '-g', '1', '-threads', '1'];
   if (encoding.codec !== 'h264') throw new Error(`unknown chunk codec "${encoding.codec}"`);
   return [
@@ -30,6 +31,7 @@ export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' 
     // x264's output depends on its thread count: a fixed one makes a chunk the same bytes on any machine,
     // so a rerun or a resume gives exactly a fault-free run's output
     '-threads', String(x264Threads),
+    ...colourTagArgs(encoding),
   ];
 }
 
@@ -47,7 +49,9 @@ export function encodeArgs(
 ): string[] {
   const tb = `${timeBase.num}/${timeBase.den}`;
   const relative = pts.map((p) => p - pts[0]);
-  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(relative))].join(',');
+  // RGB frames become the output's Y'CbCr with the source's matrix (yuv420p ones already are, converted in the graph)
+  const convert = frameFormat === 'rgb24' && encoding.codec === 'h264' ? rgbToYuvFilters(encoding, encoding.pix_fmt) : [];
+  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(relative)), ...convert].join(',');
   return [
     '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', frameFormat, '-s', `${width}x${height}`, '-r', '25',
     '-i', 'pipe:0', '-vf', filter, ...passthroughTiming(), '-enc_time_base', tb,

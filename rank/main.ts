@@ -28,6 +28,7 @@ import { CoordinatorLink } from './link.js';
 import { InferenceThread, wantsInferenceThread } from './inference-thread.js';
 import { Stylizer, type StyleModel, type StylizerOptions } from './stylizer.js';
 import { runAssignment, type Cancellable } from './worker.js';
+import { yuvMatrices } from '../models/onnx/frame-format.js';
 
 const env = process.env;
 // On a GPU machine the model will run on a thread of its own (rank/inference-thread.ts): that thread starts now
@@ -169,6 +170,7 @@ async function welcome(w: Welcome__Output): Promise<void> {
   const options: StylizerOptions = {
     modelPath, device: w.device as DeviceChoice, precision: w.precision === 'fp16' ? 'fp16' : 'fp32', intraOpThreads: w.intra_op_threads, batchSize: w.batch_size, width: w.width, height: w.height,
     gpu, frameFormat: w.frame_format === 'yuv420p' ? 'yuv420p' : 'rgb24',
+    yuvMatrix: yuvMatrices.find((m) => m === w.yuv_matrix) ?? 'bt601',
   };
   // on a GPU the model runs on a thread of its own, so that ffmpeg's pipes keep moving while it runs
   // the machine's facts again, not the start's: a rank over ssh has its job's LD_LIBRARY_PATH only now

@@ -5,7 +5,7 @@ import ort from 'onnxruntime-node';
 import type { ModelShape } from '../models/contract.js';
 import { conversionModels, TO_PACK, UNPACKED } from '../models/onnx/conversion-models.js';
 import { WRAPPED_INPUT, WRAPPED_OUTPUT } from '../models/onnx/wrap-model.js';
-import type { FrameFormat } from '../models/onnx/frame-format.js';
+import type { FrameFormat, YuvMatrix } from '../models/onnx/frame-format.js';
 import { framesOf, framesTensor, type FramePath } from './frame-path.js';
 
 /** Frames converted by CPU side sessions around the unwrapped model. */
@@ -31,8 +31,9 @@ export class SideSessionPath implements FramePath {
     height: number,
     intraOpThreads: number,
     format: FrameFormat = 'rgb24',
+    matrix: YuvMatrix = 'bt601',
   ): Promise<SideSessionPath> {
-    const bytes = conversionModels({ width, height, multiple: shape.multiple }, format);
+    const bytes = conversionModels({ width, height, multiple: shape.multiple }, format, matrix);
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads: intraOpThreads,

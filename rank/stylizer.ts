@@ -5,7 +5,7 @@ import { inspectModelBytes, loadModelChecked, type CheckedModel, type ModelShape
 import { readModelMetadata } from '../models/model-metadata.js';
 import { batchFor, machineFacts, precisionOn, providerCandidates, type DeviceChoice, type Precision } from '../common/device.js';
 import { toFloat16 } from '../models/onnx/float16.js';
-import { frameBytes, type FrameFormat } from '../models/onnx/frame-format.js';
+import { frameBytes, type FrameFormat, type YuvMatrix } from '../models/onnx/frame-format.js';
 import type { Logger } from '../common/log.js';
 import { ProviderError } from './provider-error.js';
 import type { FramePath } from './frame-path.js';
@@ -30,6 +30,8 @@ export interface StylizerOptions {
    * then take yuv420p frames, the JavaScript path rgb24. Not given: rgb24.
    */
   frameFormat?: FrameFormat;
+  /** The source's Y'CbCr matrix (Welcome.yuv_matrix), with which the converting paths read and write yuv420p. BT.601 when not given. */
+  yuvMatrix?: YuvMatrix;
 }
 
 /** The frame format the converting paths take: the job's, unless STYLERUN_FRAME_FORMAT=rgb24 asks otherwise (for measurements). */
@@ -195,7 +197,7 @@ async function loadInGraphOnly(opts: StylizerOptions, provider: string, sessionO
   }
   let path: InGraphPath | undefined;
   try {
-    path = await InGraphPath.create(model, { ...shape, width: opts.width, height: opts.height, format: offeredFormat(opts) }, sessionOptions);
+    path = await InGraphPath.create(model, { ...shape, width: opts.width, height: opts.height, format: offeredFormat(opts), matrix: opts.yuvMatrix }, sessionOptions);
     await warmUp(path, opts);
   } catch (e) {
     await path?.release();
@@ -263,8 +265,8 @@ function framePaths(
   if (shape.kind === 'fixed') return [js];
   const format = offeredFormat(opts);
   const all: PathMaker[] = [
-    ['in-graph', () => InGraphPath.create(model, { ...shape, width, height, format }, sessionOptions)],
-    ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads, format)],
+    ['in-graph', () => InGraphPath.create(model, { ...shape, width, height, format, matrix: opts.yuvMatrix }, sessionOptions)],
+    ['side-session', () => SideSessionPath.create(session, shape, width, height, opts.intraOpThreads, format, opts.yuvMatrix)],
     js,
   ];
   const wanted = firstFramePath(provider);

@@ -2,6 +2,7 @@
 // a GPU host, say): the packet list comes from the framecrc muxer, the rest from ffmpeg's stream dump.
 import { ProcessError } from '../errors/process-error.js';
 import { InputError } from '../errors/input-error.js';
+import { colourOfStreamLine } from './colour.js';
 import { ffmpegPath } from './binaries.js';
 import { runTool } from './run.js';
 import type { Rational, VideoInfo } from './video-info.js';
@@ -40,6 +41,7 @@ export async function probeWithFfmpeg(path: string): Promise<VideoInfo> {
     path, width, height,
     codec: header('codec_id') ?? 'unknown',
     pixFmt: /Video: [^,]+, (\w+)/.exec(videoLine)?.[1],
+    colour: colourOfStreamLine(videoLine),
     timeBase: { num: tbNum, den: tbDen },
     startSeconds: Number(/start: (-?[\d.]+)/.exec(stderr)?.[1] ?? 0),
     pts: pts.sort((a, b) => a - b),

@@ -3,6 +3,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../errors/input-error.js';
 import { ffprobePath, hasFfprobe } from './binaries.js';
+import { colourOfStream } from './colour.js';
 import { probeWithFfmpeg } from './probe-with-ffmpeg.js';
 import { runTool } from './run.js';
 import type { Rational, VideoInfo } from './video-info.js';
@@ -11,6 +12,10 @@ interface ProbeStream {
   codec_type?: string;
   codec_name?: string;
   pix_fmt?: string;
+  color_space?: string;
+  color_range?: string;
+  color_primaries?: string;
+  color_transfer?: string;
   width?: number;
   height?: number;
   time_base?: string;
@@ -57,6 +62,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     height: video.height ?? 0,
     codec: video.codec_name ?? 'unknown',
     pixFmt: video.pix_fmt,
+    colour: colourOfStream(video),
     timeBase,
     startSeconds: Number(json.format?.start_time ?? 0) || 0,
     pts,

@@ -104,7 +104,8 @@ export async function runAttempts(ctx: AttemptsContext): Promise<{ result: Attem
         welcome: (rank) => ({
           ...whereModel(ctx.modelUrlFor?.(attemptHosts[rank]!), opts.modelPath),
           job_id: ctx.jobId, device: opts.device, precision: opts.precision, batch_size: opts.batchSize, intra_op_threads: opts.intraOpThreads,
-          width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs, frame_format: rankFrameFormat(ctx.encoding),
+          width: info.width, height: info.height, heartbeat_interval_ms: opts.heartbeatIntervalMs, frame_format: rankFrameFormat(ctx.encoding, info),
+          yuv_matrix: ctx.encoding.yuv_matrix ?? '',
         }),
         assignments: shares.map((spans, rank) => ({
           ranges: spans.map((s) => {

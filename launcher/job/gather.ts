@@ -10,7 +10,8 @@ import { runTool } from '../../common/ffmpeg/run.js';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import { GatherError, type GatherStep } from './gather-error.js';
-import { chooseChroma, irregularSpacing, maxBFrames, outputCrf, outputPreset, type ChromaChoice } from './output-encoding.js';
+import { chooseChroma, irregularSpacing, maxBFrames, outputColour, outputCrf, outputPreset, type ChromaChoice } from './output-encoding.js';
+import { colourTagArgs, rgbToYuvFilters } from '../../common/ffmpeg/colour.js';
 import { concatDurations, encoderTimeBase } from './timestamps.js';
 
 /** Audio codecs an MP4/MOV file can carry as they are. */
@@ -103,13 +104,15 @@ export function outputArgs(list: string, plan: GatherPlan, chroma: ChromaChoice)
   const { info } = plan;
   const encTb = encoderTimeBase(info.pts, ptsOrigin(info), info.timeBase);
   const bframes = maxBFrames(info) === 0 ? ['-bf', '0'] : [];
+  // the styled RGB becomes Y'CbCr with the source's matrix, and the output says so
+  const colour = outputColour(info);
   return [
     '-f', 'concat', '-safe', '0', '-i', list,
     '-i', info.path,
     '-y',
-    '-map', '0:v:0', '-map', '1:a?', '-vf', videoFilter(info),
+    '-map', '0:v:0', '-map', '1:a?', '-vf', [videoFilter(info), ...rgbToYuvFilters(colour, chroma.pixFmt)].join(','),
     ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
-    '-c:v', 'libx264', '-preset', outputPreset, '-crf', String(outputCrf), '-pix_fmt', chroma.pixFmt, ...bframes,
+    '-c:v', 'libx264', '-preset', outputPreset, '-crf', String(outputCrf), '-pix_fmt', chroma.pixFmt, ...bframes, ...colourTagArgs(colour),
     ...muxArgs(plan), '-y',
     plan.output,
   ];

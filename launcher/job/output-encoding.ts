@@ -4,6 +4,7 @@ import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import type { FrameFormat } from '../../models/onnx/frame-format.js';
+import { fullRange, swscaleMatrix } from '../../common/ffmpeg/colour.js';
 
 /** How chunks are encoded: "h264" (the output's codec; one lossy generation) or "ffv1" (lossless). */
 export type ChunkCodec = 'h264' | 'ffv1';
@@ -45,20 +46,37 @@ export function maxBFrames(info: Pick<VideoInfo, 'pts'>): number {
   return irregularSpacing(info) ? 0 : 3;
 }
 
+/**
+ * The output's colour: the source's tags kept (an untagged source stays untagged), its frames converted from
+ * RGB with the matrix ffmpeg read them with (BT.601 for untagged video), and limited range ("tv", stated only
+ * where the source states a range: a full-range source is converted to it).
+ */
+export function outputColour(info: Pick<VideoInfo, 'colour'>): Pick<ChunkEncoding, 'color_space' | 'color_primaries' | 'color_trc' | 'color_range' | 'yuv_matrix'> {
+  const c = info.colour ?? {};
+  return {
+    color_space: c.space ?? '', color_primaries: c.primaries ?? '', color_trc: c.transfer ?? '', color_range: c.range ? 'tv' : '',
+    yuv_matrix: swscaleMatrix(c.space),
+  };
+}
+
 /** The encoding every rank of the job gives its chunks. */
-export function chunkEncoding(codec: ChunkCodec, info: Pick<VideoInfo, 'width' | 'height' | 'pixFmt' | 'pts'>): ChunkEncoding {
+export function chunkEncoding(codec: ChunkCodec, info: Pick<VideoInfo, 'width' | 'height' | 'pixFmt' | 'pts' | 'colour'>): ChunkEncoding {
   if (codec === 'ffv1') return { codec };
-  return { codec, crf: outputCrf, preset: outputPreset, pix_fmt: chooseChroma(info.width, info.height, info.pixFmt).pixFmt, max_b_frames: maxBFrames(info) };
+  return {
+    codec, crf: outputCrf, preset: outputPreset, pix_fmt: chooseChroma(info.width, info.height, info.pixFmt).pixFmt, max_b_frames: maxBFrames(info),
+    ...outputColour(info),
+  };
 }
 
 /**
  * The raw frames ranks may exchange with their ffmpeg processes (Welcome.frame_format): yuv420p where the chunks are
  * 4:2:0 H.264, which is what the decoder gives and the encoder takes, so that neither converts and a frame is half
- * the bytes of rgb24 (the model converts inside its graph); rgb24 for lossless FFV1 chunks, whose RGB must reach
- * the gather as the model gave it, and for 4:2:2 and 4:4:4 outputs.
+ * the bytes of rgb24 (the model converts inside its graph, with the source's matrix); rgb24 for lossless FFV1
+ * chunks, whose RGB must reach the gather as the model gave it, for 4:2:2 and 4:4:4 outputs, and for full-range
+ * sources (the graph converts limited range only; ffmpeg reads the range on the way to rgb24).
  */
-export function rankFrameFormat(e: Pick<ChunkEncoding, 'codec' | 'pix_fmt'>): FrameFormat {
-  return e.codec === 'h264' && e.pix_fmt === 'yuv420p' ? 'yuv420p' : 'rgb24';
+export function rankFrameFormat(e: Pick<ChunkEncoding, 'codec' | 'pix_fmt'>, info: Pick<VideoInfo, 'pixFmt' | 'colour'>): FrameFormat {
+  return e.codec === 'h264' && e.pix_fmt === 'yuv420p' && !fullRange(info.pixFmt, info.colour) ? 'yuv420p' : 'rgb24';
 }
 
 /**

@@ -1,7 +1,7 @@
 // Two tiny stand-alone models that do only the frame conversion, for models the wrapper cannot wrap: run
 // them in a side session on the CPU before and after the user's model, and the pixels still never touch a
 // JavaScript loop.
-import { frameDims, type FrameFormat } from './frame-format.js';
+import { frameDims, type FrameFormat, type YuvMatrix } from './frame-format.js';
 import { FrameNodes, type FrameGeometry } from './frame-nodes.js';
 import { ModelProto, type NodeMessage, type ValueInfoMessage } from './onnx-proto.js';
 import { valueInfoMessage } from './tensors.js';
@@ -16,15 +16,15 @@ const OPSET = 17;
 
 /**
  * uint8 frames `frames_u8` (in `format`) -> float32 [N,3,H',W'] `frames_f32`, and float32 `styled_f32` -> uint8
- * frames `styled_u8`.
+ * frames `styled_u8`; yuv420p with `matrix`'s weights.
  */
-export function conversionModels(g: FrameGeometry, format: FrameFormat = 'rgb24'): { unpack: Uint8Array; pack: Uint8Array } {
+export function conversionModels(g: FrameGeometry, format: FrameFormat = 'rgb24', matrix: YuvMatrix = 'bt601'): { unpack: Uint8Array; pack: Uint8Array } {
   const padded = (n: number) => Math.ceil(n / g.multiple) * g.multiple;
   const frames = valueInfoMessage(WRAPPED_INPUT, 'uint8', frameDims(format, 'N', g.width, g.height));
   const unpack = new FrameNodes(OPSET, 'unpack/');
   const pack = new FrameNodes(OPSET, 'pack/');
-  unpack.unpackFrom(format, WRAPPED_INPUT, UNPACKED, g);
-  pack.packInto(format, TO_PACK, WRAPPED_OUTPUT, g);
+  unpack.unpackFrom(format, WRAPPED_INPUT, UNPACKED, g, matrix);
+  pack.packInto(format, TO_PACK, WRAPPED_OUTPUT, g, matrix);
   return {
     unpack: model(unpack.nodes, frames, valueInfoMessage(UNPACKED, 'float32', ['N', 3, padded(g.height), padded(g.width)])),
     // The model's output may be larger than the frame (models that pad internally); pack crops it.

@@ -3,7 +3,7 @@
 // join the user's own graph (whose opset they must share) or make a graph of their own.
 import { attributeMessages, float, type Attributes } from './attributes.js';
 import { OnnxAttributeType, OnnxDataType, type NodeMessage } from './onnx-proto.js';
-import { rgbToYuv, yuvToRgb, type FrameFormat } from './frame-format.js';
+import { rgbToYuvWith, yuvToRgbWith, type FrameFormat, type YuvMatrix } from './frame-format.js';
 import { tensorMessage, type TensorData } from './tensors.js';
 
 /** The frame size of a job and the multiple the model wants H and W rounded up to. */
@@ -31,15 +31,15 @@ export class FrameNodes {
     if (opset < MIN_FRAME_NODES_OPSET) throw new Error(`opset ${opset} is older than ${MIN_FRAME_NODES_OPSET}`);
   }
 
-  /** Frames in `format` `input` -> float32 [N,3,H',W'] RGB `output`: unpack or unpackYuv420. */
-  unpackFrom(format: FrameFormat, input: string, output: string, g: FrameGeometry): void {
-    if (format === 'yuv420p') this.unpackYuv420(input, output, g);
+  /** Frames in `format` `input` -> float32 [N,3,H',W'] RGB `output`: unpack or unpackYuv420 (with `matrix`). */
+  unpackFrom(format: FrameFormat, input: string, output: string, g: FrameGeometry, matrix: YuvMatrix = 'bt601'): void {
+    if (format === 'yuv420p') this.unpackYuv420(input, output, g, matrix);
     else this.unpack(input, output, g);
   }
 
-  /** float32 [N,3,H'',W''] RGB `input` -> frames in `format` `output`: pack or packYuv420. */
-  packInto(format: FrameFormat, input: string, output: string, g: FrameGeometry): void {
-    if (format === 'yuv420p') this.packYuv420(input, output, g);
+  /** float32 [N,3,H'',W''] RGB `input` -> frames in `format` `output`: pack or packYuv420 (with `matrix`). */
+  packInto(format: FrameFormat, input: string, output: string, g: FrameGeometry, matrix: YuvMatrix = 'bt601'): void {
+    if (format === 'yuv420p') this.packYuv420(input, output, g, matrix);
     else this.pack(input, output, g);
   }
 
@@ -56,12 +56,12 @@ export class FrameNodes {
 
   /**
    * uint8 [N, H*W*3/2] yuv420p `input` (the Y plane, then Cb, then Cr, as ffmpeg writes them) -> float32
-   * [N,3,H',W'] RGB `output`, 0..255, padded as unpack pads. Each chroma sample covers its 2x2 luma
-   * samples, as swscale's unscaled yuv420p-to-rgb24 conversion does.
+   * [N,3,H',W'] RGB `output`, 0..255, padded as unpack pads, limited range with `matrix`'s weights. Each
+   * chroma sample covers its 2x2 luma samples, as swscale's unscaled yuv420p-to-rgb24 conversion does.
    */
-  unpackYuv420(input: string, output: string, g: FrameGeometry): void {
+  unpackYuv420(input: string, output: string, g: FrameGeometry, matrix: YuvMatrix = 'bt601'): void {
     const [w, h, luma] = [g.width, g.height, g.width * g.height];
-    const [m, o] = [yuvToRgb.matrix, yuvToRgb.offset];
+    const { matrix: m, offset: o } = yuvToRgbWith(matrix);
     // R, G and B each take the same multiple of Y (255/219) plus their own mix of Cb and Cr: the chroma's share
     // is worked out at chroma resolution (a quarter of the pixels) and only then spread over its 2x2 block
     const y = this.reshape(this.slice(input, [0], [luma], [1]), [0, 1, h, w]);
@@ -92,13 +92,14 @@ export class FrameNodes {
 
   /**
    * float32 [N,3,H'',W''] RGB `input` -> uint8 [N, H*W*3/2] yuv420p `output`: the top-left H x W clipped to
-   * 0..255 (the contract), then limited-range BT.601 Y for each pixel and Cb, Cr for each 2x2 block (the
-   * block's mean colour), rounded to the nearest level. A NaN becomes black (Y 16) and neutral chroma (128).
+   * 0..255 (the contract), then limited-range Y (with `matrix`'s weights) for each pixel and Cb, Cr for each
+   * 2x2 block (the block's mean colour), rounded to the nearest level. A NaN becomes black (Y 16) and neutral
+   * chroma (128).
    */
-  packYuv420(input: string, output: string, g: FrameGeometry): void {
+  packYuv420(input: string, output: string, g: FrameGeometry, matrix: YuvMatrix = 'bt601'): void {
     const [w, h, luma] = [g.width, g.height, g.width * g.height];
     const rgb = this.clip(this.slice(input, [0, 0], [h, w], [2, 3]));
-    const [m, o] = [rgbToYuv.matrix, rgbToYuv.offset];
+    const { matrix: m, offset: o } = rgbToYuvWith(matrix);
     const lumaF = this.affine(this.reshape(rgb, [0, 3, luma]), m.slice(0, 3), o.slice(0, 1));
     // the conversion is linear, so a block's chroma is the chroma of its mean colour
     const mean = this.add('AveragePool', [rgb], { kernel_shape: [2, 2], strides: [2, 2] });

@@ -4,7 +4,7 @@
 // JavaScript loops. The model is edited at the protobuf wire level: the image input's and output's
 // declarations are dropped, the conversion nodes and the new declarations appended, and every other field
 // of the model and its graph is copied byte for byte, so nothing our onnx.proto subset lacks is lost.
-import { formatFits, frameDims, type FrameFormat } from './frame-format.js';
+import { formatFits, frameDims, type FrameFormat, type YuvMatrix } from './frame-format.js';
 import { FrameNodes, MIN_FRAME_NODES_OPSET, type FrameGeometry } from './frame-nodes.js';
 import { NodeProto, ValueInfoProto } from './onnx-proto.js';
 import { valueInfoMessage } from './tensors.js';
@@ -25,6 +25,8 @@ export interface WrapSpec extends FrameGeometry {
   readonly batch: number | 'dynamic';
   /** The frames' format; rgb24 when not given. */
   readonly format?: FrameFormat;
+  /** yuv420p's Y'CbCr matrix, the source's (common/ffmpeg/colour.ts); BT.601 when not given. */
+  readonly matrix?: YuvMatrix;
 }
 
 /** The wrapped model's bytes, or why this model cannot be wrapped (the caller falls back to another path). */
@@ -55,8 +57,8 @@ export function wrapModel(model: Uint8Array, spec: WrapSpec): WrapResult {
   if (!formatFits(format, spec.width, spec.height)) return { ok: false, reason: `${spec.width}x${spec.height} frames cannot be ${format}` };
   const pre = new FrameNodes(opset, `${PREFIX}in/`);
   const post = new FrameNodes(opset, `${PREFIX}out/`);
-  pre.unpackFrom(format, WRAPPED_INPUT, spec.inputName, spec);
-  post.packInto(format, spec.outputName, WRAPPED_OUTPUT, spec);
+  pre.unpackFrom(format, WRAPPED_INPUT, spec.inputName, spec, spec.matrix);
+  post.packInto(format, spec.outputName, WRAPPED_OUTPUT, spec, spec.matrix);
   const frames = frameDims(format, spec.batch === 'dynamic' ? 'N' : spec.batch, spec.width, spec.height);
   const newGraph = concat([
     // onnxruntime sorts nodes itself, but a graph that reads in order is easier to inspect.

@@ -1419,6 +1419,7 @@ export const stylerun = $root.stylerun = (() => {
             Welcome.prototype.precision = "";
             Welcome.prototype.model_served = false;
             Welcome.prototype.frame_format = "";
+            Welcome.prototype.yuv_matrix = "";
 
             Welcome.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -1449,6 +1450,8 @@ export const stylerun = $root.stylerun = (() => {
                     writer.uint32(80).bool(message.model_served);
                 if (message.frame_format != null && $Object.hasOwnProperty.call(message, "frame_format") && message.frame_format !== "")
                     writer.uint32(90).string(message.frame_format);
+                if (message.yuv_matrix != null && $Object.hasOwnProperty.call(message, "yuv_matrix") && message.yuv_matrix !== "")
+                    writer.uint32(98).string(message.yuv_matrix);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1581,6 +1584,15 @@ export const stylerun = $root.stylerun = (() => {
                                 delete message.frame_format;
                             continue;
                         }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.yuv_matrix = value;
+                            else
+                                delete message.yuv_matrix;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1641,6 +1653,9 @@ export const stylerun = $root.stylerun = (() => {
                 if (object.frame_format != null)
                     if (typeof object.frame_format !== "string" || object.frame_format.length)
                         message.frame_format = $String(object.frame_format);
+                if (object.yuv_matrix != null)
+                    if (typeof object.yuv_matrix !== "string" || object.yuv_matrix.length)
+                        message.yuv_matrix = $String(object.yuv_matrix);
                 return message;
             };
 
@@ -1664,6 +1679,7 @@ export const stylerun = $root.stylerun = (() => {
                     object.precision = "";
                     object.model_served = false;
                     object.frame_format = "";
+                    object.yuv_matrix = "";
                 }
                 if (message.job_id != null && $Object.hasOwnProperty.call(message, "job_id"))
                     object.job_id = message.job_id;
@@ -1687,6 +1703,8 @@ export const stylerun = $root.stylerun = (() => {
                     object.model_served = message.model_served;
                 if (message.frame_format != null && $Object.hasOwnProperty.call(message, "frame_format"))
                     object.frame_format = message.frame_format;
+                if (message.yuv_matrix != null && $Object.hasOwnProperty.call(message, "yuv_matrix"))
+                    object.yuv_matrix = message.yuv_matrix;
                 return object;
             };
 
@@ -2627,6 +2645,11 @@ export const stylerun = $root.stylerun = (() => {
             ChunkEncoding.prototype.preset = "";
             ChunkEncoding.prototype.pix_fmt = "";
             ChunkEncoding.prototype.max_b_frames = 0;
+            ChunkEncoding.prototype.color_space = "";
+            ChunkEncoding.prototype.color_primaries = "";
+            ChunkEncoding.prototype.color_trc = "";
+            ChunkEncoding.prototype.yuv_matrix = "";
+            ChunkEncoding.prototype.color_range = "";
 
             ChunkEncoding.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2645,6 +2668,16 @@ export const stylerun = $root.stylerun = (() => {
                     writer.uint32(34).string(message.pix_fmt);
                 if (message.max_b_frames != null && $Object.hasOwnProperty.call(message, "max_b_frames") && message.max_b_frames !== 0)
                     writer.uint32(40).uint32(message.max_b_frames);
+                if (message.color_space != null && $Object.hasOwnProperty.call(message, "color_space") && message.color_space !== "")
+                    writer.uint32(50).string(message.color_space);
+                if (message.color_primaries != null && $Object.hasOwnProperty.call(message, "color_primaries") && message.color_primaries !== "")
+                    writer.uint32(58).string(message.color_primaries);
+                if (message.color_trc != null && $Object.hasOwnProperty.call(message, "color_trc") && message.color_trc !== "")
+                    writer.uint32(66).string(message.color_trc);
+                if (message.yuv_matrix != null && $Object.hasOwnProperty.call(message, "yuv_matrix") && message.yuv_matrix !== "")
+                    writer.uint32(74).string(message.yuv_matrix);
+                if (message.color_range != null && $Object.hasOwnProperty.call(message, "color_range") && message.color_range !== "")
+                    writer.uint32(82).string(message.color_range);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2723,6 +2756,51 @@ export const stylerun = $root.stylerun = (() => {
                                 delete message.max_b_frames;
                             continue;
                         }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.color_space = value;
+                            else
+                                delete message.color_space;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.color_primaries = value;
+                            else
+                                delete message.color_primaries;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.color_trc = value;
+                            else
+                                delete message.color_trc;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.yuv_matrix = value;
+                            else
+                                delete message.yuv_matrix;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.color_range = value;
+                            else
+                                delete message.color_range;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2765,6 +2843,21 @@ export const stylerun = $root.stylerun = (() => {
                 if (object.max_b_frames != null)
                     if ($Number(object.max_b_frames) !== 0)
                         message.max_b_frames = object.max_b_frames >>> 0;
+                if (object.color_space != null)
+                    if (typeof object.color_space !== "string" || object.color_space.length)
+                        message.color_space = $String(object.color_space);
+                if (object.color_primaries != null)
+                    if (typeof object.color_primaries !== "string" || object.color_primaries.length)
+                        message.color_primaries = $String(object.color_primaries);
+                if (object.color_trc != null)
+                    if (typeof object.color_trc !== "string" || object.color_trc.length)
+                        message.color_trc = $String(object.color_trc);
+                if (object.yuv_matrix != null)
+                    if (typeof object.yuv_matrix !== "string" || object.yuv_matrix.length)
+                        message.yuv_matrix = $String(object.yuv_matrix);
+                if (object.color_range != null)
+                    if (typeof object.color_range !== "string" || object.color_range.length)
+                        message.color_range = $String(object.color_range);
                 return message;
             };
 
@@ -2782,6 +2875,11 @@ export const stylerun = $root.stylerun = (() => {
                     object.preset = "";
                     object.pix_fmt = "";
                     object.max_b_frames = 0;
+                    object.color_space = "";
+                    object.color_primaries = "";
+                    object.color_trc = "";
+                    object.yuv_matrix = "";
+                    object.color_range = "";
                 }
                 if (message.codec != null && $Object.hasOwnProperty.call(message, "codec"))
                     object.codec = message.codec;
@@ -2793,6 +2891,16 @@ export const stylerun = $root.stylerun = (() => {
                     object.pix_fmt = message.pix_fmt;
                 if (message.max_b_frames != null && $Object.hasOwnProperty.call(message, "max_b_frames"))
                     object.max_b_frames = message.max_b_frames;
+                if (message.color_space != null && $Object.hasOwnProperty.call(message, "color_space"))
+                    object.color_space = message.color_space;
+                if (message.color_primaries != null && $Object.hasOwnProperty.call(message, "color_primaries"))
+                    object.color_primaries = message.color_primaries;
+                if (message.color_trc != null && $Object.hasOwnProperty.call(message, "color_trc"))
+                    object.color_trc = message.color_trc;
+                if (message.yuv_matrix != null && $Object.hasOwnProperty.call(message, "yuv_matrix"))
+                    object.yuv_matrix = message.yuv_matrix;
+                if (message.color_range != null && $Object.hasOwnProperty.call(message, "color_range"))
+                    object.color_range = message.color_range;
                 return object;
             };
 

@@ -29,6 +29,7 @@ describe('probing a video', () => {
       expect(b.timeBase).toEqual(a.timeBase);
       expect([b.width, b.height, b.codec, b.startSeconds]).toEqual([a.width, a.height, a.codec, a.startSeconds]);
       expect(b.audio?.codec).toBe(a.audio?.codec);
+      expect(b.colour).toEqual(a.colour);
       expect(b.rFrameRate.num / b.rFrameRate.den).toBeCloseTo(a.rFrameRate.num / a.rFrameRate.den, 2);
     },
   );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoSpaceError } from '../../common/errors/no-space-error.js';
 import { LocalChunkStore } from '../../common/storage/local-store.js';
-import { ChunkWriter } from '../../rank/chunk-writer.js';
+import { ChunkWriter, encodeArgs } from '../../rank/chunk-writer.js';
 import type { ChunkRecord } from '../../common/storage/storage.js';
 
 // A 64 KB tmpfs cannot hold one 320x240 frame of noise, which FFV1 cannot compress.
@@ -46,4 +46,29 @@ describe.skipIf(!asRoot)('ChunkWriter on a full disk', () => {
     expect(committed).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   }, 30_000);
+});
+
+describe('a chunk encoder\'s colour', () => {
+  const tb = { num: 1, den: 25 };
+  const h264 = encodings[0]!;
+  const bt709 = { ...h264, color_space: 'bt709', color_primaries: 'bt709', color_trc: 'bt709', color_range: 'tv', yuv_matrix: 'bt709' };
+  const filterOf = (args: string[]) => args[args.indexOf('-vf') + 1];
+
+  it('is left alone for an untagged source: the arguments (and so the chunk bytes) are what they were', () => {
+    const args = encodeArgs(width, height, [0, 1], tb, { ...h264, yuv_matrix: 'bt601' }, '/c.mp4', 'rgb24');
+    expect(args.some((a) => a.startsWith('-color'))).toBe(false);
+    expect(filterOf(args)).toBe('settb=1/25,setpts=0+1*N');
+  });
+
+  it('converts RGB frames with the source\'s matrix, and tags the chunk as the source was', () => {
+    const args = encodeArgs(width, height, [0, 1], tb, bt709, '/c.mp4', 'rgb24');
+    expect(filterOf(args)).toBe('settb=1/25,setpts=0+1*N,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p');
+    expect(args.join(' ')).toContain('-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv');
+  });
+
+  it('only tags yuv420p frames, which the model already converted with that matrix', () => {
+    const args = encodeArgs(width, height, [0, 1], tb, bt709, '/c.mp4', 'yuv420p');
+    expect(filterOf(args)).toBe('settb=1/25,setpts=0+1*N');
+    expect(args).toContain('-colorspace');
+  });
 });

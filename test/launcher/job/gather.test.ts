@@ -53,6 +53,14 @@ describe('the gather ffmpeg arguments', () => {
     ]);
   });
 
+  it('encodes a BT.709 source\'s styled RGB with BT.709 and tags the output as the source was', () => {
+    const colour = { space: 'bt709', primaries: 'bt709', transfer: 'bt709', range: 'tv' as const };
+    const plan = { chunks: [], info: { ...info, colour }, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'ffv1' } };
+    const args = outputArgs('/w/chunks.ffconcat', plan, { pixFmt: 'yuv420p' });
+    expect(args[args.indexOf('-vf') + 1]).toBe('settb=1/12800,setpts=PTS-STARTPTS+0,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p');
+    expect(args.join(' ')).toContain('-pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv');
+  });
+
   it('copies H.264 chunks and the audio without encoding, with the track time scale the source has', () => {
     const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'h264' } };
     expect(copyArgs('/w/chunks.ffconcat', plan)).toEqual([

@@ -5,8 +5,17 @@ describe('the chunk encoding', () => {
   const regular = { width: 720, height: 720, pixFmt: 'yuv420p', pts: [0, 1, 2, 3] };
 
   it('gives H.264 chunks the output’s settings, with B-frames only where frames are evenly spaced', () => {
-    expect(chunkEncoding('h264', regular)).toEqual({ codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3 });
+    const untagged = { color_space: '', color_primaries: '', color_trc: '', color_range: '', yuv_matrix: 'bt601' };
+    expect(chunkEncoding('h264', regular)).toEqual({ codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3, ...untagged });
     expect(chunkEncoding('h264', { ...regular, pts: [0, 40, 105, 145] }).max_b_frames).toBe(0);
+  });
+
+  it('keeps the source\'s colour tags and converts with its matrix, limited range', () => {
+    expect(chunkEncoding('h264', { ...regular, colour: { space: 'bt709', primaries: 'bt709', transfer: 'bt709', range: 'tv' } }))
+      .toMatchObject({ color_space: 'bt709', color_primaries: 'bt709', color_trc: 'bt709', color_range: 'tv', yuv_matrix: 'bt709' });
+    expect(chunkEncoding('h264', { ...regular, colour: { space: 'smpte170m', range: 'pc' } }))
+      .toMatchObject({ color_space: 'smpte170m', color_primaries: '', color_range: 'tv', yuv_matrix: 'bt601' });
+    expect(chunkEncoding('h264', { ...regular, colour: { space: 'bt2020nc' } })).toMatchObject({ color_range: '', yuv_matrix: 'bt2020' });
   });
 
   it('gives an odd-sized source’s H.264 chunks the output’s 4:4:4', () => {
@@ -38,11 +47,15 @@ describe('the chunk encoding', () => {
 });
 
 describe('the frames ranks exchange with ffmpeg', () => {
-  it('are yuv420p for 4:2:0 H.264 chunks, rgb24 for lossless FFV1 and for 4:2:2 or 4:4:4 outputs', () => {
+  it('are yuv420p for 4:2:0 H.264 chunks, rgb24 for lossless FFV1, for 4:2:2 or 4:4:4 outputs and for full-range sources', () => {
     const pts = [0, 1, 2];
-    expect(rankFrameFormat(chunkEncoding('h264', { width: 720, height: 720, pixFmt: 'yuv420p', pts }))).toBe('yuv420p');
-    expect(rankFrameFormat(chunkEncoding('ffv1', { width: 720, height: 720, pixFmt: 'yuv420p', pts }))).toBe('rgb24');
-    expect(rankFrameFormat(chunkEncoding('h264', { width: 321, height: 240, pixFmt: 'yuv420p', pts }))).toBe('rgb24');
-    expect(rankFrameFormat(chunkEncoding('h264', { width: 320, height: 241, pixFmt: 'yuv422p', pts }))).toBe('rgb24');
+    const format = (codec: 'h264' | 'ffv1', info: Parameters<typeof chunkEncoding>[1]) => rankFrameFormat(chunkEncoding(codec, info), info);
+    expect(format('h264', { width: 720, height: 720, pixFmt: 'yuv420p', pts })).toBe('yuv420p');
+    expect(format('h264', { width: 720, height: 720, pixFmt: 'yuv420p', pts, colour: { space: 'bt709', range: 'tv' } })).toBe('yuv420p');
+    expect(format('ffv1', { width: 720, height: 720, pixFmt: 'yuv420p', pts })).toBe('rgb24');
+    expect(format('h264', { width: 321, height: 240, pixFmt: 'yuv420p', pts })).toBe('rgb24');
+    expect(format('h264', { width: 320, height: 241, pixFmt: 'yuv422p', pts })).toBe('rgb24');
+    expect(format('h264', { width: 720, height: 720, pixFmt: 'yuvj420p', pts })).toBe('rgb24');
+    expect(format('h264', { width: 720, height: 720, pixFmt: 'yuv420p', pts, colour: { range: 'pc' } })).toBe('rgb24');
   });
 });

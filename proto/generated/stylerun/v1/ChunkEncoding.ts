@@ -7,6 +7,11 @@ export interface ChunkEncoding {
   'preset'?: (string);
   'pix_fmt'?: (string);
   'max_b_frames'?: (number);
+  'color_space'?: (string);
+  'color_primaries'?: (string);
+  'color_trc'?: (string);
+  'yuv_matrix'?: (string);
+  'color_range'?: (string);
 }
 
 export interface ChunkEncoding__Output {
@@ -15,4 +20,9 @@ export interface ChunkEncoding__Output {
   'preset': (string);
   'pix_fmt': (string);
   'max_b_frames': (number);
+  'color_space': (string);
+  'color_primaries': (string);
+  'color_trc': (string);
+  'yuv_matrix': (string);
+  'color_range': (string);
 }

@@ -13,6 +13,7 @@ export interface Welcome {
   'precision'?: (string);
   'model_served'?: (boolean);
   'frame_format'?: (string);
+  'yuv_matrix'?: (string);
 }
 
 export interface Welcome__Output {
@@ -27,4 +28,5 @@ export interface Welcome__Output {
   'precision': (string);
   'model_served': (boolean);
   'frame_format': (string);
+  'yuv_matrix': (string);
 }
