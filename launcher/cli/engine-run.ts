@@ -12,6 +12,7 @@ import { redactLocation } from '../../common/storage/blob-location.js';
 import type { Logger } from '../../common/log.js';
 import type { JobListener } from '../job/events.js';
 import { runJob } from '../job/job.js';
+import { checkOutputDir } from '../job/work-dir.js';
 import { clearStartOrders, publishStartOrder } from '../job-store/start-orders.js';
 import { standInHost } from '../coordinator/rank-record.js';
 import { EngineSpawner } from '../spawn/engine-spawner.js';
@@ -61,6 +62,7 @@ export async function runUnderEngine(
   if (opts.workStore) throw new UsageError(`under ${engine.source}, --work-dir must be a folder every process sees; a Blob --work-dir is for jobs stylerun starts itself`);
   const jobId = engineJobId(opts);
   const jobDir = join(opts.workRoot, jobId);
+  checkOutputDir(opts.outputDir);
   if (engine.rank !== 0) {
     // where the engine spans machines, only this process knows its place on its own machine (its GPU)
     const local: Record<string, string> = multiHost ? { STYLERUN_LOCAL_RANK: String(engine.localRank), STYLERUN_LOCAL_WORLD_SIZE: String(engine.localWorldSize) } : {};

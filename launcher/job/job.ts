@@ -26,7 +26,7 @@ import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/co
 import { finishCommand } from '../job-store/resume-command.js';
 import { planGather } from '../job-store/journal.js';
 import type { JobOptions, RawOptions } from '../cli/options.js';
-import { checkWorkRoot, checkWorkStore, folderProblem } from './work-dir.js';
+import { checkOutputDir, checkWorkRoot, checkWorkStore, folderProblem } from './work-dir.js';
 import { setForcedHint, whenForced } from './forced-exit.js';
 import { GatherError } from './gather-error.js';
 import { usesAccountKey } from '../../common/storage/blob-location.js';
@@ -129,6 +129,7 @@ async function runStages(opts: JobOptions, start: JobStart, { log, signal, spawn
   // checked now, not at the end of the job: a file there made an internal error once every frame was styled
   const framesProblem = opts.keepFrames && folderProblem(opts.keepFrames);
   if (framesProblem) throw new StylerunError('KEEP_FRAMES_NOT_WRITABLE', ExitCode.badOutput, `cannot write frames into ${opts.keepFrames}: ${framesProblem}; choose another --keep-frames`);
+  checkOutputDir(opts.outputDir);
   if (opts.workStore) {
     await checkWorkStore(opts.workStore);
     // a key gives every right on the account; it is also what lets the launcher sign each rank's per-chunk SAS

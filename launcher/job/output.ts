@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { ExitCode } from '../../common/exit-codes.js';
 import { StylerunError } from '../../common/errors/stylerun-error.js';
 import { UsageError } from '../../common/errors/usage-error.js';
+import { kernelFileSystemProblem } from './work-dir.js';
 
 /** Containers the output may use (H.264 video inside). */
 export const outputExtensions = ['.mp4', '.m4v', '.mov', '.mkv'];
@@ -32,6 +33,8 @@ export function checkOutput(output: string, input: string): void {
   } catch {
     throw fail(`folder ${dir} is not writable`);
   }
+  const kernel = kernelFileSystemProblem(dir);
+  if (kernel) throw fail(kernel);
   try {
     if (statSync(output).isDirectory()) throw fail('it is a folder');
   } catch (e) {

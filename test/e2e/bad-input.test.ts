@@ -155,6 +155,29 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     expect(existsSync(join(dir, '.stylerun'))).toBe(false);
   });
 
+  // root passes /proc's access check, and Node 20's recursive mkdir under /proc loops for ever: these hung
+  it.skipIf(!asRoot).each([
+    ['--work-dir', /cannot write job folders under \/proc\/stylerun: folder \/proc is on proc, a kernel file system that holds no files; choose another --work-dir$/],
+    ['--keep-frames', /cannot write frames into \/proc\/stylerun: folder \/proc is on proc, .*; choose another --keep-frames$/],
+    ['--output-dir', /cannot write rank logs into \/proc\/stylerun: folder \/proc is on proc, .*; choose another --output-dir$/],
+  ])('refuses %s under /proc with exit code 5 (it hung)', async (flag, message) => {
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', video, flag, '/proc/stylerun']), 5, message);
+  });
+
+  it.skipIf(!asRoot)('refuses an --output in /proc with exit code 5, before any rank starts', async () => {
+    const r = await stylerun(['-n', '1', '--input', video, '--output', '/proc/styled.mp4']);
+    await expectCleanFailure(r, 5, /cannot write \/proc\/styled\.mp4: folder \/proc is on proc, a kernel file system that holds no files$/);
+    expect(r.stderr).not.toMatch(/attempt 1/);
+  });
+
+  it.each([
+    [['--max-restarts', ''], '--max-restarts'],
+    [['--timeout='], '--timeout'],
+    [['-n', ' '], '-n'],
+  ])('refuses an empty number value %j with exit code 2 (yargs read it as 0, which --max-restarts takes)', async (args, flag) => {
+    await expectCleanFailure(await stylerun(['--input', video, ...args]), 2, new RegExp(`error: ${flag} was given an empty value: give a number$`));
+  });
+
   it('refuses an output container it cannot write with exit code 2', async () => {
     await expectCleanFailure(await stylerun(['-n', '1', '--input', video, '--output', join(outDir, 'out.gif')]), 2, /--output must end in/);
   });
