@@ -2,7 +2,8 @@
 // runs it. Two --resume runs started together (or a resume beside the job itself, before its coordinator
 // answers) would each delete the other's staged chunks and redo frames. A lock whose process is gone (a
 // launcher killed with SIGKILL) is taken over; a process is known by its pid and its start time, so a pid
-// used again since is not mistaken for the launcher that left the lock.
+// used again since is not mistaken for the launcher that left the lock. Two launchers that find the same stale lock take
+// it over one at a time (launcher.lock.takeover): the second must not remove the first one's new lock.
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +34,16 @@ function stillRunning(owner: LockOwner): boolean {
   return owner.host === hostname() && owner.started !== null && processStart(owner.pid) === owner.started;
 }
 
+/** Test hooks: `onStale` runs once a lock has been judged stale, before it is taken over (to hold a launcher there). */
+export interface RunLockHooks {
+  onStale?: () => void;
+}
+
 /**
  * Takes job `jobId`'s lock in `dir` (which must exist) for this process; resolves with its release. A UsageError
  * (exit 2) where a launcher that still runs holds it.
  */
-export function takeRunLock(dir: string, jobId: string): () => void {
+export function takeRunLock(dir: string, jobId: string, hooks: RunLockHooks = {}): () => void {
   const path = join(dir, 'launcher.lock');
   const mine: LockOwner = { pid: process.pid, host: hostname(), started: processStart(process.pid) };
   // written whole under a name of its own, then linked into place: link() fails if the lock exists, and a reader
@@ -46,7 +52,8 @@ export function takeRunLock(dir: string, jobId: string): () => void {
   const staged = `${path}.${process.pid}.tmp`;
   writeFileSync(staged, JSON.stringify(mine), { mode: 0o600 });
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // a takeover waits for another one under way: about 2 s at most
+    for (let attempt = 0; attempt < 100; attempt++) {
       try {
         linkSync(staged, path);
         let held = true;
@@ -57,20 +64,63 @@ export function takeRunLock(dir: string, jobId: string): () => void {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      let owner: LockOwner | undefined;
-      try {
-        owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-      } catch {
-        owner = undefined; // gone since, or not a lock stylerun wrote: taken over below
-      }
+      const judged = readText(path);
+      const owner = parseOwner(judged);
       if (owner && stillRunning(owner)) {
         throw new UsageError(`job ${jobId} is being run by process ${owner.pid} on this machine: wait for it, or stop it first`);
       }
-      // left by a launcher that is gone (on another host, where only its coordinator could tell: --resume asks it)
-      rmSync(path, { force: true });
+      // left by a launcher that is gone (on another host, where only its coordinator could tell: --resume asks it),
+      // gone since, or not a lock stylerun wrote
+      hooks.onStale?.();
+      if (!removeStale(path, judged, staged)) sleepMs(20);
     }
     throw new UsageError(`job ${jobId} was taken by another launcher at the same moment: wait for it, or stop it first`);
   } finally {
     rmSync(staged, { force: true });
   }
+}
+
+/**
+ * Removes the lock at `path` if it still holds `judged` (the stale lock's text), under a takeover guard that one
+ * launcher at a time holds: two launchers that judged the same lock stale would otherwise both remove it, the
+ * second removing the first's new lock, and both run the job. False where another takeover holds the guard.
+ */
+function removeStale(path: string, judged: string | undefined, staged: string): boolean {
+  const guard = `${path}.takeover`;
+  try {
+    linkSync(staged, guard);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // a guard whose launcher is gone (killed within its takeover) is removed; the next attempt takes it
+    const holder = parseOwner(readText(guard));
+    if (!holder || !stillRunning(holder)) rmSync(guard, { force: true });
+    return false;
+  }
+  try {
+    // while the guard is held, the lock is only replaced by a link, which needs it gone: the text read now is final
+    if (readText(path) === judged) rmSync(path, { force: true });
+    return true;
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseOwner(text: string | undefined): LockOwner | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as LockOwner);
+  } catch {
+    return undefined;
+  }
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
