@@ -1,7 +1,7 @@
 // Writing a small file so that a reader sees the old one or the new one, never half of either: the bytes go
 // to a staged name of this process's own, then a rename puts them in place (atomic on one file system).
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Writes `data` to `path` whole; `mode` as writeFileSync takes it (e.g. 0o600 for a file holding a secret). */
 export function writeWhole(path: string, data: string, mode?: number): void {
@@ -12,5 +12,23 @@ export function writeWhole(path: string, data: string, mode?: number): void {
   } catch (e) {
     rmSync(staged, { force: true });
     throw e;
+  }
+}
+
+/** The text of the small file at `path`, or undefined where there is none (or it cannot be read). */
+export function readTextIfAny(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `text` parsed as JSON of type T (unchecked), or undefined where there is no text or it is no JSON. */
+export function parseJsonIfAny<T>(text: string | undefined): T | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
   }
 }

@@ -8,6 +8,7 @@ import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
+import { parseJsonIfAny, readTextIfAny } from '../../common/write-whole.js';
 
 interface LockOwner {
   pid: number;
@@ -64,8 +65,8 @@ export function takeRunLock(dir: string, jobId: string, hooks: RunLockHooks = {}
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      const judged = readText(path);
-      const owner = parseOwner(judged);
+      const judged = readTextIfAny(path);
+      const owner = parseJsonIfAny<LockOwner>(judged);
       if (owner && stillRunning(owner)) {
         throw new UsageError(`job ${jobId} is being run by process ${owner.pid} on this machine: wait for it, or stop it first`);
       }
@@ -92,32 +93,16 @@ function removeStale(path: string, judged: string | undefined, staged: string): 
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     // a guard whose launcher is gone (killed within its takeover) is removed; the next attempt takes it
-    const holder = parseOwner(readText(guard));
+    const holder = parseJsonIfAny<LockOwner>(readTextIfAny(guard));
     if (!holder || !stillRunning(holder)) rmSync(guard, { force: true });
     return false;
   }
   try {
     // while the guard is held, the lock is only replaced by a link, which needs it gone: the text read now is final
-    if (readText(path) === judged) rmSync(path, { force: true });
+    if (readTextIfAny(path) === judged) rmSync(path, { force: true });
     return true;
   } finally {
     rmSync(guard, { force: true });
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function parseOwner(text: string | undefined): LockOwner | undefined {
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as LockOwner);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,10 +1,11 @@
 // The state of `stylerun watch` over a local (or shared network) directory: the files under it, and in the
 // ops directory one record per upload (done/, failed/, parked/, logs/) and claims/NAME.lock. A lock is
-// created exclusively (O_EXCL), says until when it holds, and is rewritten while the job runs; a lock past
-// its time is taken over by renaming it away first, which only one watcher can do.
+// linked into place whole, says until when it holds, and is rewritten while the job runs; a lock past its time
+// is taken over by renaming it away first, which only one watcher can do, and only if what was renamed is the
+// lock judged past its time (not another watcher's new one, which is put back).
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { writeWhole } from '../../common/write-whole.js';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { parseJsonIfAny, readTextIfAny, writeWhole } from '../../common/write-whole.js';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Upload, UploadRecord } from './watch-decisions.js';
@@ -90,17 +91,32 @@ export class DirWatchStore implements WatchStore {
     return { kind: 'failed', failures: failuresIn(record('failed')) };
   }
 
+  /** Test hooks: `onStale` runs once a claim has been judged past its time, before it is taken over. */
+  hooks: { onStale?: () => Promise<void> } = {};
+
   async claim(name: string): Promise<Claim | undefined> {
     const path = join(this.ops, 'claims', `${name}.lock`);
     mkdirSync(dirname(path), { recursive: true });
     if (!this.create(path)) {
-      const held = this.read(path);
+      const judged = readTextIfAny(path);
+      const held = parseJsonIfAny<Lock>(judged);
       if (held && held.untilMs > Date.now()) return undefined;
+      await this.hooks.onStale?.();
       // past its time (or unreadable): whoever renames it away takes it over; the others find it gone
       const stale = `${path}.stale-${randomBytes(4).toString('hex')}`;
       try {
         renameSync(path, stale);
       } catch {
+        return undefined;
+      }
+      if (readTextIfAny(stale) !== judged) {
+        // another watcher took it over between the look and the rename: what was renamed is its new claim, put back
+        try {
+          linkSync(stale, path);
+        } catch {
+          // a third watcher has claimed it since: that one holds it, and the one put back here sees its loss
+        }
+        rmSync(stale, { force: true });
         return undefined;
       }
       rmSync(stale, { force: true });
@@ -157,22 +173,27 @@ export class DirWatchStore implements WatchStore {
     return { owner: this.me, untilMs: Date.now() + this.claimSeconds * 1000 };
   }
 
+  /**
+   * Creates the lock at `path`, whole: written under a name of its own, then linked into place (link fails where it
+   * exists). An exclusive create would show another watcher an empty file for a moment, which it took for an
+   * unreadable, so stale, claim and took over.
+   */
   private create(path: string): boolean {
+    const staged = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(staged, JSON.stringify(this.lock()));
     try {
-      writeFileSync(path, JSON.stringify(this.lock()), { flag: 'wx' });
+      linkSync(staged, path);
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw e;
+    } finally {
+      rmSync(staged, { force: true });
     }
   }
 
   private read(path: string): Lock | undefined {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as Lock;
-    } catch {
-      return undefined;
-    }
+    return parseJsonIfAny<Lock>(readTextIfAny(path));
   }
 
   private write(kind: string, name: string, record: Record<string, unknown>): void {
