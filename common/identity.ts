@@ -103,6 +103,22 @@ function detectEngine(env: NodeJS.ProcessEnv): EngineVariables | undefined {
   return undefined;
 }
 
+/**
+ * Other engines' rank variables set beside those of the engine `chosen` (detectEngine's order decided between
+ * them), as "NAME=value (engine)": a leftover RANK in a shell that runs mpirun, say. Empty where none.
+ */
+export function ignoredEngineVariables(env: NodeJS.ProcessEnv, chosen: IdentitySource): string[] {
+  const others = [OPEN_MPI, MPICH, TORCHRUN, KUBERNETES].filter((e) => e.rank !== detectEngineBySource(chosen)?.rank);
+  return others.flatMap((e) => {
+    if (!isSet(env, e.rank) || (e === TORCHRUN && !isSet(env, e.worldSize))) return [];
+    return [`${e.rank}=${valueOf(env, e.rank)} (${e.engine})`];
+  });
+}
+
+function detectEngineBySource(source: IdentitySource): EngineVariables | undefined {
+  return [STYLERUN, OPEN_MPI, AZURE_ML, MPICH, TORCHRUN, KUBERNETES].find((e) => e.source === source);
+}
+
 function readCounts(env: NodeJS.ProcessEnv, engine: EngineVariables): Omit<RankIdentity, 'source'> {
   const rank = readInteger(env, engine, engine.rank, 0);
   const worldSize = readInteger(env, engine, engine.worldSize, 1);

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import type { RankIdentity } from '../../common/identity.js';
-import { identityFromEnv } from '../../common/identity.js';
+import { identityFromEnv, ignoredEngineVariables } from '../../common/identity.js';
 import { redactLocation } from '../../common/storage/blob-location.js';
 import type { Logger } from '../../common/log.js';
 import type { JobListener } from '../job/events.js';
@@ -75,6 +75,8 @@ export async function runUnderEngine(
   // a rerun keeps the recorded chunk grid and codec, as --resume does
   const jobOpts = recorded ? { ...resolveOptions(resumedOptions(recorded.options, raw, jobId)), engine: opts.engine } : opts;
   log.info(`started by ${engine.source}: ${engine.worldSize} ranks, job ${jobId}${resume ? ' (resuming: the same command ran before)' : ''}`);
+  const ignored = ignoredEngineVariables(process.env, engine.source);
+  if (ignored.length) log.warn(`${engine.source}'s variables decide each process's rank; also set, and ignored: ${ignored.join(', ')}`);
   // processes the job will not use (fewer chunks left than processes, or nothing left at all) are let go
   const releaseFrom = (first: number) => {
     for (let r = Math.max(1, first); r < engine.worldSize; r++) publishStartOrder(jobDir, { rank: r, idle: true });

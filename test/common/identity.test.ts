@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../common/errors/identity-error.js';
 import { ExitCode } from '../../common/exit-codes.js';
-import { DEFAULT_COORDINATOR_PORT, identityFromEnv } from '../../common/identity.js';
+import { DEFAULT_COORDINATOR_PORT, identityFromEnv, ignoredEngineVariables } from '../../common/identity.js';
 
 const OPEN_MPI_RANK_2_OF_4 = {
   OMPI_COMM_WORLD_RANK: '2',
@@ -251,5 +251,20 @@ describe('identityFromEnv', () => {
       expect(error.message).not.toContain('\n');
       expect(error).toMatchObject({ code: 'RANK_ENVIRONMENT_INVALID', exitCode: ExitCode.usage });
     });
+  });
+});
+
+describe('ignoredEngineVariables', () => {
+  it('names the other engines\' rank variables set beside the chosen engine\'s', () => {
+    const env = { OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '2', RANK: '0', WORLD_SIZE: '4', JOB_COMPLETION_INDEX: '3' };
+    expect(identityFromEnv(env)?.source).toBe('openmpi');
+    expect(ignoredEngineVariables(env, 'openmpi')).toEqual(['RANK=0 (torchrun)', 'JOB_COMPLETION_INDEX=3 (a Kubernetes Indexed Job)']);
+    // Azure ML is Open MPI's variables: they are its own, not another engine's
+    expect(ignoredEngineVariables({ ...env, AZ_BATCH_MASTER_NODE: '10.0.0.4:6105' }, 'azureml')).toEqual(['RANK=0 (torchrun)', 'JOB_COMPLETION_INDEX=3 (a Kubernetes Indexed Job)']);
+  });
+
+  it('is empty for one engine\'s variables, and for a RANK without WORLD_SIZE (too common a name to be torchrun\'s)', () => {
+    expect(ignoredEngineVariables({ PMI_RANK: '0', PMI_SIZE: '2' }, 'mpich')).toEqual([]);
+    expect(ignoredEngineVariables({ PMI_RANK: '0', PMI_SIZE: '2', RANK: '7' }, 'mpich')).toEqual([]);
   });
 });
