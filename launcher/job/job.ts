@@ -2,6 +2,7 @@
 // succeeds (or the rerun policy gives up), then gather the chunks into the output.
 import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
 import { freeBytes } from '../../common/free-space.js';
@@ -250,7 +251,14 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     ranksGone = live?.current.ranksGone;
     machine.transition('gathering', 'every frame committed');
     const gatherStarted = Date.now();
-    const chunks = planGather(journal.load(), total).map((e) => ({ path: store.readPath(e.key), start: e.start }));
+    const planned = planGather(journal.load(), total);
+    const chunks = planned.map((e) => ({ path: store.readPath(e.key), start: e.start }));
+    // a chunk deleted from a local job folder after its commit (by hand, by a cleaner) would fail the gather's ffmpeg
+    // with a bare "No such file": say which, and how to restyle it (--resume re-checks every chunk)
+    const gone = opts.workStore ? undefined : planned.find((e) => !existsSync(store.readPath(e.key)));
+    if (gone) {
+      throw new StylerunError('CHUNK_GONE', ExitCode.internal, `chunk ${gone.key} (frames ${gone.start}-${gone.start + gone.count - 1}) was committed but is gone from ${join(workDir, 'chunks')}: finish it with ${finishCommand(jobId, opts)}, which restyles what is missing`);
+    }
     try {
       await encodeOutput({ chunks, info, output: tmpOutput, workDir, encoding, onNote: (n) => log.info(n) }, signal);
       if (opts.keepFrames) await writeFrames(chunks, info, workDir, opts.keepFrames, signal);
