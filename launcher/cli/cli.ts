@@ -17,7 +17,7 @@ import { runForcedCleanups } from '../job/forced-exit.js';
 import { canResume, readJobRecord } from '../job-store/job-record.js';
 import { fetchBlobRecord, pullBlobJob } from '../job-store/blob-job-mirror.js';
 import { isBlobLocation, parseBlobLocation, redactLocation } from '../../common/storage/blob-location.js';
-import { emptyNumberFlag, type NumberFlags } from './empty-number.js';
+import { emptyValueFlag, type ValueFlags } from './empty-values.js';
 import { engineIdentity, runUnderEngine } from './engine-run.js';
 import { recordable, resumedOptions, resolveOptions, workRoot, type RawOptions } from './options.js';
 import { killAllGroups } from '../spawn/local.js';
@@ -215,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
       // the level travels to every rank in its environment; STYLERUN_LOG_LEVEL given by hand says the same
       const repeated = repeatedFlag(a);
       if (repeated) throw new StylerunError('USAGE', ExitCode.usage, repeated);
-      const empty = emptyNumberFlag(args, (parser as unknown as { getOptions(): NumberFlags }).getOptions());
+      const empty = emptyValueFlag(args, (parser as unknown as { getOptions(): ValueFlags }).getOptions());
       if (empty) throw new StylerunError('USAGE', ExitCode.usage, empty);
       if (a.quiet && a.verbose) throw new StylerunError('USAGE', ExitCode.usage, '--quiet and --verbose go against each other: give one');
       if (a.quiet) process.env.STYLERUN_LOG_LEVEL = 'warn';

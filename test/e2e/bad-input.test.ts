@@ -171,11 +171,16 @@ describe('bad input gets one clear line, a documented exit code and no output', 
   });
 
   it.each([
-    [['--max-restarts', ''], '--max-restarts'],
-    [['--timeout='], '--timeout'],
-    [['-n', ' '], '-n'],
-  ])('refuses an empty number value %j with exit code 2 (yargs read it as 0, which --max-restarts takes)', async (args, flag) => {
-    await expectCleanFailure(await stylerun(['--input', video, ...args]), 2, new RegExp(`error: ${flag} was given an empty value: give a number$`));
+    // yargs read an empty number as 0, which --max-restarts takes
+    [['--max-restarts', ''], '--max-restarts', 'a number'],
+    [['--timeout='], '--timeout', 'a number'],
+    [['-n', ' '], '-n', 'a number'],
+    // an empty string was the flag left out: `--resume "$JOB"` with JOB unset ran a whole new job over the output
+    [['--resume', ''], '--resume', 'a value'],
+    [['--output-dir', ''], '--output-dir', 'a value'],
+  ])('refuses an empty value %j with exit code 2', async (args, flag, what) => {
+    const r = await stylerun(['--input', video, ...args]);
+    await expectCleanFailure(r, 2, new RegExp(`error: ${flag} was given an empty value \\(a variable not set\\?\\): give ${what}, or leave the flag out$`));
   });
 
   it('refuses an output container it cannot write with exit code 2', async () => {
