@@ -13,7 +13,7 @@ export interface VideoColour {
   transfer?: string;
 }
 
-/** The Y'CbCr matrices swscale knows, by its scale filter's names (models/onnx/frame-format.ts has their weights). */
+/** The Y'CbCr matrices swscale knows, by its scale filter's names (models/onnx/frame-format.ts has their weights, as YuvMatrix). */
 export type SwscaleMatrix = 'bt601' | 'bt709' | 'fcc' | 'smpte240m' | 'bt2020';
 
 /**

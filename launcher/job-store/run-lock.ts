@@ -4,11 +4,11 @@
 // launcher killed with SIGKILL) is taken over; a process is known by its pid and its start time, so a pid
 // used again since is not mistaken for the launcher that left the lock. Two launchers that find the same stale lock take
 // it over one at a time (launcher.lock.takeover): the second must not remove the first one's new lock.
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
-import { parseJsonIfAny, readTextIfAny } from '../../common/write-whole.js';
+import { createWhole, parseJsonIfAny, readTextIfAny } from '../../common/write-whole.js';
 
 interface LockOwner {
   pid: number;
@@ -46,39 +46,28 @@ export interface RunLockHooks {
  */
 export function takeRunLock(dir: string, jobId: string, hooks: RunLockHooks = {}): () => void {
   const path = join(dir, 'launcher.lock');
-  const mine: LockOwner = { pid: process.pid, host: hostname(), started: processStart(process.pid) };
-  // written whole under a name of its own, then linked into place: link() fails if the lock exists, and a reader
-  // never sees it half written (an exclusive create would show another launcher an empty file for a moment,
-  // which it took for a torn lock and took over)
-  const staged = `${path}.${process.pid}.tmp`;
-  writeFileSync(staged, JSON.stringify(mine), { mode: 0o600 });
-  try {
-    // a takeover waits for another one under way: about 2 s at most
-    for (let attempt = 0; attempt < 100; attempt++) {
-      try {
-        linkSync(staged, path);
-        let held = true;
-        return () => {
-          if (held) rmSync(path, { force: true });
-          held = false;
-        };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const judged = readTextIfAny(path);
-      const owner = parseJsonIfAny<LockOwner>(judged);
-      if (owner && stillRunning(owner)) {
-        throw new UsageError(`job ${jobId} is being run by process ${owner.pid} on this machine: wait for it, or stop it first`);
-      }
-      // left by a launcher that is gone (on another host, where only its coordinator could tell: --resume asks it),
-      // gone since, or not a lock stylerun wrote
-      hooks.onStale?.();
-      if (!removeStale(path, judged, staged)) sleepMs(20);
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), started: processStart(process.pid) } satisfies LockOwner);
+  // created whole (common/write-whole.ts): a reader never sees it half written, which it would take for a torn lock
+  // and take over. A takeover waits for another one under way: about 2 s at most
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (createWhole(path, mine, 0o600)) {
+      let held = true;
+      return () => {
+        if (held) rmSync(path, { force: true });
+        held = false;
+      };
     }
-    throw new UsageError(`job ${jobId} was taken by another launcher at the same moment: wait for it, or stop it first`);
-  } finally {
-    rmSync(staged, { force: true });
+    const judged = readTextIfAny(path);
+    const owner = parseJsonIfAny<LockOwner>(judged);
+    if (owner && stillRunning(owner)) {
+      throw new UsageError(`job ${jobId} is being run by process ${owner.pid} on this machine: wait for it, or stop it first`);
+    }
+    // left by a launcher that is gone (on another host, where only its coordinator could tell: --resume asks it),
+    // gone since, or not a lock stylerun wrote
+    hooks.onStale?.();
+    if (!removeStale(path, judged, mine)) sleepMs(20);
   }
+  throw new UsageError(`job ${jobId} was taken by another launcher at the same moment: wait for it, or stop it first`);
 }
 
 /**
@@ -86,12 +75,9 @@ export function takeRunLock(dir: string, jobId: string, hooks: RunLockHooks = {}
  * launcher at a time holds: two launchers that judged the same lock stale would otherwise both remove it, the
  * second removing the first's new lock, and both run the job. False where another takeover holds the guard.
  */
-function removeStale(path: string, judged: string | undefined, staged: string): boolean {
+function removeStale(path: string, judged: string | undefined, mine: string): boolean {
   const guard = `${path}.takeover`;
-  try {
-    linkSync(staged, guard);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  if (!createWhole(guard, mine, 0o600)) {
     // a guard whose launcher is gone (killed within its takeover) is removed; the next attempt takes it
     const holder = parseJsonIfAny<LockOwner>(readTextIfAny(guard));
     if (!holder || !stillRunning(holder)) rmSync(guard, { force: true });

@@ -255,7 +255,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
     const chunks = planned.map((e) => ({ path: store.readPath(e.key), start: e.start }));
     // a chunk deleted from a local job folder after its commit (by hand, by a cleaner) would fail the gather's ffmpeg
     // with a bare "No such file": say which, and how to restyle it (--resume re-checks every chunk)
-    const gone = opts.workStore ? undefined : planned.find((e) => !existsSync(store.readPath(e.key)));
+    const gone = opts.workStore ? undefined : planned.find((_, k) => !existsSync(chunks[k]!.path));
     if (gone) {
       throw new StylerunError('CHUNK_GONE', ExitCode.internal, `chunk ${gone.key} (frames ${gone.start}-${gone.start + gone.count - 1}) was committed but is gone from ${join(workDir, 'chunks')}: finish it with ${finishCommand(jobId, opts)}, which restyles what is missing`);
     }

@@ -5,7 +5,7 @@
 // lock judged past its time (not another watcher's new one, which is put back).
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { parseJsonIfAny, readTextIfAny, writeWhole } from '../../common/write-whole.js';
+import { createWhole, parseJsonIfAny, readTextIfAny, writeWhole } from '../../common/write-whole.js';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Upload, UploadRecord } from './watch-decisions.js';
@@ -173,23 +173,9 @@ export class DirWatchStore implements WatchStore {
     return { owner: this.me, untilMs: Date.now() + this.claimSeconds * 1000 };
   }
 
-  /**
-   * Creates the lock at `path`, whole: written under a name of its own, then linked into place (link fails where it
-   * exists). An exclusive create would show another watcher an empty file for a moment, which it took for an
-   * unreadable, so stale, claim and took over.
-   */
+  /** Creates the lock at `path`, whole (common/write-whole.ts); false where a claim is there. */
   private create(path: string): boolean {
-    const staged = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(staged, JSON.stringify(this.lock()));
-    try {
-      linkSync(staged, path);
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw e;
-    } finally {
-      rmSync(staged, { force: true });
-    }
+    return createWhole(path, JSON.stringify(this.lock()));
   }
 
   private read(path: string): Lock | undefined {

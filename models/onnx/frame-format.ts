@@ -5,6 +5,8 @@
 // as swscale does on the way to rgb24 (BT.601 for untagged video), so the model sees the pixels it would have
 // seen through rgb24.
 
+import type { SwscaleMatrix } from '../../common/ffmpeg/colour.js';
+
 /** A raw frame format ffmpeg and the wrapped model agree on. */
 export type FrameFormat = 'rgb24' | 'yuv420p';
 
@@ -30,8 +32,8 @@ export interface Affine3 {
   readonly offset: readonly number[];
 }
 
-/** The Y'CbCr matrices swscale knows, by the names its scale filter takes (in_color_matrix, out_color_matrix). */
-export type YuvMatrix = 'bt601' | 'bt709' | 'fcc' | 'smpte240m' | 'bt2020';
+/** The Y'CbCr matrices swscale knows, by the names its scale filter takes (common/ffmpeg/colour.ts decides which one a video uses). */
+export type YuvMatrix = SwscaleMatrix;
 /** Each matrix's Kr and Kb (Kg = 1 - Kr - Kb), as in H.273. */
 const weights: Record<YuvMatrix, readonly [number, number]> = {
   bt601: [0.299, 0.114],
