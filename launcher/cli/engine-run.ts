@@ -87,7 +87,7 @@ export async function runUnderEngine(
   };
   // orders are not cleared at the end: a process not yet at its order would wait for it in vain (each
   // process removes its order when it takes it; a finished job's folder goes with them)
-  await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
+  await runJob(jobOpts, resume ? { kind: 'resume', jobId, changedSources: 'restart' } : { kind: 'new', raw: recordable(raw, opts), jobId }, {
     log, signal: rt.signal, listeners: [release, ...rt.listeners], spawner: new EngineSpawner(new LocalSpawner(log, undefined, jobOpts.outputDir), jobDir),
     hosts: multiHost ? Array.from({ length: engine.worldSize }, (_, r) => (r === 0 ? hostname() : standInHost(r))) : undefined,
   });

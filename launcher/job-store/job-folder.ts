@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNoSpace, NoSpaceError } from '../../common/errors/no-space-error.js';
+import { UsageError } from '../../common/errors/usage-error.js';
 import type { Logger } from '../../common/log.js';
 import { BlobChunkStore } from '../../common/storage/blob-chunk-store.js';
 import { childLocation } from '../../common/storage/blob-location.js';
@@ -13,6 +14,7 @@ import type { JobOptions, RawOptions } from '../cli/options.js';
 import { renderReport } from '../job/report.js';
 import { BlobJobMirror } from './blob-job-mirror.js';
 import { readJobRecord, writeJobRecord, type JobRecord } from './job-record.js';
+import { describeChanges, sourceChanges, type JobSources, type SourcesPolicy } from './job-sources.js';
 import { Journal } from './journal.js';
 import { keepVerifiedChunks, removeUnvouchedChunks } from './keep-verified.js';
 import { takeRunLock } from './run-lock.js';
@@ -20,8 +22,13 @@ import { takeRunLock } from './run-lock.js';
 /** What a succeeded job's folder keeps (without --keep-work): its record and its report. */
 const keptAfterSuccess = new Set(['job.json', 'report.html']);
 
-/** A new job (with the options to record) or a resumed one. */
-export type FolderStart = { kind: 'new'; options: RawOptions } | { kind: 'resume' };
+/**
+ * A new job (with the options and sources to record) or a resumed one, with what it is made from now, what to do
+ * where that changed since the job began, and how messages name the input and the model.
+ */
+export type FolderStart =
+  | { kind: 'new'; options: RawOptions; sources: JobSources }
+  | { kind: 'resume'; sources: JobSources; policy: SourcesPolicy; names: { input: string; model: string } };
 
 /** An opened job folder. */
 export class JobFolder {
@@ -59,8 +66,8 @@ export class JobFolder {
     try {
       const store = opts.workStore ? new BlobChunkStore(childLocation(opts.workStore, `${jobId}/chunks`), join(dir, 'chunks')) : openChunkStore(join(dir, 'chunks'));
       const record: JobRecord = start.kind === 'new'
-        ? { jobId, createdAt: new Date().toISOString(), options: start.options, state: 'running' }
-        : resumedRecord(readJobRecord(opts.workRoot, jobId));
+        ? { jobId, createdAt: new Date().toISOString(), options: start.options, sources: start.sources, state: 'running' }
+        : { ...resumedRecord(checkedSources(readJobRecord(opts.workRoot, jobId), start, journal, log)), sources: start.sources };
       writeJobRecord(dir, record);
       mirror?.push('job.json');
       if (start.kind === 'resume') await keepVerifiedChunks(journal, store, log);
@@ -126,6 +133,26 @@ export class JobFolder {
   async flush(): Promise<void> {
     await this.mirror?.flush();
   }
+}
+
+/**
+ * The record of a job resumed from sources that are no longer what it began with: refused (before anything in its
+ * folder changes) where the policy says so and the input or the model changed, else its journal cleared so that
+ * every frame is styled again.
+ */
+function checkedSources(earlier: JobRecord, start: Extract<FolderStart, { kind: 'resume' }>, journal: Journal, log: Logger): JobRecord {
+  const changes = sourceChanges(earlier.sources, start.sources);
+  const frames = journal.committedFrames();
+  // nothing committed, nothing to mix
+  if (!changes.length || frames === 0) return earlier;
+  const why = describeChanges(changes, start.names);
+  // chunks of another stylerun cannot be put back: only the input and the model are refused
+  if (start.policy === 'refuse' && changes.some((c) => c.kind !== 'chunks')) {
+    throw new UsageError(`job ${earlier.jobId} cannot be resumed: ${why}, so its ${frames} committed frames would not match the rest; put the original back, or run a new job (without --resume)`, 'SOURCES_CHANGED');
+  }
+  log.warn(`job ${earlier.jobId}: ${why}; its ${frames} committed frames are dropped and every frame is styled again`);
+  journal.clear();
+  return earlier;
 }
 
 /** A resumed job's record while it runs again: the last run's timeline joins the earlier ones. */

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { UsageError } from '../../common/errors/usage-error.js';
 import type { RawOptions } from '../cli/options.js';
 import type { JobHistory } from '../job/job-history.js';
+import type { JobSources } from './job-sources.js';
 
 /** The record kept in each job folder, and kept after the job ends. */
 export interface JobRecord {
   jobId: string;
   createdAt: string;
   options: RawOptions;
+  /** What the chunks are made from (a resume checks them); none in a record from before they were kept. */
+  sources?: JobSources;
   /** running while the job runs (and after a launcher that died); succeeded or failed once it ended. None: a record from before states, unfinished. */
   state?: 'running' | 'succeeded' | 'failed';
   endedAt?: string;

@@ -19,9 +19,11 @@ import { openJobOutput, type JobOutput } from './job-output.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
+import { fileDigest, inputDigest } from './source-identity.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import type { JobRecord } from '../job-store/job-record.js';
 import { JobFolder } from '../job-store/job-folder.js';
+import type { SourcesPolicy } from '../job-store/job-sources.js';
 import { applyHistoryEvent, closeHistory, emptyHistory } from './job-history.js';
 import { removeCoordinatorRecord, writeCoordinatorRecord } from '../job-store/coordinator-record.js';
 import { finishCommand } from '../job-store/resume-command.js';
@@ -74,9 +76,13 @@ export interface JobSummary {
 }
 
 
-/** How to start: a new job (with the raw options to record), or the resumption of an earlier one. */
-/** A new job (its id made at random, or given: an engine job's id is a hash of what it is), or a resumed one. */
-export type JobStart = { kind: 'new'; raw: RawOptions; jobId?: string } | { kind: 'resume'; jobId: string };
+/**
+ * A new job (its id made at random, or given: an engine job's id is a hash of what it is), or a resumed one, with
+ * what to do where its input, model or chunk encoding changed since it began: refused unless told (a user's
+ * --resume: the original may be put back); an engine's rerun and a watcher begin again, as the command asks
+ * for what is there now.
+ */
+export type JobStart = { kind: 'new'; raw: RawOptions; jobId?: string } | { kind: 'resume'; jobId: string; changedSources?: SourcesPolicy };
 
 /** What runs a job besides its options: where it logs, what stops it, how ranks start, who listens. */
 export interface JobRuntime {
@@ -179,6 +185,8 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   // both sit between the launch and the ranks' start. A bad input is still reported before a bad model.
   const modelChecked = checkModel(opts.modelPath);
   modelChecked.catch(() => {}); // awaited below, once the input is known to be good
+  const modelDigest = fileDigest(opts.modelPath);
+  modelDigest.catch(() => {});
   const info = await probeInput(input);
   const total = info.pts.length;
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', input.name, `-n ${opts.ranks} is more than the ${total} frames of ${input.name}`);
@@ -198,7 +206,10 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   let history = emptyHistory();
   events.on((e) => (history = applyHistoryEvent(history, e, Date.now() - started)));
   // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
-  const folder = await JobFolder.open(opts, jobId, start.kind === 'new' ? { kind: 'new', options: { ...start.raw, chunkFrames } } : start, log);
+  const sources = { input: await inputDigest(input.path, info), model: await modelDigest, chunks: encoding };
+  const folder = await JobFolder.open(opts, jobId, start.kind === 'new'
+    ? { kind: 'new', options: { ...start.raw, chunkFrames }, sources }
+    : { kind: 'resume', sources, policy: start.changedSources ?? 'refuse', names: { input: input.name, model: opts.modelPath } }, log);
   const { dir: workDir, journal, store } = folder;
   const end = (ended: Pick<JobRecord, 'state'> & Partial<JobRecord>) => folder.end({ output: output.name, history: closeHistory(history, Date.now() - started), ...ended });
   events.emit({ kind: 'job-started', jobId, workDir: folder.name, totalFrames: total, committedFrames: journal.committedFrames(), resumed: start.kind === 'resume' });

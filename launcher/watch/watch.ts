@@ -179,7 +179,7 @@ async function takeUpload(upload: Upload, { place, w, job, rt }: Context): Promi
     if (jobOpts.timeoutMs !== undefined) timeoutTimer = setTimeout(() => timeout.abort('TIMEOUT'), jobOpts.timeoutMs);
     const both = AbortSignal.any([rt.signal, claim.lost, timeout.signal]);
     logs.run = `${new Date().toISOString().replace(/[:.]/g, '-')}-${jobId}`;
-    const summary = await runJob(jobOpts, resume ? { kind: 'resume', jobId } : { kind: 'new', raw: recordable(raw, opts), jobId }, { log: logs.log, signal: both, listeners: rt.listeners });
+    const summary = await runJob(jobOpts, resume ? { kind: 'resume', jobId, changedSources: 'restart' } : { kind: 'new', raw: recordable(raw, opts), jobId }, { log: logs.log, signal: both, listeners: rt.listeners });
     await store.markDone(upload.name, { jobId, output: summary.output, frames: summary.frames, wallMs: summary.wallMs, attempts: summary.attempts.length });
     logs.log.info(`${upload.name}: done -> ${summary.output}`);
   } catch (e) {

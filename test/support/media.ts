@@ -10,7 +10,7 @@ const blocks = 13; // bits of frame index, one 8x8 block each (up to 8191)
  * short GOPs so that a rank seeking into the middle must be frame-exact.
  */
 export async function makeIndexedVideo(
-  path: string, frames: number, opts: { rate?: string; audio?: boolean; variableRate?: boolean; randomSpacing?: boolean } = {},
+  path: string, frames: number, opts: { rate?: string; audio?: boolean; variableRate?: boolean; randomSpacing?: boolean; firstIndex?: number } = {},
 ): Promise<void> {
   const rate = opts.rate ?? '25';
   const passthrough = passthroughTiming();
@@ -21,7 +21,8 @@ export async function makeIndexedVideo(
     : opts.randomSpacing
       ? [',settb=1/1000,setpts=if(eq(N\\,0)\\,0\\,PREV_OUTPTS+20+floor(40*random(0)))', ...passthrough, '-enc_time_base', '1/1000', '-video_track_timescale', '1000', '-bf', '0', '-use_editlist', '0']
       : [''];
-  const lum = `255*mod(trunc(N/pow(2\\,trunc(X/8)))\\,2)`;
+  // frame N shows index N + firstIndex (another video of the same length, with firstIndex > 0)
+  const lum = `255*mod(trunc((N+${opts.firstIndex ?? 0})/pow(2\\,trunc(X/8)))\\,2)`;
   const audio = opts.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : [];
   await runTool(ffmpegPath(), [
     '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:size=${blocks * 8}x16:rate=${rate},format=gray,geq=lum='${lum}'${vfr[0]}`, ...audio, ...vfr.slice(1),
