@@ -5,7 +5,7 @@ import { InputError } from '../errors/input-error.js';
 import { colourOfStreamLine } from './colour.js';
 import { ffmpegPath } from './binaries.js';
 import { runTool } from './run.js';
-import type { Rational, VideoInfo } from './video-info.js';
+import { uprightSize, type Rational, type VideoInfo } from './video-info.js';
 
 const discardFlag = 0x4; // AV_PKT_FLAG_DISCARD: packets an edit list hides
 
@@ -33,12 +33,16 @@ export async function probeWithFfmpeg(path: string): Promise<VideoInfo> {
   }
   if (pts.length === 0) throw new InputError('INPUT_NO_FRAMES', path, `${path} has a video stream with no frames`);
   const videoLine = /Stream #0:\d+.*?: Video: .*/.exec(stderr)?.[0] ?? '';
+  // the video stream's own lines (metadata, side data) run to the next stream's
+  const videoSection = /Stream #0:\d+.*?: Video: [\s\S]*?(?=\n\s*Stream #|$)/.exec(stderr)?.[0] ?? '';
+  const rotation = Number(/displaymatrix: rotation of (-?[\d.]+) degrees/.exec(videoSection)?.[1] ?? /^\s*rotate\s*: (-?\d+)/m.exec(videoSection)?.[1] ?? 0) || undefined;
   const fps = Number(/([\d.]+) fps/.exec(videoLine)?.[1] ?? 0);
   const tbr = Number(/([\d.]+)k? tbr/.exec(videoLine)?.[1] ?? fps);
   const audio = /Stream #0:\d+.*?: Audio: (\w+)/.exec(stderr)?.[1];
   const duration = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
   return {
-    path, width, height,
+    path, ...uprightSize(width, height, rotation),
+    ...(rotation !== undefined ? { rotation } : {}),
     codec: header('codec_id') ?? 'unknown',
     pixFmt: /Video: [^,]+, (\w+)/.exec(videoLine)?.[1],
     colour: colourOfStreamLine(videoLine),

@@ -6,7 +6,7 @@ import { ffprobePath, hasFfprobe } from './binaries.js';
 import { colourOfStream } from './colour.js';
 import { probeWithFfmpeg } from './probe-with-ffmpeg.js';
 import { runTool } from './run.js';
-import type { Rational, VideoInfo } from './video-info.js';
+import { uprightSize, type Rational, type VideoInfo } from './video-info.js';
 
 interface ProbeStream {
   codec_type?: string;
@@ -23,6 +23,10 @@ interface ProbeStream {
   r_frame_rate?: string;
   duration?: string;
   disposition?: { attached_pic?: number };
+  /** ffmpeg 4.1 to 7 state a display rotation here ("Display Matrix", its rotation in degrees). */
+  side_data_list?: { rotation?: number | string }[];
+  /** Older files and ffmpegs tag it instead. */
+  tags?: { rotate?: string };
 }
 interface ProbeJson {
   streams?: ProbeStream[];
@@ -56,10 +60,11 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const pts = await packets;
   if (pts.length === 0) throw new InputError('INPUT_NO_FRAMES', path, `${path} has a video stream with no frames`);
   const audio = streams.find((s) => s.codec_type === 'audio');
+  const rotation = displayRotation(video);
   return {
     path,
-    width: video.width ?? 0,
-    height: video.height ?? 0,
+    ...uprightSize(video.width ?? 0, video.height ?? 0, rotation),
+    ...(rotation !== undefined ? { rotation } : {}),
     codec: video.codec_name ?? 'unknown',
     pixFmt: video.pix_fmt,
     colour: colourOfStream(video),
@@ -71,6 +76,13 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     durationSeconds: Number(video.duration ?? json.format?.duration ?? 0) || 0,
     audio: audio ? { codec: audio.codec_name ?? 'unknown', durationSeconds: Number(audio.duration ?? 0) || 0 } : undefined,
   };
+}
+
+/** The stream's display rotation in degrees, from its display matrix or its rotate tag; undefined for none. */
+function displayRotation(video: ProbeStream): number | undefined {
+  const stated = video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate;
+  const degrees = Number(stated);
+  return stated !== undefined && Number.isFinite(degrees) && degrees !== 0 ? degrees : undefined;
 }
 
 function checkReadable(path: string): void {

@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { probeVideo } from '../../common/ffmpeg/probe.js';
 import { probeWithFfmpeg } from '../../common/ffmpeg/probe-with-ffmpeg.js';
+import { runTool } from '../../common/ffmpeg/run.js';
+import { uprightSize } from '../../common/ffmpeg/video-info.js';
 import { dataDir } from '../support/cli.js';
 
 const video = (name: string) => join(dataDir, 'video', name);
@@ -37,5 +42,29 @@ describe('probing a video', () => {
   it('says a text file is not a video, with ffmpeg alone too', async () => {
     await expect(probeWithFfmpeg(join(dataDir, 'README.md'))).rejects.toThrow(/is not a video/);
     await expect(probeVideo(join(dataDir, 'README.md'))).rejects.toThrow(/is not a video/);
+  });
+
+  it('gives a video stored with a quarter turn its upright size, as ffmpeg decodes it, with ffmpeg alone too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stylerun-probe-rotation-'));
+    const plain = join(dir, 'plain.mp4');
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x32:r=10:d=0.5', '-pix_fmt', 'yuv420p', plain]);
+    for (const degrees of [90, 180]) {
+      const rotated = join(dir, `rotated-${degrees}.mp4`);
+      await runTool(ffmpegPath(), ['-v', 'error', '-i', plain, '-c', 'copy', '-metadata:s:v:0', `rotate=${degrees}`, rotated]);
+      const size = degrees === 90 ? [32, 64] : [64, 32];
+      for (const info of [await probeVideo(rotated), await probeWithFfmpeg(rotated)]) {
+        expect([info.width, info.height]).toEqual(size);
+        expect(Math.abs(info.rotation ?? 0)).toBe(degrees);
+      }
+    }
+    const info = await probeVideo(plain);
+    expect([info.width, info.height, info.rotation]).toEqual([64, 32, undefined]);
+  });
+});
+
+describe('uprightSize', () => {
+  it('swaps width and height for a quarter turn either way, and keeps them for none or a half turn', () => {
+    for (const r of [90, -90, 270, -270, 90.0001]) expect(uprightSize(1920, 1080, r)).toEqual({ width: 1080, height: 1920 });
+    for (const r of [undefined, 0, 180, -180, 360]) expect(uprightSize(1920, 1080, r)).toEqual({ width: 1920, height: 1080 });
   });
 });

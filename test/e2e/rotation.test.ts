@@ -1,0 +1,50 @@
+// A phone video is often stored sideways with a display rotation that players (and ffmpeg's decoder) apply. The
+// ranks receive the frames upright, as ffmpeg decodes them, so the job must size them upright too: it used to
+// take a 320x180 frame stored with a quarter turn for 320x180 while the decoder gave 180x320, and styled garbage.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
+import { runTool } from '../../common/ffmpeg/run.js';
+import { invertModel } from '../../scripts/onnx/test-models.js';
+import { runCli } from '../support/cli.js';
+import { rawFrames, streamFacts } from '../support/media.js';
+
+/** PSNR in dB of `a` against `b`, 8-bit samples. */
+function psnr(a: Buffer, b: Uint8Array): number {
+  expect(a.length).toBe(b.length);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
+  return 10 * Math.log10((255 * 255) / (sum / a.length));
+}
+
+describe('a source stored with a display rotation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-rotation-'));
+  const model = join(dir, 'invert.onnx');
+  const plain = join(dir, 'plain.mp4');
+  const rotated = (degrees: number) => join(dir, `rotated-${degrees}.mp4`);
+
+  beforeAll(async () => {
+    writeFileSync(model, invertModel());
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=0.6', '-c:v', 'libx264', '-qp', '0', '-pix_fmt', 'yuv420p', plain]);
+    // the rotate tag becomes the mp4's display matrix (ffmpeg 4.1 and 5.1), as a phone writes it
+    for (const degrees of [90, 180, 270]) await runTool(ffmpegPath(), ['-v', 'error', '-i', plain, '-c', 'copy', '-metadata:s:v:0', `rotate=${degrees}`, rotated(degrees)]);
+  });
+
+  it.each([
+    [90, 'h264', 180, 320],
+    [270, 'ffv1', 180, 320],
+    [180, 'h264', 320, 180],
+  ])('turned %i degrees, is styled upright through %s chunks and written upright (%ix%i), as ffmpeg shows it', async (degrees, codec, width, height) => {
+    const output = join(dir, `out-${degrees}-${codec}.mp4`);
+    const r = await runCli(['-n', '2', '--input', rotated(degrees), '--output', output, '--model', model, '--chunk-codec', codec, '--work-dir', join(dir, 'work')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`input ${width}x${height}, 15 frames`));
+    // stored upright, with no rotation left for a player to apply again
+    const facts = await streamFacts(output);
+    expect([facts.width, facts.height, facts.frames]).toEqual([width, height, 15]);
+    const upright = await rawFrames(rotated(degrees));
+    expect(psnr(await rawFrames(output), upright.map((v) => 255 - v))).toBeGreaterThan(30);
+  }, 60_000);
+});
