@@ -8,7 +8,7 @@ import { ffmpegPath } from '../common/ffmpeg/binaries.js';
 import { colourTagArgs, rgbToYuvFilters, type OutputColour } from '../common/ffmpeg/colour.js';
 import { passthroughTiming } from '../common/ffmpeg/features.js';
 import { startTool, type RunningTool } from '../common/ffmpeg/start-tool.js';
-import type { Rational } from '../common/ffmpeg/video-info.js';
+import { sampleAspectFilters, type Rational } from '../common/ffmpeg/video-info.js';
 import { isNoSpace, NoSpaceError, saysNoSpace } from '../common/errors/no-space-error.js';
 import { EncodeError } from './encode-error.js';
 import { freeBytes, fullForFrame } from '../common/free-space.js';
@@ -17,6 +17,9 @@ import type { ChunkRecord, ChunkSink } from '../common/storage/storage.js';
 import { ptsRuns, setptsChain } from '../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding__Output } from '../proto/generated/stylerun/v1/ChunkEncoding.js';
 import type { FrameFormat } from '../models/onnx/frame-format.js';
+
+/** What a chunk's encoder is told: the codec's settings, and for H.264 the source's colour and pixel shape. */
+type ChunkEncodingOf = Parameters<typeof codecArgs>[0] & { sample_aspect_ratio?: string };
 
 /** Threads of each chunk's x264 (frame threads; 720x720 veryfast runs at several hundred frames/s). */
 export const x264Threads = 4;
@@ -44,14 +47,16 @@ export function codecArgs(encoding: Pick<ChunkEncoding__Output, 'codec' | 'crf' 
  * frame at pts[0].
  */
 export function encodeArgs(
-  width: number, height: number, pts: readonly number[], timeBase: Rational, encoding: Parameters<typeof codecArgs>[0], out: string,
+  width: number, height: number, pts: readonly number[], timeBase: Rational, encoding: ChunkEncodingOf, out: string,
   frameFormat: FrameFormat,
 ): string[] {
   const tb = `${timeBase.num}/${timeBase.den}`;
   const relative = pts.map((p) => p - pts[0]);
   // RGB frames become the output's Y'CbCr with the source's matrix (yuv420p ones already are, converted in the graph)
   const convert = frameFormat === 'rgb24' && encoding.codec === 'h264' ? rgbToYuvFilters(encoding, encoding.pix_fmt) : [];
-  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(relative)), ...convert].join(',');
+  // the source's pixel shape, which raw frames do not carry (the copying gather keeps what the chunk says)
+  const shape = encoding.codec === 'h264' ? sampleAspectFilters(encoding.sample_aspect_ratio) : [];
+  const filter = [`settb=${tb}`, ...setptsChain(ptsRuns(relative)), ...convert, ...shape].join(',');
   return [
     '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', frameFormat, '-s', `${width}x${height}`, '-r', '25',
     '-i', 'pipe:0', '-vf', filter, ...passthroughTiming(), '-enc_time_base', tb,
@@ -80,7 +85,7 @@ export interface ChunkWriterOptions {
   /** Source pts of frames start..end-1, in `timeBase` units. */
   pts: readonly number[];
   timeBase: Rational;
-  encoding: Parameters<typeof codecArgs>[0];
+  encoding: ChunkEncodingOf;
   onCommit: (c: ChunkRecord) => void;
 }
 

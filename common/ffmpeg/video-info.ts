@@ -18,6 +18,8 @@ export interface VideoInfo {
   height: number;
   /** The display rotation the source states, in degrees (e.g. 90 or -90); absent where it states none. */
   rotation?: number;
+  /** The upright frames' sample (pixel) aspect ratio where the source states one that is not square (DV's 32:27). */
+  sampleAspect?: Rational;
   codec: string;
   /** The decoder's pixel format (e.g. "yuv444p"), where known. */
   pixFmt?: string;
@@ -35,10 +37,35 @@ export interface VideoInfo {
 }
 
 /**
+ * A stated sample aspect ratio ("32:27", as ffprobe and ffmpeg's stream line print it) that is not square, as the
+ * upright frames have it (a quarter turn inverts it, as ffmpeg's rotation does); undefined for square, 0:1 or none.
+ */
+export function uprightSampleAspect(stated: string | undefined, rotation: number | undefined): Rational | undefined {
+  const m = /^(\d+):(\d+)$/.exec(stated ?? '');
+  const num = Number(m?.[1] ?? 0);
+  const den = Number(m?.[2] ?? 0);
+  if (!num || !den || num === den) return undefined;
+  return quarterTurn(rotation) ? { num: den, den: num } : { num, den };
+}
+
+/** "32:27" for a sample aspect ratio, as ChunkEncoding carries it; '' for none. */
+export function sampleAspectText(sar: Rational | undefined): string {
+  return sar ? `${sar.num}:${sar.den}` : '';
+}
+
+/** The filter that gives encoded frames the sample aspect ratio `text` ("32:27"); none for ''. */
+export function sampleAspectFilters(text: string | undefined): string[] {
+  return text ? [`setsar=${text.replace(':', '/')}`] : [];
+}
+
+function quarterTurn(rotation: number | undefined): boolean {
+  return rotation !== undefined && Math.abs(Math.round(rotation / 90)) % 2 === 1;
+}
+
+/**
  * The upright size of frames stored `width` x `height` with a display rotation of `rotation` degrees: a quarter
  * turn swaps them, as ffmpeg's decoder rotates such frames by default.
  */
 export function uprightSize(width: number, height: number, rotation: number | undefined): { width: number; height: number } {
-  const quarterTurn = rotation !== undefined && Math.abs(Math.round(rotation / 90)) % 2 === 1;
-  return quarterTurn ? { width: height, height: width } : { width, height };
+  return quarterTurn(rotation) ? { width: height, height: width } : { width, height };
 }

@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { keepsLastFrameInMp4, passthroughTiming } from '../../common/ffmpeg/features.js';
 import { runTool } from '../../common/ffmpeg/run.js';
-import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
+import { sampleAspectFilters, sampleAspectText, type VideoInfo } from '../../common/ffmpeg/video-info.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import { GatherError, type GatherStep } from './gather-error.js';
 import { chooseChroma, irregularSpacing, maxBFrames, outputColour, outputCrf, outputPreset, type ChromaChoice } from './output-encoding.js';
@@ -110,7 +110,7 @@ export function outputArgs(list: string, plan: GatherPlan, chroma: ChromaChoice)
     '-f', 'concat', '-safe', '0', '-i', list,
     '-i', info.path,
     '-y',
-    '-map', '0:v:0', '-map', '1:a?', '-vf', [videoFilter(info), ...rgbToYuvFilters(colour, chroma.pixFmt)].join(','),
+    '-map', '0:v:0', '-map', '1:a?', '-vf', [videoFilter(info), ...rgbToYuvFilters(colour, chroma.pixFmt), ...sampleAspectFilters(sampleAspectText(info.sampleAspect))].join(','),
     ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
     '-c:v', 'libx264', '-preset', outputPreset, '-crf', String(outputCrf), '-pix_fmt', chroma.pixFmt, ...bframes, ...colourTagArgs(colour),
     ...muxArgs(plan), '-y',

@@ -1,6 +1,6 @@
 // The output's video encoding, decided once per job from the source: the ranks encode their chunks with it
 // (H.264 chunks, which the gather only copies) or the gather does (after lossless FFV1 chunks).
-import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
+import { sampleAspectText, type VideoInfo } from '../../common/ffmpeg/video-info.js';
 import { ptsRuns } from '../../common/ffmpeg/timestamps.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import type { FrameFormat } from '../../models/onnx/frame-format.js';
@@ -60,11 +60,11 @@ export function outputColour(info: Pick<VideoInfo, 'colour'>): Pick<ChunkEncodin
 }
 
 /** The encoding every rank of the job gives its chunks. */
-export function chunkEncoding(codec: ChunkCodec, info: Pick<VideoInfo, 'width' | 'height' | 'pixFmt' | 'pts' | 'colour'>): ChunkEncoding {
+export function chunkEncoding(codec: ChunkCodec, info: Pick<VideoInfo, 'width' | 'height' | 'pixFmt' | 'pts' | 'colour' | 'sampleAspect'>): ChunkEncoding {
   if (codec === 'ffv1') return { codec };
   return {
     codec, crf: outputCrf, preset: outputPreset, pix_fmt: chooseChroma(info.width, info.height, info.pixFmt).pixFmt, max_b_frames: maxBFrames(info),
-    ...outputColour(info),
+    ...outputColour(info), sample_aspect_ratio: sampleAspectText(info.sampleAspect),
   };
 }
 

@@ -2650,6 +2650,7 @@ export const stylerun = $root.stylerun = (() => {
             ChunkEncoding.prototype.color_trc = "";
             ChunkEncoding.prototype.yuv_matrix = "";
             ChunkEncoding.prototype.color_range = "";
+            ChunkEncoding.prototype.sample_aspect_ratio = "";
 
             ChunkEncoding.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2678,6 +2679,8 @@ export const stylerun = $root.stylerun = (() => {
                     writer.uint32(74).string(message.yuv_matrix);
                 if (message.color_range != null && $Object.hasOwnProperty.call(message, "color_range") && message.color_range !== "")
                     writer.uint32(82).string(message.color_range);
+                if (message.sample_aspect_ratio != null && $Object.hasOwnProperty.call(message, "sample_aspect_ratio") && message.sample_aspect_ratio !== "")
+                    writer.uint32(90).string(message.sample_aspect_ratio);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2801,6 +2804,15 @@ export const stylerun = $root.stylerun = (() => {
                                 delete message.color_range;
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sample_aspect_ratio = value;
+                            else
+                                delete message.sample_aspect_ratio;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2858,6 +2870,9 @@ export const stylerun = $root.stylerun = (() => {
                 if (object.color_range != null)
                     if (typeof object.color_range !== "string" || object.color_range.length)
                         message.color_range = $String(object.color_range);
+                if (object.sample_aspect_ratio != null)
+                    if (typeof object.sample_aspect_ratio !== "string" || object.sample_aspect_ratio.length)
+                        message.sample_aspect_ratio = $String(object.sample_aspect_ratio);
                 return message;
             };
 
@@ -2880,6 +2895,7 @@ export const stylerun = $root.stylerun = (() => {
                     object.color_trc = "";
                     object.yuv_matrix = "";
                     object.color_range = "";
+                    object.sample_aspect_ratio = "";
                 }
                 if (message.codec != null && $Object.hasOwnProperty.call(message, "codec"))
                     object.codec = message.codec;
@@ -2901,6 +2917,8 @@ export const stylerun = $root.stylerun = (() => {
                     object.yuv_matrix = message.yuv_matrix;
                 if (message.color_range != null && $Object.hasOwnProperty.call(message, "color_range"))
                     object.color_range = message.color_range;
+                if (message.sample_aspect_ratio != null && $Object.hasOwnProperty.call(message, "sample_aspect_ratio"))
+                    object.sample_aspect_ratio = message.sample_aspect_ratio;
                 return object;
             };
 

@@ -6,7 +6,7 @@ import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { probeVideo } from '../../common/ffmpeg/probe.js';
 import { probeWithFfmpeg } from '../../common/ffmpeg/probe-with-ffmpeg.js';
 import { runTool } from '../../common/ffmpeg/run.js';
-import { uprightSize } from '../../common/ffmpeg/video-info.js';
+import { uprightSampleAspect, uprightSize } from '../../common/ffmpeg/video-info.js';
 import { dataDir } from '../support/cli.js';
 
 const video = (name: string) => join(dataDir, 'video', name);
@@ -59,6 +59,27 @@ describe('probing a video', () => {
     }
     const info = await probeVideo(plain);
     expect([info.width, info.height, info.rotation]).toEqual([64, 32, undefined]);
+  });
+});
+
+it('reads a sample aspect ratio that is not square, turned with the frames, with ffmpeg alone too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-probe-sar-'));
+  const dv = join(dir, 'dv.mp4');
+  const turned = join(dir, 'turned.mp4');
+  await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=72x48:r=10:d=0.5', '-vf', 'setsar=8/9', '-pix_fmt', 'yuv420p', dv]);
+  await runTool(ffmpegPath(), ['-v', 'error', '-i', dv, '-c', 'copy', '-metadata:s:v:0', 'rotate=270', turned]);
+  for (const info of [await probeVideo(dv), await probeWithFfmpeg(dv)]) expect(info.sampleAspect).toEqual({ num: 8, den: 9 });
+  for (const info of [await probeVideo(turned), await probeWithFfmpeg(turned)]) expect(info.sampleAspect).toEqual({ num: 9, den: 8 });
+  expect((await probeVideo(join(dataDir, 'video', 'friday.mp4'))).sampleAspect).toBeUndefined();
+});
+
+describe('uprightSampleAspect', () => {
+  it('is undefined for square, 0:1 (unknown) or unstated pixels', () => {
+    for (const s of ['1:1', '0:1', 'N/A', undefined, '5:5']) expect(uprightSampleAspect(s, undefined)).toBeUndefined();
+  });
+  it('is inverted by a quarter turn, not by a half turn', () => {
+    expect(uprightSampleAspect('32:27', 90)).toEqual({ num: 27, den: 32 });
+    expect(uprightSampleAspect('32:27', 180)).toEqual({ num: 32, den: 27 });
   });
 });
 

@@ -71,4 +71,10 @@ describe('a chunk encoder\'s colour', () => {
     expect(filterOf(args)).toBe('settb=1/25,setpts=0+1*N');
     expect(args).toContain('-colorspace');
   });
+
+  it('gives H.264 chunks the source\'s sample aspect ratio, which raw frames do not carry, after any conversion', () => {
+    expect(filterOf(encodeArgs(width, height, [0, 1], tb, { ...bt709, sample_aspect_ratio: '8:9' }, '/c.mp4', 'rgb24')))
+      .toBe('settb=1/25,setpts=0+1*N,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar=8/9');
+    expect(filterOf(encodeArgs(width, height, [0, 1], tb, { ...h264, sample_aspect_ratio: '' }, '/c.mp4', 'yuv420p'))).toBe('settb=1/25,setpts=0+1*N');
+  });
 });

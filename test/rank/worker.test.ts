@@ -39,7 +39,7 @@ function assignment(ranges: [number, number][], chunkFrames: number, store: stri
   return {
     input, input_served: false, input_url: false, chunk_store: store, chunks_to_coordinator: false, chunks_to_blob: false, chunk_frames: chunkFrames, width: info.width, height: info.height,
     time_base_num: info.timeBase.num, time_base_den: info.timeBase.den,
-    encoding: { codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3, color_space: '', color_primaries: '', color_trc: '', color_range: '', yuv_matrix: '' },
+    encoding: { codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3, color_space: '', color_primaries: '', color_trc: '', color_range: '', yuv_matrix: '', sample_aspect_ratio: '' },
     ranges: ranges.map(([start, count]) => ({
       start, count, seek_seconds: 0,
       trim_seconds: start === 0 ? -1 : ((info.pts[start]! + info.pts[start - 1]!) / 2) * tb,

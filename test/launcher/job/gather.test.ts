@@ -61,6 +61,12 @@ describe('the gather ffmpeg arguments', () => {
     expect(args.join(' ')).toContain('-pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv');
   });
 
+  it('encodes FFV1 chunks with the source\'s sample aspect ratio where its pixels are not square', () => {
+    const plan = { chunks: [], info: { ...info, sampleAspect: { num: 8, den: 9 } }, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'ffv1' } };
+    const args = outputArgs('/w/chunks.ffconcat', plan, { pixFmt: 'yuv420p' });
+    expect(args[args.indexOf('-vf') + 1]).toBe('settb=1/12800,setpts=PTS-STARTPTS+0,setsar=8/9');
+  });
+
   it('copies H.264 chunks and the audio without encoding, with the track time scale the source has', () => {
     const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'h264' } };
     expect(copyArgs('/w/chunks.ffconcat', plan)).toEqual([

@@ -5,7 +5,7 @@ describe('the chunk encoding', () => {
   const regular = { width: 720, height: 720, pixFmt: 'yuv420p', pts: [0, 1, 2, 3] };
 
   it('gives H.264 chunks the output’s settings, with B-frames only where frames are evenly spaced', () => {
-    const untagged = { color_space: '', color_primaries: '', color_trc: '', color_range: '', yuv_matrix: 'bt601' };
+    const untagged = { color_space: '', color_primaries: '', color_trc: '', color_range: '', yuv_matrix: 'bt601', sample_aspect_ratio: '' };
     expect(chunkEncoding('h264', regular)).toEqual({ codec: 'h264', crf: 18, preset: 'veryfast', pix_fmt: 'yuv420p', max_b_frames: 3, ...untagged });
     expect(chunkEncoding('h264', { ...regular, pts: [0, 40, 105, 145] }).max_b_frames).toBe(0);
   });
@@ -16,6 +16,10 @@ describe('the chunk encoding', () => {
     expect(chunkEncoding('h264', { ...regular, colour: { space: 'smpte170m', range: 'pc' } }))
       .toMatchObject({ color_space: 'smpte170m', color_primaries: '', color_range: 'tv', yuv_matrix: 'bt601' });
     expect(chunkEncoding('h264', { ...regular, colour: { space: 'bt2020nc' } })).toMatchObject({ color_range: '', yuv_matrix: 'bt2020' });
+  });
+
+  it('keeps the pixel shape of a source whose pixels are not square', () => {
+    expect(chunkEncoding('h264', { ...regular, sampleAspect: { num: 32, den: 27 } }).sample_aspect_ratio).toBe('32:27');
   });
 
   it('gives an odd-sized source’s H.264 chunks the output’s 4:4:4', () => {

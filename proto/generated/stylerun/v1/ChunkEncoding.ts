@@ -12,6 +12,7 @@ export interface ChunkEncoding {
   'color_trc'?: (string);
   'yuv_matrix'?: (string);
   'color_range'?: (string);
+  'sample_aspect_ratio'?: (string);
 }
 
 export interface ChunkEncoding__Output {
@@ -25,4 +26,5 @@ export interface ChunkEncoding__Output {
   'color_trc': (string);
   'yuv_matrix': (string);
   'color_range': (string);
+  'sample_aspect_ratio': (string);
 }
