@@ -66,6 +66,11 @@ export function fullRange(pixFmt: string | undefined, colour: VideoColour | unde
   return /^yuvj/.test(pixFmt ?? '') || colour?.range === 'pc';
 }
 
+/** Whether frames of `pixFmt` carry more than 8 bits a sample (yuv420p10le, p010le, yuv444p12le, rgb48le, ...). */
+export function deeperThan8Bits(pixFmt: string | undefined): boolean {
+  return /(?:p9|p1[0246]|p01[06]|48|64)(?:le|be)$/.test(pixFmt ?? '');
+}
+
 /** The colour an output is written with (ChunkEncoding's fields): ffmpeg's names, empty where untagged. */
 export interface OutputColour {
   color_space?: string;

@@ -54,6 +54,8 @@ export async function probeWithFfmpeg(path: string): Promise<VideoInfo> {
     rFrameRate: rateFromDecimal(tbr),
     durationSeconds: duration ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]) : 0,
     audio: audio ? { codec: audio, durationSeconds: 0 } : undefined,
+    audioTracks: [...stderr.matchAll(/Stream #0:\d+.*?: Audio: (\w+)/g)].map((m) => m[1]!),
+    subtitleTracks: [...stderr.matchAll(/Stream #0:\d+.*?: Subtitle: (\w+)/g)].map((m) => m[1]!),
   };
 }
 

@@ -77,7 +77,13 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     rFrameRate: parseRational(video.r_frame_rate, { num: 0, den: 1 }),
     durationSeconds: Number(video.duration ?? json.format?.duration ?? 0) || 0,
     audio: audio ? { codec: audio.codec_name ?? 'unknown', durationSeconds: Number(audio.duration ?? 0) || 0 } : undefined,
+    audioTracks: codecsOf(streams, 'audio'),
+    subtitleTracks: codecsOf(streams, 'subtitle'),
   };
+}
+
+function codecsOf(streams: readonly ProbeStream[], type: string): string[] {
+  return streams.filter((s) => s.codec_type === type).map((s) => s.codec_name ?? 'unknown');
 }
 
 /** The stream's display rotation in degrees, from its display matrix or its rotate tag; undefined for none. */

@@ -33,7 +33,17 @@ export interface VideoInfo {
   avgFrameRate: Rational;
   rFrameRate: Rational;
   durationSeconds: number;
+  /** The first audio track. */
   audio?: { codec: string; durationSeconds: number };
+  /** Every audio track's codec, in the source's order (the first is `audio`'s). */
+  audioTracks?: string[];
+  /** Every subtitle track's codec, in the source's order. */
+  subtitleTracks?: string[];
+}
+
+/** The codecs of the source's audio tracks: all of them where the probe listed them, else the first one's. */
+export function audioTracks(info: Pick<VideoInfo, 'audio' | 'audioTracks'>): string[] {
+  return info.audioTracks ?? (info.audio ? [info.audio.codec] : []);
 }
 
 /**

@@ -1,21 +1,19 @@
 // The postprocessing step: the committed chunks, in frame order, become one H.264 video with the
-// source's timestamps, frame rate and size, and the source's audio (stream copy where the container
-// allows it). H.264 chunks are copied as they are; FFV1 chunks are encoded once. Optionally also one PNG
+// source's timestamps, frame rate and size, and the source's audio, subtitles and metadata
+// (./carried-streams.ts). H.264 chunks are copied as they are; FFV1 chunks are encoded once. Optionally also one PNG
 // per frame.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { keepsLastFrameInMp4, passthroughTiming } from '../../common/ffmpeg/features.js';
 import { runTool } from '../../common/ffmpeg/run.js';
-import { sampleAspectFilters, sampleAspectText, type VideoInfo } from '../../common/ffmpeg/video-info.js';
+import { audioTracks, sampleAspectFilters, sampleAspectText, type VideoInfo } from '../../common/ffmpeg/video-info.js';
+import { carriedStreams } from './carried-streams.js';
 import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncoding.js';
 import { GatherError, type GatherStep } from './gather-error.js';
 import { chooseChroma, irregularSpacing, maxBFrames, outputColour, outputCrf, outputPreset, type ChromaChoice } from './output-encoding.js';
 import { colourTagArgs, rgbToYuvFilters } from '../../common/ffmpeg/colour.js';
 import { concatDurations, encoderTimeBase } from './timestamps.js';
-
-/** Audio codecs an MP4/MOV file can carry as they are. */
-const mp4AudioCopy = new Set(['aac', 'mp3', 'alac', 'ac3', 'eac3']);
 
 /** One committed chunk, in frame order: where ffmpeg reads it and the index of its first frame. */
 export interface GatherChunk {
@@ -33,13 +31,6 @@ export interface GatherPlan {
   encoding: ChunkEncoding;
   /** Told what the encode chose where the source leaves a choice (e.g. the chroma format). */
   onNote?: (note: string) => void;
-}
-
-/** Whether the source's audio can be copied into a file with this extension. */
-export function audioCopyAllowed(outputPath: string, codec: string): boolean {
-  const ext = extname(outputPath).toLowerCase();
-  if (ext === '.mkv') return true;
-  return mp4AudioCopy.has(codec);
 }
 
 /** The source pts that becomes the output's zero (the container's start time). */
@@ -110,7 +101,7 @@ export function outputArgs(list: string, plan: GatherPlan, chroma: ChromaChoice)
     '-f', 'concat', '-safe', '0', '-i', list,
     '-i', info.path,
     '-y',
-    '-map', '0:v:0', '-map', '1:a?', '-vf', [videoFilter(info), ...rgbToYuvFilters(colour, chroma.pixFmt), ...sampleAspectFilters(sampleAspectText(info.sampleAspect))].join(','),
+    '-map', '0:v:0', '-vf', [videoFilter(info), ...rgbToYuvFilters(colour, chroma.pixFmt), ...sampleAspectFilters(sampleAspectText(info.sampleAspect))].join(','),
     ...passthroughTiming(), '-enc_time_base', `${encTb.num}/${encTb.den}`,
     '-c:v', 'libx264', '-preset', outputPreset, '-crf', String(outputCrf), '-pix_fmt', chroma.pixFmt, ...bframes, ...colourTagArgs(colour),
     ...muxArgs(plan), '-y',
@@ -121,14 +112,14 @@ export function outputArgs(list: string, plan: GatherPlan, chroma: ChromaChoice)
 /** What the output's muxer is told, whether the video is encoded or copied: track time scale, audio, MP4 flags. */
 function muxArgs(plan: GatherPlan): string[] {
   const { info } = plan;
-  const audio = info.audio ? (audioCopyAllowed(plan.output, info.audio.codec) ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']) : [];
+  const carried = carriedStreams(plan.output, audioTracks(info), info.subtitleTracks ?? []).args;
   const timescale = info.timeBase.num === 1 ? ['-video_track_timescale', String(info.timeBase.den)] : [];
   const mp4 = /\.(mp4|m4v|mov)$/i.test(plan.output) ? ['-movflags', '+faststart'] : [];
   // ffmpeg 4.x leaves an irregularly spaced MP4's last frame without a duration, so its edit list hides
   // that frame; where the video starts at the file's start and has no B-frames the edit list is an
   // identity: drop it
   const editList = mp4.length && irregularSpacing(info) && info.pts[0] === ptsOrigin(info) && !keepsLastFrameInMp4() ? ['-use_editlist', '0'] : [];
-  return [...timescale, ...audio, ...mp4, ...editList];
+  return [...carried, ...timescale, ...mp4, ...editList];
 }
 
 /**
@@ -143,7 +134,7 @@ export function copyArgs(list: string, plan: GatherPlan): string[] {
     ...shift, '-f', 'concat', '-safe', '0', '-i', list,
     '-i', info.path,
     '-y',
-    '-map', '0:v:0', '-map', '1:a?', '-c:v', 'copy',
+    '-map', '0:v:0', '-c:v', 'copy',
     ...muxArgs(plan), '-y',
     plan.output,
   ];

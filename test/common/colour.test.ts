@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { colourOfStream, colourOfStreamLine, colourTagArgs, fullRange, rgbToYuvFilters, swscaleMatrix } from '../../common/ffmpeg/colour.js';
+import { colourOfStream, colourOfStreamLine, colourTagArgs, deeperThan8Bits, fullRange, rgbToYuvFilters, swscaleMatrix } from '../../common/ffmpeg/colour.js';
 import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { probeVideo } from '../../common/ffmpeg/probe.js';
 import { probeWithFfmpeg } from '../../common/ffmpeg/probe-with-ffmpeg.js';
@@ -59,5 +59,12 @@ describe('a video\'s colour description', () => {
     expect((await probeVideo(bt709)).colour).toEqual(tagged);
     expect((await probeWithFfmpeg(bt709)).colour).toEqual(tagged);
     for (const info of [await probeVideo(full), await probeWithFfmpeg(full)]) expect(fullRange(info.pixFmt, info.colour)).toBe(true);
+  });
+});
+
+describe('deeperThan8Bits', () => {
+  it('tells 10-, 12- and 16-bit formats from 8-bit ones', () => {
+    for (const f of ['yuv420p10le', 'yuv422p10be', 'p010le', 'yuv444p12le', 'gbrp16le', 'rgb48le', 'yuv420p9le']) expect(deeperThan8Bits(f)).toBe(true);
+    for (const f of ['yuv420p', 'yuvj420p', 'nv12', 'rgb24', 'gray', 'yuv444p', undefined]) expect(deeperThan8Bits(f)).toBe(false);
   });
 });

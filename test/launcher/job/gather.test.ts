@@ -47,9 +47,9 @@ describe('the gather ffmpeg arguments', () => {
     const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'ffv1' } };
     expect(outputArgs('/w/chunks.ffconcat', plan, { pixFmt: 'yuv420p' })).toEqual([
       '-f', 'concat', '-safe', '0', '-i', '/w/chunks.ffconcat', '-i', '/in/a b.mp4', '-y',
-      '-map', '0:v:0', '-map', '1:a?', '-vf', 'settb=1/12800,setpts=PTS-STARTPTS+0', ...timing, '-enc_time_base', '1/25',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-video_track_timescale', '12800',
-      '-c:a', 'copy', '-movflags', '+faststart', '-y', '/o/x.mp4',
+      '-map', '0:v:0', '-vf', 'settb=1/12800,setpts=PTS-STARTPTS+0', ...timing, '-enc_time_base', '1/25',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p',
+      '-map', '1:a:0', '-c:a:0', 'copy', '-map_metadata', '1', '-video_track_timescale', '12800', '-movflags', '+faststart', '-y', '/o/x.mp4',
     ]);
   });
 
@@ -71,8 +71,8 @@ describe('the gather ffmpeg arguments', () => {
     const plan = { chunks: [], info, output: '/o/x.mp4', workDir: '/w', encoding: { codec: 'h264' } };
     expect(copyArgs('/w/chunks.ffconcat', plan)).toEqual([
       '-f', 'concat', '-safe', '0', '-i', '/w/chunks.ffconcat', '-i', '/in/a b.mp4', '-y',
-      '-map', '0:v:0', '-map', '1:a?', '-c:v', 'copy', '-video_track_timescale', '12800',
-      '-c:a', 'copy', '-movflags', '+faststart', '-y', '/o/x.mp4',
+      '-map', '0:v:0', '-c:v', 'copy',
+      '-map', '1:a:0', '-c:a:0', 'copy', '-map_metadata', '1', '-video_track_timescale', '12800', '-movflags', '+faststart', '-y', '/o/x.mp4',
     ]);
   });
 
