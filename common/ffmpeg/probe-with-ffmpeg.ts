@@ -5,7 +5,7 @@ import { InputError } from '../errors/input-error.js';
 import { colourOfStreamLine } from './colour.js';
 import { ffmpegPath } from './binaries.js';
 import { runTool } from './run.js';
-import { uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
+import { interlacing, uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
 
 const discardFlag = 0x4; // AV_PKT_FLAG_DISCARD: packets an edit list hides
 
@@ -44,6 +44,7 @@ export async function probeWithFfmpeg(path: string): Promise<VideoInfo> {
     path, ...uprightSize(width, height, rotation),
     ...(rotation !== undefined ? { rotation } : {}),
     sampleAspect: uprightSampleAspect(/\[SAR (\d+:\d+) DAR/.exec(videoLine)?.[1], rotation),
+    interlaced: interlacing(/Video: [^,]+, \w+\(([^)]*)/.exec(videoLine)?.[1]),
     codec: header('codec_id') ?? 'unknown',
     pixFmt: /Video: [^,]+, (\w+)/.exec(videoLine)?.[1],
     colour: colourOfStreamLine(videoLine),

@@ -6,7 +6,7 @@ import { ffprobePath, hasFfprobe } from './binaries.js';
 import { colourOfStream } from './colour.js';
 import { probeWithFfmpeg } from './probe-with-ffmpeg.js';
 import { runTool } from './run.js';
-import { uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
+import { interlacing, uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
 
 interface ProbeStream {
   codec_type?: string;
@@ -19,6 +19,7 @@ interface ProbeStream {
   width?: number;
   height?: number;
   sample_aspect_ratio?: string;
+  field_order?: string;
   time_base?: string;
   avg_frame_rate?: string;
   r_frame_rate?: string;
@@ -67,6 +68,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     ...uprightSize(video.width ?? 0, video.height ?? 0, rotation),
     ...(rotation !== undefined ? { rotation } : {}),
     sampleAspect: uprightSampleAspect(video.sample_aspect_ratio, rotation),
+    interlaced: interlacing(video.field_order),
     codec: video.codec_name ?? 'unknown',
     pixFmt: video.pix_fmt,
     colour: colourOfStream(video),

@@ -33,6 +33,8 @@ export interface VideoInfo {
   avgFrameRate: Rational;
   rFrameRate: Rational;
   durationSeconds: number;
+  /** Where the source says its frames are interlaced: which field comes first ("top" or "bottom"). */
+  interlaced?: 'top' | 'bottom';
   /** The first audio track. */
   audio?: { codec: string; durationSeconds: number };
   /** Every audio track's codec, in the source's order (the first is `audio`'s). */
@@ -78,4 +80,15 @@ function quarterTurn(rotation: number | undefined): boolean {
  */
 export function uprightSize(width: number, height: number, rotation: number | undefined): { width: number; height: number } {
   return quarterTurn(rotation) ? { width: height, height: width } : { width, height };
+}
+
+/**
+ * Interlacing as ffprobe's field_order ("tt", "bb", "tb", "bt") or ffmpeg's stream line ("yuv420p(top first)",
+ * "(bottom coded first (swapped))") states it: the field shown first; undefined for progressive or unstated.
+ */
+export function interlacing(stated: string | undefined): 'top' | 'bottom' | undefined {
+  const s = stated ?? '';
+  if (/^(tt|tb)$|top first|top coded first/.test(s)) return 'top';
+  if (/^(bb|bt)$|bottom first|bottom coded first/.test(s)) return 'bottom';
+  return undefined;
 }

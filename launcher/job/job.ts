@@ -197,6 +197,8 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   // the model contract is 8-bit RGB in and out, so the styled frames are 8-bit whatever the source's depth
   const leftOut = carriedStreams(output.name, audioTracks(info), info.subtitleTracks ?? []).leftOut;
   if (leftOut.length) log.warn(`${leftOut.join(', ')} of ${input.name} cannot go into ${extname(output.name)}: left out (an .mkv output keeps it)`);
+  // styled as they are, both fields in one frame: deinterlacing changes every pixel, which is the user's choice
+  if (info.interlaced) log.warn(`${input.name} is interlaced (${info.interlaced} field first): each frame is styled with both its fields and the output is progressive; for a clean result deinterlace it first (e.g. ffmpeg -vf bwdif=mode=send_field doubles the frame rate, bwdif=mode=send_frame keeps it)`);
   if (deeperThan8Bits(info.pixFmt)) log.warn(`${input.name} has more than 8 bits a sample (${info.pixFmt}): models take and give 8-bit frames, so the output is 8-bit`);
   await modelChecked;
   checkDevice(opts.device);

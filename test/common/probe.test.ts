@@ -6,7 +6,7 @@ import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { probeVideo } from '../../common/ffmpeg/probe.js';
 import { probeWithFfmpeg } from '../../common/ffmpeg/probe-with-ffmpeg.js';
 import { runTool } from '../../common/ffmpeg/run.js';
-import { uprightSampleAspect, uprightSize } from '../../common/ffmpeg/video-info.js';
+import { interlacing, uprightSampleAspect, uprightSize } from '../../common/ffmpeg/video-info.js';
 import { dataDir } from '../support/cli.js';
 
 const video = (name: string) => join(dataDir, 'video', name);
@@ -71,6 +71,25 @@ it('reads a sample aspect ratio that is not square, turned with the frames, with
   for (const info of [await probeVideo(dv), await probeWithFfmpeg(dv)]) expect(info.sampleAspect).toEqual({ num: 8, den: 9 });
   for (const info of [await probeVideo(turned), await probeWithFfmpeg(turned)]) expect(info.sampleAspect).toEqual({ num: 9, den: 8 });
   expect((await probeVideo(join(dataDir, 'video', 'friday.mp4'))).sampleAspect).toBeUndefined();
+});
+
+it('reads which field of an interlaced video comes first, with ffmpeg alone too (where its stream line says)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-probe-interlaced-'));
+  const tff = join(dir, 'tff.mp4');
+  await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x48:r=25:d=0.4', '-vf', 'tinterlace=4', '-flags', '+ildct+ilme', '-x264-params', 'tff=1', '-pix_fmt', 'yuv420p', tff]);
+  expect((await probeVideo(tff)).interlaced).toBe('top');
+  // ffmpeg 4.1's stream line does not say; 5.1's says "yuv420p(top first)"
+  const says = /top first/.test((await runTool(ffmpegPath(), ['-hide_banner', '-i', tff, '-f', 'null', '-frames:v', '1', '-'])).stderr);
+  expect((await probeWithFfmpeg(tff)).interlaced).toBe(says ? 'top' : undefined);
+  expect((await probeVideo(join(dataDir, 'video', 'flower.mp4'))).interlaced).toBeUndefined();
+});
+
+describe('interlacing', () => {
+  it('reads ffprobe\'s field order and ffmpeg\'s stream line', () => {
+    expect(['tt', 'tb', 'top first', 'tv, bt709, top first', 'top coded first (swapped)'].map(interlacing)).toEqual(Array(5).fill('top'));
+    expect(['bb', 'bt', 'bottom first', 'bottom coded first (swapped'].map(interlacing)).toEqual(Array(4).fill('bottom'));
+    expect(['progressive', 'unknown', '', undefined, 'tv, bt709'].map(interlacing)).toEqual(Array(5).fill(undefined));
+  });
 });
 
 describe('uprightSampleAspect', () => {
