@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../../common/errors/input-error.js';
 import { freeBytes } from '../../common/free-space.js';
 import { ExitCode } from '../../common/exit-codes.js';
@@ -20,9 +20,7 @@ import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
 import { fileDigest, inputDigest } from './source-identity.js';
-import { deeperThan8Bits } from '../../common/ffmpeg/colour.js';
-import { audioTracks } from '../../common/ffmpeg/video-info.js';
-import { carriedStreams } from './carried-streams.js';
+import { sourceWarnings } from './source-warnings.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import type { JobRecord } from '../job-store/job-record.js';
 import { JobFolder } from '../job-store/job-folder.js';
@@ -194,12 +192,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   const total = info.pts.length;
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', input.name, `-n ${opts.ranks} is more than the ${total} frames of ${input.name}`);
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
-  // the model contract is 8-bit RGB in and out, so the styled frames are 8-bit whatever the source's depth
-  const leftOut = carriedStreams(output.name, audioTracks(info), info.subtitleTracks ?? []).leftOut;
-  if (leftOut.length) log.warn(`${leftOut.join(', ')} of ${input.name} cannot go into ${extname(output.name)}: left out (an .mkv output keeps it)`);
-  // styled as they are, both fields in one frame: deinterlacing changes every pixel, which is the user's choice
-  if (info.interlaced) log.warn(`${input.name} is interlaced (${info.interlaced} field first): each frame is styled with both its fields and the output is progressive; for a clean result deinterlace it first (e.g. ffmpeg -vf bwdif=mode=send_field doubles the frame rate, bwdif=mode=send_frame keeps it)`);
-  if (deeperThan8Bits(info.pixFmt)) log.warn(`${input.name} has more than 8 bits a sample (${info.pixFmt}): models take and give 8-bit frames, so the output is 8-bit`);
+  for (const w of sourceWarnings(info, input.name, output.name)) log.warn(w);
   await modelChecked;
   checkDevice(opts.device);
   const cudaFound = cuda();
