@@ -5,7 +5,7 @@ import { InputError } from '../errors/input-error.js';
 import { colourOfStreamLine } from './colour.js';
 import { ffmpegPath } from './binaries.js';
 import { runTool } from './run.js';
-import { interlacing, uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
+import { interlacing, stillImage, uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
 
 const discardFlag = 0x4; // AV_PKT_FLAG_DISCARD: packets an edit list hides
 
@@ -32,6 +32,8 @@ export async function probeWithFfmpeg(path: string): Promise<VideoInfo> {
     pts.push(Number(fields[2]));
   }
   if (pts.length === 0) throw new InputError('INPUT_NO_FRAMES', path, `${path} has a video stream with no frames`);
+  const format = /^Input #0, ([^,]+),/m.exec(stderr)?.[1] ?? '';
+  if (stillImage(format, header('codec_id'), pts.length)) throw new InputError('INPUT_NOT_VIDEO', path, `${path} is a still image (${format}), not a video`);
   const videoLine = /Stream #0:\d+.*?: Video: .*/.exec(stderr)?.[0] ?? '';
   // the video stream's own lines (metadata, side data) run to the next stream's
   const videoSection = /Stream #0:\d+.*?: Video: [\s\S]*?(?=\n\s*Stream #|$)/.exec(stderr)?.[0] ?? '';

@@ -6,7 +6,7 @@ import { ffprobePath, hasFfprobe } from './binaries.js';
 import { colourOfStream } from './colour.js';
 import { probeWithFfmpeg } from './probe-with-ffmpeg.js';
 import { runTool } from './run.js';
-import { interlacing, uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
+import { interlacing, stillImage, uprightSampleAspect, uprightSize, type Rational, type VideoInfo } from './video-info.js';
 
 interface ProbeStream {
   codec_type?: string;
@@ -55,12 +55,11 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const streams = json.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   if (!video) throw new InputError('INPUT_NO_VIDEO', path, `${path} has no video stream`);
-  if (/^(image2|.*_pipe|gif)$/.test(format) || /^(png|mjpeg|bmp|webp|tiff)$/.test(video.codec_name ?? '') && !/mov|matroska|avi/.test(format)) {
-    throw new InputError('INPUT_NOT_VIDEO', path, `${path} is a still image (${format}), not a video`);
-  }
+  if (stillImage(format, video.codec_name, undefined)) throw new InputError('INPUT_NOT_VIDEO', path, `${path} is a still image (${format}), not a video`);
   const timeBase = parseRational(video.time_base, { num: 1, den: 90000 });
   const pts = await packets;
   if (pts.length === 0) throw new InputError('INPUT_NO_FRAMES', path, `${path} has a video stream with no frames`);
+  if (stillImage(format, video.codec_name, pts.length)) throw new InputError('INPUT_NOT_VIDEO', path, `${path} is a still image (${format}), not a video`);
   const audio = streams.find((s) => s.codec_type === 'audio');
   const rotation = displayRotation(video);
   return {

@@ -92,3 +92,14 @@ export function interlacing(stated: string | undefined): 'top' | 'bottom' | unde
   if (/^(bb|bt)$|bottom first|bottom coded first/.test(s)) return 'bottom';
   return undefined;
 }
+
+/**
+ * Whether a source read by ffmpeg's demuxer `format` with a video stream in `codec` is a picture, not a video: an
+ * image demuxer, a picture codec outside a video container, or a GIF of one frame (an animated GIF is a video).
+ * `frames` undefined: not counted yet (only what the format and codec tell).
+ */
+export function stillImage(format: string, codec: string | undefined, frames: number | undefined): boolean {
+  if (/^(image2|.*_pipe)$/.test(format)) return true;
+  if (/^(png|mjpeg|bmp|webp|tiff)$/.test(codec ?? '') && !/mov|matroska|avi/.test(format)) return true;
+  return format === 'gif' && frames === 1;
+}

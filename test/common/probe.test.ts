@@ -84,6 +84,21 @@ it('reads which field of an interlaced video comes first, with ffmpeg alone too 
   expect((await probeVideo(join(dataDir, 'video', 'flower.mp4'))).interlaced).toBeUndefined();
 });
 
+it('tells a picture from a video, an animated GIF being a video, with ffmpeg alone too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stylerun-probe-still-'));
+  const make = async (name: string, args: string[]) => {
+    const path = join(dir, name);
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=32x24:r=10', ...args, path]);
+    return path;
+  };
+  const still = [await make('one.gif', ['-frames:v', '1']), await make('one.png', ['-frames:v', '1']), await make('one.jpg', ['-frames:v', '1'])];
+  const animated = await make('anim.gif', ['-frames:v', '5']);
+  for (const probe of [probeVideo, probeWithFfmpeg]) {
+    for (const path of still) await expect(probe(path)).rejects.toThrow(/is a still image \((gif|image2|png_pipe|jpeg_pipe)\), not a video/);
+    expect((await probe(animated)).pts).toHaveLength(5);
+  }
+});
+
 describe('interlacing', () => {
   it('reads ffprobe\'s field order and ffmpeg\'s stream line', () => {
     expect(['tt', 'tb', 'top first', 'tv, bt709, top first', 'top coded first (swapped)'].map(interlacing)).toEqual(Array(5).fill('top'));

@@ -88,6 +88,12 @@ describe('bad input gets one clear line, a documented exit code and no output', 
     await expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'notes.txt')]), 3, /not a video/);
   });
 
+  it('refuses a still picture, a GIF of one frame among them, with exit code 3', async () => {
+    const still = join(dir, 'still.gif');
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x48', '-frames:v', '1', still]);
+    await expectCleanFailure(await stylerun(['-n', '1', '--input', still]), 3, /still\.gif is a still image \(gif\), not a video/);
+  });
+
   it('refuses a file with no video stream with exit code 3', async () => {
     await expectCleanFailure(await stylerun(['-n', '1', '--input', join(dir, 'audio.m4a')]), 3, /has no video stream/);
   });
