@@ -15,10 +15,20 @@ export function checkOutputExtension(output: string): void {
   if (!outputExtensions.includes(ext)) throw new UsageError(`--output must end in ${outputExtensions.join(', ')}, got "${basename(output)}"`);
 }
 
+/** Whether both paths exist and are one file (a symbolic or hard link): the output's rename would replace the input. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks that `output` can be written (before any work starts); throws a one-line error. */
 export function checkOutput(output: string, input: string): void {
   checkOutputExtension(output);
-  if (output === input) throw new UsageError('--output must not be the input file');
+  if (output === input || sameFile(output, input)) throw new UsageError(`--output must not be the input file${output === input ? '' : ` (${output} and ${input} are one file, through a link)`}`);
   const dir = dirname(output);
   const fail = (why: string) => new StylerunError('OUTPUT_NOT_WRITABLE', ExitCode.badOutput, `cannot write ${output}: ${why}`);
   let st;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,20 @@ describe('bad input gets one clear line, a documented exit code and no output', 
   ])('refuses an empty value %j with exit code 2', async (args, flag, what) => {
     const r = await stylerun(['--input', video, ...args]);
     await expectCleanFailure(r, 2, new RegExp(`error: ${flag} was given an empty value \\(a variable not set\\?\\): give ${what}, or leave the flag out$`));
+  });
+
+  it('refuses an output that is the input through a link with exit code 2, leaving the input as it was (its rename replaced the input)', async () => {
+    const original = join(dir, 'original.mp4');
+    const link = join(dir, 'link-to-original.mp4');
+    copyFileSync(video, original);
+    symlinkSync(original, link);
+    const before = readFileSync(original);
+    for (const [input, out] of [[link, original], [original, link]]) {
+      const r = await stylerun(['-n', '1', '--input', input, '--output', out]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^stylerun: error: --output must not be the input file \(.* are one file, through a link\)$/);
+    }
+    expect(readFileSync(original).equals(before)).toBe(true);
   });
 
   it('refuses an output container it cannot write with exit code 2', async () => {
