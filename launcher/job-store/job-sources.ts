@@ -7,7 +7,7 @@ import type { ChunkEncoding } from '../../proto/generated/stylerun/v1/ChunkEncod
 export interface JobSources {
   /** A digest of the input: its size, its first and last MiB, and what the probe read (codec, size, frame times). */
   input: string;
-  /** The model file's sha256. */
+  /** The model's sha256: its file and any external data files it names. */
   model: string;
   /** How the ranks encode chunks (set by the stylerun that began the job, and by the input's colour). */
   chunks: ChunkEncoding;

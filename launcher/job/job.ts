@@ -19,7 +19,7 @@ import { openJobOutput, type JobOutput } from './job-output.js';
 import { abortSignalName, InterruptedError } from './interrupted-error.js';
 import { encodeOutput, writeFrames } from './gather.js';
 import { chunkEncoding, defaultChunkFrames, describeChunks } from './output-encoding.js';
-import { fileDigest, inputDigest } from './source-identity.js';
+import { inputDigest, modelDigest } from './source-identity.js';
 import { sourceWarnings } from './source-warnings.js';
 import { isLocalHost, parseHostList, placeRanks, readHostfile } from '../spawn/hostfile.js';
 import type { JobRecord } from '../job-store/job-record.js';
@@ -186,8 +186,8 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   // both sit between the launch and the ranks' start. A bad input is still reported before a bad model.
   const modelChecked = checkModel(opts.modelPath);
   modelChecked.catch(() => {}); // awaited below, once the input is known to be good
-  const modelDigest = fileDigest(opts.modelPath);
-  modelDigest.catch(() => {});
+  const modelDigested = modelDigest(opts.modelPath);
+  modelDigested.catch(() => {});
   const info = await probeInput(input);
   const total = info.pts.length;
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', input.name, `-n ${opts.ranks} is more than the ${total} frames of ${input.name}`);
@@ -208,7 +208,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   let history = emptyHistory();
   events.on((e) => (history = applyHistoryEvent(history, e, Date.now() - started)));
   // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
-  const sources = { input: await inputDigest(input.path, info), model: await modelDigest, chunks: encoding };
+  const sources = { input: await inputDigest(input.path, info), model: await modelDigested, chunks: encoding };
   const folder = await JobFolder.open(opts, jobId, start.kind === 'new'
     ? { kind: 'new', options: { ...start.raw, chunkFrames }, sources }
     : { kind: 'resume', sources, policy: start.changedSources ?? 'refuse', names: { input: input.name, model: opts.modelPath } }, log);

@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { VideoInfo } from '../../common/ffmpeg/video-info.js';
+import { externalDataLocations } from '../../models/onnx/external-data.js';
 
 /** Bytes read from each end of the input. */
 const sampleBytes = 1 << 20;
@@ -21,10 +23,28 @@ export async function inputDigest(path: string, info: Pick<VideoInfo, 'width' | 
   return hash.digest('hex');
 }
 
-/** The model file's sha256. */
-export async function fileDigest(path: string): Promise<string> {
+/** The model's sha256: its file's bytes, then the name and bytes of each external data file it names (a missing one as missing). */
+export async function modelDigest(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    chunks.push(chunk as Buffer);
+  }
+  let locations: string[] = [];
+  try {
+    locations = externalDataLocations(Buffer.concat(chunks));
+  } catch {
+    // not a protobuf: the model check says so; its bytes alone identify it
+  }
+  for (const location of locations) {
+    hash.update(`\0${location}\0`);
+    try {
+      for await (const chunk of createReadStream(join(dirname(path), location))) hash.update(chunk as Buffer);
+    } catch {
+      hash.update('missing');
+    }
+  }
   return hash.digest('hex');
 }
 

@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/log.js';
 import { openJobInput } from '../../../launcher/job/job-input.js';
-import { fileDigest, inputDigest } from '../../../launcher/job/source-identity.js';
+import { inputDigest, modelDigest } from '../../../launcher/job/source-identity.js';
+import { externalDataLocations } from '../../../models/onnx/external-data.js';
+import { concat, lenField } from '../../../models/onnx/wire.js';
+import { invertModel } from '../../../scripts/onnx/test-models.js';
 import { startAzurite, type Azurite } from '../../../scripts/azurite/azurite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stylerun-source-identity-'));
@@ -46,10 +49,26 @@ describe('inputDigest', () => {
   });
 });
 
-describe('fileDigest', () => {
-  it('is the sha256 of the whole file', async () => {
-    const { createHash } = await import('node:crypto');
-    expect(await fileDigest(original)).toBe(createHash('sha256').update(readFileSync(original)).digest('hex'));
+describe('modelDigest', () => {
+  it('is the sha256 of the whole file for a model without external data', async () => {
+    const model = join(dir, 'invert.onnx');
+    writeFileSync(model, invertModel());
+    expect(await modelDigest(model)).toBe(createHash('sha256').update(readFileSync(model)).digest('hex'));
+  });
+
+  it('changes with the external data file a model\'s weights live in, though the .onnx file stays the same', async () => {
+    // a ModelProto whose graph has one initializer stored in "weights.bin" beside it (only the fields read)
+    const entry = (key: string, value: string) => lenField(13, concat([lenField(1, Buffer.from(key)), lenField(2, Buffer.from(value))]));
+    const tensor = concat([lenField(8, Buffer.from('w')), entry('location', 'weights.bin'), entry('offset', '0')]);
+    const model = join(dir, 'external.onnx');
+    writeFileSync(model, lenField(7, lenField(5, tensor)));
+    expect(externalDataLocations(readFileSync(model))).toEqual(['weights.bin']);
+    writeFileSync(join(dir, 'weights.bin'), Buffer.from([1, 2, 3]));
+    const first = await modelDigest(model);
+    writeFileSync(join(dir, 'weights.bin'), Buffer.from([1, 2, 4]));
+    expect(await modelDigest(model)).not.toBe(first);
+    writeFileSync(join(dir, 'weights.bin'), Buffer.from([1, 2, 3]));
+    expect(await modelDigest(model)).toBe(first);
   });
 });
 
