@@ -186,14 +186,12 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   // both sit between the launch and the ranks' start. A bad input is still reported before a bad model.
   const modelChecked = checkModel(opts.modelPath);
   modelChecked.catch(() => {}); // awaited below, once the input is known to be good
-  const modelDigested = modelDigest(opts.modelPath);
-  modelDigested.catch(() => {});
   const info = await probeInput(input);
   const total = info.pts.length;
   if (opts.ranks > total) throw new InputError('TOO_MANY_RANKS', input.name, `-n ${opts.ranks} is more than the ${total} frames of ${input.name}`);
   log.info(`input ${info.width}x${info.height}, ${total} frames, ${info.codec}${info.audio ? `, audio ${info.audio.codec}` : ', no audio'}`);
   for (const w of sourceWarnings(info, input.name, output.name)) log.warn(w);
-  await modelChecked;
+  const modelBytes = await modelChecked;
   checkDevice(opts.device);
   const cudaFound = cuda();
   if (cudaFound.warning) log.warn(cudaFound.warning);
@@ -208,7 +206,7 @@ async function styleAndGather(opts: JobOptions, start: JobStart, { log, signal, 
   let history = emptyHistory();
   events.on((e) => (history = applyHistoryEvent(history, e, Date.now() - started)));
   // the chunk length fixes the chunk grid, which a resume must keep whatever -n it runs with
-  const sources = { input: await inputDigest(input.path, info), model: await modelDigested, chunks: encoding };
+  const sources = { input: await inputDigest(input.path, info), model: await modelDigest(opts.modelPath, modelBytes), chunks: encoding };
   const folder = await JobFolder.open(opts, jobId, start.kind === 'new'
     ? { kind: 'new', options: { ...start.raw, chunkFrames }, sources }
     : { kind: 'resume', sources, policy: start.changedSources ?? 'refuse', names: { input: input.name, model: opts.modelPath } }, log);
@@ -340,11 +338,15 @@ function hostSpawner(opts: JobOptions, log: Logger): RankSpawner {
   return new HostSpawner(local, remote, (host) => host === hostname());
 }
 
-/** The model, loaded once in this process (an onnxruntime session on the CPU) and checked against the contract; exit 4 where it fails. */
-export async function checkModel(modelPath: string): Promise<void> {
+/**
+ * The model, loaded once in this process (an onnxruntime session on the CPU) and checked against the contract; exit 4
+ * where it fails. Resolves with the model file's bytes, read for the check (the job's recorded sources hash them).
+ */
+export async function checkModel(modelPath: string): Promise<Uint8Array> {
   try {
-    const { session } = await loadModelChecked(modelPath, { executionProviders: ['cpu'] });
+    const { session, bytes } = await loadModelChecked(modelPath, { executionProviders: ['cpu'] });
     await session.release();
+    return bytes;
   } catch (e) {
     if (e instanceof ModelContractError) throw new StylerunError('BAD_MODEL', ExitCode.badModel, e.message, { cause: e });
     throw e;

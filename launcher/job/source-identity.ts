@@ -23,19 +23,17 @@ export async function inputDigest(path: string, info: Pick<VideoInfo, 'width' | 
   return hash.digest('hex');
 }
 
-/** The model's sha256: its file's bytes, then the name and bytes of each external data file it names (a missing one as missing). */
-export async function modelDigest(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    chunks.push(chunk as Buffer);
-  }
+/**
+ * The model's sha256: `bytes` (its file, as the model check read it), then the name and bytes of each external data
+ * file it names (a missing one as missing).
+ */
+export async function modelDigest(path: string, bytes: Uint8Array): Promise<string> {
+  const hash = createHash('sha256').update(bytes);
   let locations: string[] = [];
   try {
-    locations = externalDataLocations(Buffer.concat(chunks));
+    locations = externalDataLocations(bytes);
   } catch {
-    // not a protobuf: the model check says so; its bytes alone identify it
+    // a wire type the reader does not know: the file's bytes alone identify the model
   }
   for (const location of locations) {
     hash.update(`\0${location}\0`);
