@@ -8,14 +8,7 @@ import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli } from '../support/cli.js';
-import { rawFrames, videoPts } from '../support/media.js';
-
-function psnr(a: Buffer, b: Buffer): number {
-  expect(a.length).toBe(b.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / a.length));
-}
+import { psnr, rawFrames, videoPts } from '../support/media.js';
 
 describe('an animated GIF', () => {
   it('is styled into an MP4, every frame at its time, as close to ffmpeg\'s own negate as two encodes are', async () => {

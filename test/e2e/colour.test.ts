@@ -4,24 +4,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegPath, ffprobePath } from '../../common/ffmpeg/binaries.js';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli } from '../support/cli.js';
-import { rawFrames } from '../support/media.js';
+import { psnr, rawFrames, videoStreamEntries } from '../support/media.js';
 
-async function colourTags(path: string): Promise<string> {
-  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_space,color_primaries,color_transfer,color_range', '-of', 'csv=p=0', path]);
-  return stdout.trim();
-}
-
-/** PSNR in dB of `a` against `b`, 8-bit samples. */
-function psnr(a: Buffer, b: Uint8Array): number {
-  expect(a.length).toBe(b.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / a.length));
-}
+const colourTags = (path: string) => videoStreamEntries(path, 'color_space,color_primaries,color_transfer,color_range');
 
 describe('colour', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stylerun-colour-'));

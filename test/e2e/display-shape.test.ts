@@ -7,24 +7,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegPath, ffprobePath } from '../../common/ffmpeg/binaries.js';
+import { ffmpegPath } from '../../common/ffmpeg/binaries.js';
 import { runTool } from '../../common/ffmpeg/run.js';
 import { invertModel } from '../../scripts/onnx/test-models.js';
 import { runCli } from '../support/cli.js';
-import { rawFrames, streamFacts } from '../support/media.js';
+import { psnr, rawFrames, streamFacts, videoStreamEntries } from '../support/media.js';
 
-async function aspect(path: string): Promise<string> {
-  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=sample_aspect_ratio,display_aspect_ratio', '-of', 'csv=p=0', path]);
-  return stdout.trim();
-}
-
-/** PSNR in dB of `a` against `b`, 8-bit samples. */
-function psnr(a: Buffer, b: Uint8Array): number {
-  expect(a.length).toBe(b.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / a.length));
-}
+const pixelShape = (path: string) => videoStreamEntries(path, 'sample_aspect_ratio,display_aspect_ratio');
 
 describe('a source stored with a display rotation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stylerun-rotation-'));
@@ -70,12 +59,12 @@ describe('a source whose pixels are not square', () => {
   });
 
   it.each(['h264', 'ffv1'])('keeps its sample aspect ratio through %s chunks, in MP4 and Matroska', async (codec) => {
-    expect(await aspect(dv)).toBe('8:9,4:3');
+    expect(await pixelShape(dv)).toBe('8:9,4:3');
     for (const container of ['mp4', 'mkv']) {
       const output = join(dir, `dv-${codec}.${container}`);
       const r = await runCli(['-n', '2', '--input', dv, '--output', output, '--model', model, '--chunk-codec', codec, '--work-dir', join(dir, 'work')], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
-      expect(await aspect(output)).toBe('8:9,4:3');
+      expect(await pixelShape(output)).toBe('8:9,4:3');
     }
   }, 60_000);
 
@@ -83,7 +72,7 @@ describe('a source whose pixels are not square', () => {
     const output = join(dir, 'dv-turned-out.mp4');
     const r = await runCli(['-n', '2', '--input', dvTurned, '--output', output, '--model', model, '--work-dir', join(dir, 'work')], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    expect(await aspect(output)).toBe('9:8,3:4');
+    expect(await pixelShape(output)).toBe('9:8,3:4');
     expect(psnr(await rawFrames(output), (await rawFrames(dvTurned)).map((v) => 255 - v))).toBeGreaterThan(30);
   }, 60_000);
 });

@@ -90,3 +90,17 @@ export async function frameHashes(path: string): Promise<string[]> {
   const { stdout } = await runTool(ffmpegPath(), ['-v', 'error', '-i', path, '-map', '0', '-f', 'framemd5', '-']);
   return stdout.split('\n').filter((l) => l && !l.startsWith('#'));
 }
+
+/** The first video stream's `entries` (e.g. "sample_aspect_ratio,display_aspect_ratio"), as ffprobe's csv=p=0 prints them. */
+export async function videoStreamEntries(path: string, entries: string): Promise<string> {
+  const { stdout } = await runTool(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', `stream=${entries}`, '-of', 'csv=p=0', path]);
+  return stdout.trim();
+}
+
+/** PSNR in dB of `a` against `b`, 8-bit samples; samples of different lengths are a failure. */
+export function psnr(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error(`PSNR of ${a.length} samples against ${b.length}`);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
+  return 10 * Math.log10((255 * 255) / (sum / a.length));
+}
